@@ -1,0 +1,1 @@
+"""An autograded-assignment framework: sandboxed student code, Hypothesis checks, Otter packaging."""

@@ -1,0 +1,67 @@
+"""An assignment, as the machinery sees it: functions, checks, points, seed and limits.
+
+An assignment named ``NAME`` is two folders, so a new one is a new folder pair, not a fork:
+
+- ``assignments/NAME/`` (ships to students): ``NAME.py``, the skeleton students fill in, and
+  ``checks.py``, which defines ``FUNCTIONS`` (the graded functions, in handout order),
+  ``PUBLIC_CHECKS`` (a list of ``Check``), and optionally ``SEED`` and ``CALL_SECONDS``
+  (per-function time limits, for the few functions that need more than the default);
+- ``solutions/NAME/`` (instructors only): ``NAME.py``, the reference the skeleton is made from, and
+  ``grading.py``, which defines ``POINTS`` (points per function) and ``HIDDEN_CHECKS``.
+
+In a student handout the second folder is absent: the assignment then has public checks only.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+
+DEFAULT_SEED = 20261125
+
+
+class UnknownAssignment(ValueError):
+    """No assignment of that name can be imported."""
+
+
+@dataclass
+class Assignment:
+    name: str
+    functions: list
+    public_checks: list
+    hidden_checks: list = field(default_factory=list)
+    points: dict = field(default_factory=dict)
+    seed: int = DEFAULT_SEED
+    call_seconds: dict = field(default_factory=dict)
+
+    @property
+    def module_name(self):
+        """The module name a submission is imported as (the file students hand in is NAME.py)."""
+        return self.name
+
+    @property
+    def has_hidden_checks(self):
+        return bool(self.hidden_checks)
+
+
+def load(name):
+    """Import assignment ``name`` (the solution side too, where it is present)."""
+    try:
+        public = importlib.import_module(f"assignments.{name}.checks")
+    except ModuleNotFoundError as error:
+        if error.name not in (f"assignments.{name}", f"assignments.{name}.checks", "assignments"):
+            raise
+        raise UnknownAssignment(f"no assignment named {name!r} (expected assignments/{name}/checks.py)") from None
+    try:
+        hidden = importlib.import_module(f"solutions.{name}.grading")
+    except ModuleNotFoundError as error:
+        if error.name not in (f"solutions.{name}", f"solutions.{name}.grading", "solutions"):
+            raise
+        hidden = None
+    return Assignment(
+        name=name,
+        functions=list(public.FUNCTIONS),
+        public_checks=list(public.PUBLIC_CHECKS),
+        hidden_checks=list(hidden.HIDDEN_CHECKS) if hidden else [],
+        points=dict(hidden.POINTS) if hidden else {},
+        seed=getattr(public, "SEED", DEFAULT_SEED),
+        call_seconds=dict(getattr(public, "CALL_SECONDS", {})),
+    )

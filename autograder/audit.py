@@ -1,0 +1,84 @@
+"""Prove the hidden tests' strength: grade a corpus of buggy and correct submissions.
+
+The corpus of assignment NAME lives in ``tests/corpus/NAME/``: ``bugs/*.py`` and ``correct/*.py``
+are patches over the reference (see ``autograder.patching``) whose docstring's first line names
+the function they change (``all`` for a complete alternative). A bug is caught when its function
+loses points; a correct alternative is penalised when any function does. Submissions are graded
+in parallel, one worker process per core, with the same machinery as ``make grade``.
+"""
+
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import assignment as assignments
+from autograder.feedback import render_verdict
+from autograder.grading import grade
+from autograder.patching import apply_patch, describe_patch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class AuditCase:
+    kind: str  # "bug" or "correct"
+    path: Path
+    function: str  # the function the patch changes, or "all"
+    description: str
+    lost: dict = None  # function -> points lost
+    failures: list = None  # the explanations of the checks that failed
+
+    @property
+    def flagged(self):
+        return bool(self.lost)
+
+
+def corpus(name):
+    folder = ROOT / "tests" / "corpus" / name
+    cases = []
+    for kind, sub in (("bug", "bugs"), ("correct", "correct")):
+        for path in sorted((folder / sub).glob("*.py")):
+            function, description = describe_patch(path.read_text())
+            cases.append(AuditCase(kind, path, function, description))
+    return cases
+
+
+def audit_case(name, case):
+    """Grade one corpus entry; return it with the points each function lost."""
+    assignment = assignments.load(name)
+    reference = (ROOT / "solutions" / name / f"{name}.py").read_text()
+    functions = assignment.functions if case.function == "all" else [case.function]
+    with tempfile.TemporaryDirectory() as folder:
+        submission = Path(folder) / f"{name}.py"
+        submission.write_text(apply_patch(reference, case.path.read_text()))
+        report = grade(assignment, submission, public=False, functions=functions)
+    case.lost = {r.function: r.possible - r.points for r in report.results if r.points < r.possible}
+    case.failures = [render_verdict(v) for r in report.results for v in r.verdicts if not v.passed]
+    return case
+
+
+def run_audit(name, workers=None):
+    cases = corpus(name)
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        return list(pool.map(audit_case, [name] * len(cases), cases))
+
+
+def render_audit(cases, functions):
+    rows = [("function", "bugs caught", "correct alternatives penalised")]
+    for function in functions + ["all"]:
+        bugs = [c for c in cases if c.kind == "bug" and c.function == function]
+        correct = [c for c in cases if c.kind == "correct" and c.function in (function, "all")]
+        penalised = [c for c in correct if function in c.lost or (function == "all" and c.flagged)]
+        if function == "all" and not bugs and not correct:
+            continue
+        rows.append((function, f"{sum(c.flagged for c in bugs)}/{len(bugs)}",
+                     f"{len(penalised)}/{len(correct)}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    missed = [c for c in cases if c.kind == "bug" and not c.flagged]
+    unfair = [c for c in cases if c.kind == "correct" and c.flagged]
+    lines += [f"MISSED bug {c.path.name}: {c.description}" for c in missed]
+    lines += [f"PENALISED correct {c.path.name}: lost {c.lost}\n" + "\n".join(c.failures) for c in unfair]
+    return "\n".join(lines)

@@ -1,0 +1,214 @@
+"""What a check is, and the vocabulary checks use to judge what student code returned.
+
+A ``Check`` states one property of one student function. Hypothesis draws examples from
+``inputs`` (a strategy of dicts of named inputs); ``verify(student, example)`` calls the student's
+functions through ``student`` (a ``Student``: the calls run in the sandboxed worker) and raises
+``Failed`` with a plain-words explanation when the property does not hold. Assignments build their
+public and hidden checks from these pieces; the runner turns them into verdicts and feedback.
+"""
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from hypothesis.strategies import SearchStrategy
+
+
+class Failed(AssertionError):
+    """The property does not hold; the message says why, for a student to read."""
+
+
+class NotImplementedYet(Exception):
+    """The function (named in ``args[0]``) still raises NotImplementedError, or is missing."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One property of one student function.
+
+    Attributes:
+        function: the student function this check gives credit to, e.g. "conv1d".
+        title: what it verifies, as a student reads it, e.g. "matches the worked example".
+        inputs: a Hypothesis strategy of dicts, the named inputs of one example.
+        verify: ``verify(student, example)``; raises ``Failed`` when the property breaks.
+        weight: the share of the function's points this check carries (hidden checks).
+        max_examples: how many examples Hypothesis tries before it accepts the property.
+    """
+
+    function: str
+    title: str
+    inputs: SearchStrategy
+    verify: Callable
+    weight: float = 1.0
+    max_examples: int = 50
+
+    @property
+    def key(self):
+        return f"{self.function}: {self.title}"
+
+
+class Student:
+    """The submission's functions, run in a worker. ``student.conv1d(x, w)`` calls it there.
+
+    Every call is checked on the way back: the arguments must come back unchanged, and failures
+    become ``Failed`` (or ``NotImplementedYet``) in words. A function that timed out or crashed
+    the worker is not called again: later calls fail at once with the same explanation, so one
+    hanging function costs seconds, not minutes, and never another function's credit.
+    """
+
+    def __init__(self, worker, call_seconds=None):
+        self._worker = worker
+        self._call_seconds = call_seconds or {}  # time limits for the few functions that need more
+        self._given_up = {}
+
+    def __getattr__(self, function):
+        if function.startswith("_"):
+            raise AttributeError(function)
+        return lambda *args, **kwargs: self.call(function, *args, **kwargs)
+
+    def call(self, function, *args, **kwargs):
+        if function in self._given_up:
+            raise self._given_up[function]
+        seconds = self._call_seconds.get(function)
+        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=seconds)
+        if outcome.status in ("not_implemented", "missing"):
+            self._given_up[function] = NotImplementedYet(function, outcome.status)
+            raise self._given_up[function]
+        if outcome.status in ("timeout", "crashed", "import_failed"):
+            self._given_up[function] = Failed(_outcome_words(function, outcome))
+            raise self._given_up[function]
+        if outcome.status != "returned":
+            raise Failed(_outcome_words(function, outcome))
+        returned_args = outcome.args + [None] * len(args)  # a short list from the worker is a change
+        for position, before in enumerate(args):
+            _require_unchanged(function, f"argument {position + 1}", before, returned_args[position])
+        for name, before in kwargs.items():
+            _require_unchanged(function, f"argument {name}", before, outcome.kwargs.get(name))
+        return outcome.value
+
+
+def _outcome_words(function, outcome):
+    words = {
+        "raised": f"{function} raised {outcome.error}",
+        "timeout": f"{function} {outcome.error} (an endless loop?), so it was stopped",
+        "crashed": f"{function} stopped the Python process running it: {outcome.error}",
+        "import_failed": f"your file could not be loaded: {outcome.error}",
+        "unsendable": f"{function} returned something other than numbers and arrays: {outcome.error}",
+        "garbled": f"{function} could not be checked: {outcome.error}",
+    }.get(outcome.status, f"{function} failed ({outcome.status}: {outcome.error})")
+    if outcome.where:
+        words += f"\n  at {outcome.where}"
+    if outcome.output.strip():
+        words += "\n  It printed:\n" + _indent(outcome.output.rstrip(), "    ")
+    return words
+
+
+def _require_unchanged(function, label, before, after):
+    if not _same_value(before, after):
+        raise Failed(
+            f"{function} changed its {label}: it must leave its arguments as they were"
+            f"\n  before the call: {show(before)}\n  after the call:  {show(after)}"
+        )
+
+
+def _same_value(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+# -- judging returned values ----------------------------------------------------------------------
+
+def float_array(value, function, shape=None):
+    """``value`` as a float ndarray of ``shape`` with finite entries, or ``Failed`` saying what is off."""
+    if not isinstance(value, np.ndarray):
+        raise Failed(f"{function} returned {_kind_of(value)}, but it should return a numpy array")
+    if value.dtype.kind != "f":
+        raise Failed(
+            f"{function} returned an array of {value.dtype} numbers, but it should hold floats "
+            f"(did an integer array, such as np.zeros(..., dtype=int), round the results?)\n"
+            f"  returned: {show(value)}"
+        )
+    if shape is not None and value.shape != tuple(shape):
+        raise Failed(f"{function} returned an array of shape {value.shape}, but the shape should be "
+                     f"{tuple(shape)}\n  returned: {show(value)}")
+    if not np.all(np.isfinite(value)):
+        raise Failed(f"{function} returned infinite or NaN values\n  returned: {show(value)}")
+    return value
+
+
+def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="values"):
+    """Compare floats allowing for rounding (any summation order, float32), and nothing more.
+
+    ``scale`` is an array of the same shape as ``expected`` giving the size of the terms summed
+    into each entry (for a convolution: the convolution of |x| with |w|); rounding errors grow with
+    it, not with the result, which may cancel to zero. Defaults to ``abs(expected)``.
+    """
+    returned = float_array(returned, function, np.shape(expected))
+    scale = np.abs(expected) if scale is None else scale
+    tolerance = rtol * (scale + 1e-3 * np.max(scale, initial=0.0)) + 1e-9
+    wrong = np.abs(returned.astype(np.float64) - expected) > tolerance
+    if np.any(wrong):
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        raise Failed(
+            f"{function} returned wrong {what} at {len(np.argwhere(wrong))} of {wrong.size} "
+            f"positions (the first at index {first})\n"
+            f"  expected: {show(expected)}\n  returned: {show(returned)}"
+        )
+
+
+def show(value, indent=12):
+    """A short, readable rendering of a value for feedback; continuation lines get ``indent``."""
+    if isinstance(value, np.ndarray):
+        options = {"precision": 4, "suppress_small": True} if value.dtype.kind == "f" else {}
+        text = np.array2string(value + 0.0 if value.dtype.kind == "f" else value, separator=", ",
+                               max_line_width=88, threshold=60, edgeitems=3, **options)
+        return text.replace("\n", "\n" + " " * indent)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)) and len(value) > 12:
+        return f"{type(value).__name__} of {len(value)} items"
+    return repr(value)
+
+
+def _kind_of(value):
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} ({show(value)})"
+    if value is None:
+        return "None (a missing return statement?)"
+    return f"a {type(value).__name__} ({show(value)})"
+
+
+def _indent(text, prefix):
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+# -- hidden checks: agreement with the reference ----------------------------------------------------
+
+def matches_reference(function, title, inputs, reference, scale=None, rtol=1e-4, weight=1.0,
+                      max_examples=60):
+    """A check that ``function`` returns what ``reference`` returns, up to rounding.
+
+    ``scale(example)`` gives the size of the terms summed into each output entry (see
+    ``assert_close``); ``absolute_scale(reference)`` suits sums of products such as convolutions.
+    The reference runs here, in the grader, on its own copy of the example.
+    """
+    def verify(student, example):
+        expected = reference(**copy.deepcopy(example))
+        returned = student.call(function, **example)
+        assert_close(returned, expected, function, scale(example) if scale else None, rtol)
+    return Check(function, title, inputs, verify, weight, max_examples)
+
+
+def absolute_scale(reference):
+    """The reference applied to the absolute values of the array inputs: |x| * |w| summed."""
+    def scale(example):
+        return reference(**{name: np.abs(value) if isinstance(value, np.ndarray) else value
+                            for name, value in example.items()})
+    return scale

@@ -1,0 +1,37 @@
+"""The Otter plugin that keeps student code out of Otter's grading kernel.
+
+Otter executes a submission as ``__main__`` in the IPython kernel that then runs the tests, as
+root. With this plugin (named in ``otter_config.json``) the kernel executes one line instead,
+``submission_path = "..."``; the test cases read that path and grade the file through the sandboxed
+worker (``autograder.otter_session``). The plugin also locks the autograder folder (tests,
+reference, results) to root before grading, and strips Otter's test-file excerpt from failure
+messages so students read only the explanation.
+"""
+
+import os
+
+import nbformat
+from otter.plugins import AbstractOtterPlugin
+
+FAILURE_PREFIX = "❌ Test case failed\n"
+
+
+class SandboxPlugin(AbstractOtterPlugin):
+    def before_grading(self, config):
+        """Make the autograder folder private to root: the sandbox user cannot read or write it."""
+        folder = getattr(config, "autograder_dir", None)
+        if folder and os.geteuid() == 0 and os.path.isdir(folder):
+            os.chmod(folder, 0o700)
+
+    def before_execution(self, submission):
+        """Execute only the submission's path in Otter's kernel, never the submission itself."""
+        cell = nbformat.v4.new_code_cell(f"submission_path = {os.path.abspath(self.submission_path)!r}")
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    def after_grading(self, results):
+        """Keep only our explanation in failure messages (drop Otter's source excerpt)."""
+        for test_file in results.results.values():
+            for result in test_file.test_case_results:
+                if not result.passed and result.message and "AssertionError: " in result.message:
+                    explanation = result.message.split("AssertionError: ", 1)[1]
+                    result.message = "❌ " + explanation

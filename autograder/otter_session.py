@@ -1,0 +1,54 @@
+"""Grading inside Otter's kernel: the generated test files ask this module for verdicts.
+
+The first test case to run grades the whole submission once (every check, one sandboxed worker);
+every test case then reports its own check's verdict, raising ``AssertionError`` with the
+explanation a student reads when it did not pass.
+"""
+
+import functools
+
+from autograder import assignment as assignments
+from autograder.feedback import render_verdict
+from autograder.grading import grade
+
+
+@functools.cache
+def _verdicts(assignment_name, submission_path):
+    report = grade(assignments.load(assignment_name), submission_path)
+    return {v.check.key: v for result in report.results for v in result.verdicts}, report.seed
+
+
+def verdict(assignment_name, submission_path, check_key):
+    """Pass quietly if the check passed; otherwise raise AssertionError with its explanation."""
+    if submission_path is None:
+        raise AssertionError("the grader could not find the submitted file")
+    verdicts, seed = _verdicts(assignment_name, submission_path)
+    found = verdicts[check_key]
+    if not found.passed:
+        raise AssertionError(f"{render_verdict(found)}\n(Hypothesis seed {seed})")
+
+
+def test_file_source(assignment, function):
+    """The Otter test file (exception-based format) for one function's public and hidden checks."""
+    lines = [
+        f'"""Checks of {function} (generated from the assignment by autograder.packaging)."""',
+        "from otter.test_files import test_case",
+        "",
+        "from autograder.otter_session import verdict",
+        "",
+        "OK_FORMAT = False",
+        f"name = {function!r}",
+    ]
+    hidden_weight = sum(c.weight for c in assignment.hidden_checks if c.function == function)
+    points = assignment.points.get(function, 0)
+    checks = [(c, False) for c in assignment.public_checks] + [(c, True) for c in assignment.hidden_checks]
+    for number, (check, hidden) in enumerate((c for c in checks if c[0].function == function), start=1):
+        share = round(points * check.weight / hidden_weight, 6) if hidden else 0
+        lines += [
+            "",
+            "",
+            f"@test_case(name={check.key!r}, points={share}, hidden={hidden})",
+            f"def check_{number}(submission_path):",
+            f"    verdict({assignment.name!r}, submission_path, {check.key!r})",
+        ]
+    return "\n".join(lines) + "\n"

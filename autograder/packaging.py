@@ -1,0 +1,135 @@
+"""Build the two zips of an assignment from one source of truth: the autograder and the handout.
+
+``dist/NAME/autograder.zip`` (upload to Gradescope) is made by ``otter generate`` from a staging
+folder holding the generated Otter test files, ``otter_config.json`` (our sandbox plugin),
+``requirements.txt`` (pinned from pyproject.toml) and, as support files, the packages grading
+needs: ``autograder/`` (the machinery), ``assignments/NAME/`` (public checks and strategies) and
+``solutions/NAME/`` (reference and hidden checks). Otter copies support files next to the
+submission, where the kernel imports them; the plugin is imported earlier, by Otter itself, from
+the zip's top level, so ``autograder/`` is also added there.
+
+``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton, the handout,
+the public checks, the worker machinery and a Makefile for ``make check``.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from pathlib import Path
+
+from autograder import assignment as assignments
+from autograder.otter_session import test_file_source
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
+# The machinery students need for `make check` (no Otter, no packaging, no audit tools).
+STUDENT_MODULES = ["__init__.py", "__main__.py", "cli.py", "assignment.py", "checks.py", "runner.py",
+                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py"]
+DATA_SUFFIXES = {".npz", ".png"}
+
+
+def runtime_requirements():
+    """The pinned run-time dependencies, from pyproject.toml (the one place they are listed)."""
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["dependencies"]
+
+
+def build_autograder_zip(name, destination):
+    """Build the Gradescope autograder zip for assignment ``name`` at ``destination``."""
+    assignment = assignments.load(name)
+    if not assignment.has_hidden_checks:
+        raise assignments.UnknownAssignment(f"assignment {name!r} has no solutions/{name}/grading.py")
+    with tempfile.TemporaryDirectory() as staging_name:
+        staging = Path(staging_name)
+        (staging / "tests").mkdir()
+        for function in assignment.functions:
+            (staging / "tests" / f"{function}.py").write_text(test_file_source(assignment, function))
+        config = {
+            "lang": "python",
+            "plugins": ["autograder.otter_plugin.SandboxPlugin"],
+            "show_hidden": True,  # per-function feedback becomes visible once grades are published
+        }
+        (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
+        (staging / "requirements.txt").write_text("\n".join(runtime_requirements()) + "\n")
+        copy_package(ROOT / "autograder", staging / "autograder")
+        copy_assignment_packages(name, staging)
+        subprocess.run(
+            [sys.executable, "-m", "otter", "generate", "--python-version", PYTHON_VERSION,
+             "autograder", "assignments", "solutions"],
+            cwd=staging, check=True, capture_output=True, text=True,
+        )
+        with zipfile.ZipFile(staging / "autograder.zip", "a") as archive:
+            add_folder(archive, staging / "autograder", "autograder")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(staging / "autograder.zip", destination)
+    return destination
+
+
+def copy_assignment_packages(name, staging):
+    """assignments/NAME (without the skeleton) and solutions/NAME (reference and hidden checks)."""
+    public, solution = ROOT / "assignments" / name, ROOT / "solutions" / name
+    for package in ("assignments", "solutions"):
+        (staging / package).mkdir()
+        (staging / package / "__init__.py").touch()
+    for file in public.iterdir():
+        if (file.suffix == ".py" and file.name != f"{name}.py") or file.suffix in DATA_SUFFIXES:
+            copy_file(file, staging / "assignments" / name / file.name)
+    for file_name in ("__init__.py", f"{name}.py", "grading.py"):
+        copy_file(solution / file_name, staging / "solutions" / name / file_name)
+
+
+def build_student_zip(name, destination):
+    """Build the student handout zip: ``NAME/`` with skeleton, handout, public checks, Makefile."""
+    public = ROOT / "assignments" / name
+    top = Path(name)
+    with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(public / f"{name}.py", top / f"{name}.py")
+        archive.write(public / "README.md", top / "README.md")
+        archive.writestr(str(top / "Makefile"), student_makefile(name))
+        archive.writestr(str(top / "requirements.txt"), "\n".join(runtime_requirements()) + "\n")
+        archive.writestr(str(top / "assignments" / "__init__.py"), "")
+        for file in sorted(public.rglob("*")):
+            relative = file.relative_to(public)
+            if "__pycache__" in relative.parts or file.name in (f"{name}.py", "README.md"):
+                continue
+            if file.suffix == ".py" or file.suffix in DATA_SUFFIXES:
+                archive.write(file, top / "assignments" / name / relative)
+        for module in STUDENT_MODULES:
+            archive.write(ROOT / "autograder" / module, top / "autograder" / module)
+    return destination
+
+
+def student_makefile(name):
+    return f"""# `make check` runs the public checks on {name}.py (or SUBMISSION=path/to/file.py).
+# The first run creates a virtual environment in .venv with numpy and hypothesis (a few seconds).
+PYTHON ?= python3
+SUBMISSION ?= {name}.py
+VENV := .venv
+
+.PHONY: check
+check: $(VENV)/installed
+\t$(VENV)/bin/python -m autograder check --assignment {name} $(SUBMISSION)
+
+$(VENV)/installed: requirements.txt
+\t$(PYTHON) -m venv $(VENV)
+\t$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+\ttouch $@
+"""
+
+
+def copy_package(source, destination):
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def copy_file(source, destination):
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, destination)
+
+
+def add_folder(archive, folder, prefix):
+    for file in sorted(folder.rglob("*.py")):
+        archive.write(file, str(Path(prefix) / file.relative_to(folder)))

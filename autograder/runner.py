@@ -1,0 +1,70 @@
+"""Run checks against a submission with Hypothesis, and collect verdicts with their evidence.
+
+Hypothesis runs here, in the grader; only the calls to student functions cross into the worker.
+Runs are reproducible: Hypothesis is seeded (the seed is part of every report), has no example
+database, and shrinks every failure to a minimal example, which is what the feedback shows.
+"""
+
+from dataclasses import dataclass, field
+
+import hypothesis
+from hypothesis import HealthCheck, Phase, given, settings
+
+from autograder.checks import Failed, NotImplementedYet, Student
+from autograder.worker import Limits, Worker
+
+PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
+
+
+@dataclass
+class Verdict:
+    """The outcome of one check: ``status`` is passed, failed or not implemented."""
+
+    check: object
+    status: str
+    message: str = ""
+    example: dict = field(default_factory=dict)
+
+    @property
+    def passed(self):
+        return self.status == PASSED
+
+
+def run_check(check, student, seed):
+    """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example."""
+    last_failure = {}
+
+    @settings(
+        max_examples=check.max_examples, database=None, deadline=None, derandomize=False,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink], report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck), print_blob=False,
+        verbosity=hypothesis.Verbosity.quiet,
+    )
+    @hypothesis.seed(seed)
+    @given(example=check.inputs)
+    def property_holds(example):
+        try:
+            check.verify(student, example)
+        except (Failed, NotImplementedYet) as error:
+            # Hypothesis replays the minimal example last, so the last failure recorded is it.
+            last_failure.update(example=example, error=error)
+            raise
+
+    try:
+        property_holds()
+    except NotImplementedYet as error:
+        function = error.args[0]
+        missing = "is not in your file" if error.args[1:] == ("missing",) else "is not implemented yet"
+        uses = "" if function == check.function else f" (this check of {check.function} uses it)"
+        return Verdict(check, NOT_IMPLEMENTED, f"{function} {missing}{uses}")
+    except Exception as error:  # noqa: BLE001 - Failed, or Hypothesis's Flaky wrapping one
+        recorded = last_failure.get("error", error)
+        return Verdict(check, FAILED, str(recorded), last_failure.get("example", {}))
+    return Verdict(check, PASSED)
+
+
+def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits()):
+    """Run ``checks`` in order against one submission file, sharing one sandboxed worker."""
+    with Worker(submission, module_name, limits) as worker:
+        student = Student(worker, call_seconds)
+        return [run_check(check, student, seed) for check in checks]

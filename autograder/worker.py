@@ -1,0 +1,329 @@
+"""The grader's side of the sandbox: a worker process that runs student code, and how to call it.
+
+The grader never imports a submission. ``Worker`` copies it into a private folder, starts
+``worker_main.py`` there in a new session (as an unprivileged user when the grader is root), and
+talks to it over pipes in the ``wire`` format: plain arrays and numbers both ways, no pickles.
+Every call has a wall-clock and CPU budget; a worker that overruns it, crashes or sends garbage is
+killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
+uid), and the next call starts a fresh one.
+"""
+
+import json
+import functools
+import os
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import wire
+
+SANDBOX_UID_BASE = 1_000_000
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for student code. Times are per call; memory and processes per worker."""
+
+    call_seconds: float = 5.0
+    call_cpu_seconds: float = 5.0
+    import_seconds: float = 10.0
+    memory_bytes: int = 2**30
+    processes: int = 64  # only enforced when the worker runs as its own user
+    file_bytes: int = 16 * 2**20
+    output_bytes: int = 10_000  # student prints kept per call; the rest is dropped
+
+
+@dataclass
+class Outcome:
+    """What happened when the grader asked the worker to call one function.
+
+    ``status`` is one of: returned, raised, not_implemented, missing, unsendable (from the worker),
+    or timeout, crashed, import_failed, garbled (decided by the grader).
+    """
+
+    status: str
+    value: object = None
+    args: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    error: str = ""
+    where: str = ""
+    output: str = ""
+    cpu_seconds: float = 0.0
+
+
+def sandbox_account():
+    """The (uid, gid) student code runs as: our own when unprivileged; a private one as root.
+
+    As root, each grading process gets a uid of its own, 1,000,000 plus its pid (unique among live
+    processes; no /etc/passwd entry needed). So "kill every process of the sandbox user" reaches
+    exactly this grader's student code, also when several graders run side by side.
+    """
+    if os.geteuid() != 0:
+        return None
+    _let_others_reach_python()
+    uid = SANDBOX_UID_BASE + os.getpid()
+    return uid, uid
+
+
+@functools.cache
+def _let_others_reach_python():
+    """Add search (x) permission for others on the folders above the interpreter and its libraries.
+
+    Python often lives under /root (pyenv here; Miniforge on Gradescope), which is mode 700, so the
+    sandbox user could not start it. Search permission lets it open paths it already knows without
+    listing any folder; files keep their own permissions.
+    """
+    for start in {os.path.realpath(sys.executable), sys.prefix, sys.base_prefix}:
+        for folder in Path(start).parents:
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                folder.chmod(mode | stat.S_IXOTH)
+
+
+class Worker:
+    """A sandboxed process that imports ``submission`` as module ``module_name`` and serves calls.
+
+    Use as a context manager, or call ``close()``. ``call`` never raises for anything the student
+    code does: every failure comes back as an ``Outcome`` with a status.
+    """
+
+    def __init__(self, submission, module_name, limits=Limits()):
+        self.submission = Path(submission).resolve()
+        self.module_name = module_name
+        self.limits = limits
+        self.account = sandbox_account()
+        self._process = None
+        self._import_failure = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def call(self, function, args=(), kwargs=None, *, seconds=None, cpu_seconds=None):
+        """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``."""
+        if self._process is None and self._import_failure is None:
+            self._start()
+        if self._import_failure is not None:
+            return self._import_failure
+        request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {})}
+        cpu_before = self._cpu_seconds()
+        try:
+            wire.write_message(self._requests, request)
+        except (BrokenPipeError, OSError):
+            return self._fail("crashed", "the worker process died before the call")
+        return self._await_reply(
+            seconds or self.limits.call_seconds, cpu_seconds or self.limits.call_cpu_seconds, cpu_before
+        )
+
+    def close(self):
+        """Kill the worker and everything it started; remove its folder."""
+        if self._process is not None:
+            self._kill()
+            self._process = None
+        if getattr(self, "_folder", None):
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    # -- starting ---------------------------------------------------------------------------
+
+    def _start(self):
+        self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
+        for name in ("worker_main.py", "wire.py"):
+            shutil.copyfile(_HERE / name, self._folder / name)
+        submission_copy = self._folder / f"{self.module_name}.py"
+        shutil.copyfile(self.submission, submission_copy)
+        if self.account:
+            for path in [self._folder, *self._folder.iterdir()]:
+                os.chown(path, *self.account)
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-B", str(self._folder / "worker_main.py"), self._rlimits_json(),
+             str(submission_copy), self.module_name, str(request_read), str(reply_write)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(request_read, reply_write), cwd=self._folder, env=self._environment(),
+            start_new_session=True,
+            user=self.account[0] if self.account else None,
+            group=self.account[1] if self.account else None,
+            extra_groups=[] if self.account else None,
+        )
+        os.close(request_read)
+        os.close(reply_write)
+        self._requests = os.fdopen(request_write, "wb")
+        self._replies = reply_read
+        self._output = _OutputCollector(self._process.stdout.fileno(), self.limits.output_bytes)
+        ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
+        if ready.status != "ready":
+            error = ready.error if ready.status == "import_failed" else f"importing it failed: {ready.error}"
+            self._import_failure = Outcome("import_failed", error=error, where=ready.where, output=ready.output)
+            self._kill()
+            self._process = None
+
+    def _rlimits_json(self):
+        limits = {
+            "RLIMIT_AS": self.limits.memory_bytes,
+            "RLIMIT_FSIZE": self.limits.file_bytes,
+            "RLIMIT_CORE": 0,
+        }
+        if self.account:  # RLIMIT_NPROC counts every process of the user, so only for our own user
+            limits["RLIMIT_NPROC"] = self.limits.processes
+        return json.dumps(limits)
+
+    def _environment(self):
+        threads = "1"  # one BLAS thread: calls are small, and the CPU budget stays honest
+        return {
+            "PATH": "/usr/bin:/bin", "HOME": str(self._folder), "LANG": "C.UTF-8",
+            "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+        }
+
+    # -- waiting for replies ------------------------------------------------------------------
+
+    def _await_reply(self, seconds, cpu_seconds, cpu_before):
+        deadline = time.monotonic() + seconds
+        buffer = bytearray()
+        needed = 8
+        while True:
+            cpu = self._cpu_seconds() - cpu_before
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or cpu > cpu_seconds:
+                spent = f"{seconds:g} s" if remaining <= 0 else f"{cpu_seconds:g} s of CPU time"
+                return self._fail("timeout", f"did not finish within {spent}")
+            watched = [self._replies] + ([self._output.fd] if self._output.open else [])
+            readable, _, _ = select.select(watched, [], [], min(remaining, 0.05))
+            if self._output.fd in readable:
+                self._output.read_available()
+            if self._replies not in readable:
+                continue
+            chunk = os.read(self._replies, max(needed - len(buffer), 1 << 16))
+            if not chunk:
+                return self._fail("crashed", self._exit_description())
+            buffer += chunk
+            if len(buffer) >= 8 and needed == 8:
+                length = int.from_bytes(buffer[:8], "big")
+                if length > wire.MAX_MESSAGE_BYTES:
+                    return self._fail("garbled", "the reply was larger than the grader accepts")
+                needed = 8 + length
+            if len(buffer) >= needed:
+                return self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
+
+    def _decode(self, message, cpu_seconds):
+        output = self._output.take()
+        try:
+            reply = wire.decode(message)
+            if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
+                raise wire.WireError("the reply is not a status record")
+        except wire.WireError as error:
+            return self._fail("garbled", f"the worker sent something unreadable ({error})")
+        return Outcome(
+            status=reply["status"], value=reply.get("value"),
+            args=reply.get("args") if isinstance(reply.get("args"), list) else [],
+            kwargs=reply.get("kwargs") if isinstance(reply.get("kwargs"), dict) else {},
+            error=str(reply.get("error", "")), where=str(reply.get("where", "")),
+            output=output, cpu_seconds=cpu_seconds,
+        )
+
+    def _fail(self, status, error):
+        output = self._output.take() if self._process else ""
+        self._kill()
+        self._process = None
+        return Outcome(status=status, error=error, output=output)
+
+    def _exit_description(self):
+        try:
+            code = self._process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return "the worker process stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            hint = " (out of memory?)" if name in ("SIGKILL", "SIGSEGV") else ""
+            return f"the worker process was killed by {name}{hint}"
+        return f"the worker process exited with code {code} (os._exit or a crash?)"
+
+    def _cpu_seconds(self):
+        """CPU time of the worker process so far, read by us from /proc: the worker cannot fake it."""
+        try:
+            with open(f"/proc/{self._process.pid}/stat") as proc_stat:
+                fields = proc_stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError, AttributeError):
+            return 0.0
+
+    def _kill(self):
+        """SIGKILL the worker's session, and as root every process of the sandbox user."""
+        process = self._process
+        if process is None:
+            return
+        for pipe in (getattr(self, "_requests", None),):
+            try:
+                pipe.close()
+            except (OSError, AttributeError):
+                pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.account:
+            _kill_every_process_of(self.account)
+        process.wait()
+        process.stdout.close()
+        os.close(self._replies)
+
+
+def _kill_every_process_of(account):
+    """Catch processes that left the session (setsid, double fork): kill(-1) as that user."""
+    child = os.fork()
+    if child == 0:
+        try:
+            os.setgid(account[1])
+            os.setuid(account[0])
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
+class _OutputCollector:
+    """The worker's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call."""
+
+    def __init__(self, fd, limit):
+        self.fd = fd
+        self._limit = limit
+        self._kept = bytearray()
+        self._dropped = 0
+        self.open = True
+        os.set_blocking(fd, False)
+
+    def read_available(self):
+        """Read whatever the pipe holds now, without blocking."""
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except (BlockingIOError, OSError):
+                return
+            if not chunk:
+                self.open = False  # the student closed its stdout: stop watching it
+                return
+            room = max(self._limit - len(self._kept), 0)
+            self._kept += chunk[:room]
+            self._dropped += len(chunk) - len(chunk[:room])
+
+    def take(self):
+        """The output since the last ``take``, truncated, as text."""
+        self.read_available()  # the worker flushes before it replies, so this is all of it
+        text = self._kept.decode(errors="replace")
+        if self._dropped:
+            text += f"\n... ({self._dropped} more bytes of output dropped)"
+        self._kept.clear()
+        self._dropped = 0
+        return text

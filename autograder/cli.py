@@ -37,6 +37,92 @@ def cmd_check(args):
     return 0 if passed else 1
 
 
+def cmd_skeleton(args):
+    """Regenerate assignments/NAME/NAME.py from solutions/NAME/NAME.py (or, with --verify, compare)."""
+    from autograder.skeleton import MarkerError, make_skeleton
+
+    solution = Path(f"solutions/{args.assignment}/{args.assignment}.py")
+    skeleton = Path(f"assignments/{args.assignment}/{args.assignment}.py")
+    if not solution.is_file():
+        raise UsageError(f"no reference solution at {solution}")
+    try:
+        text = make_skeleton(solution.read_text())
+    except MarkerError as error:
+        raise UsageError(f"{solution}: {error}") from None
+    if args.verify:
+        if not skeleton.is_file() or skeleton.read_text() != text:
+            raise UsageError(f"{skeleton} is stale: run `make skeleton` and commit it")
+        print(f"{skeleton} is up to date")
+        return 0
+    skeleton.write_text(text)
+    print(f"wrote {skeleton}")
+    return 0
+
+
+def cmd_zips(args):
+    """Build dist/NAME/autograder.zip (Gradescope) and dist/NAME/student.zip (handout)."""
+    from autograder.packaging import build_autograder_zip, build_student_zip
+
+    args.verify = True
+    cmd_skeleton(args)  # never ship a skeleton that lags behind the solution
+    folder = Path("dist") / args.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"wrote {build_autograder_zip(args.assignment, folder / 'autograder.zip')}")
+    print(f"wrote {build_student_zip(args.assignment, folder / 'student.zip')}")
+    return 0
+
+
+def cmd_grade(args):
+    """Grade one file with `otter run` on the built zip, as Gradescope does."""
+    from autograder.otter_grade import render_results, run_otter
+
+    submission = existing_file(args.submission)
+    autograder_zip = Path("dist") / args.assignment / "autograder.zip"
+    if not autograder_zip.is_file():
+        raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
+    output = Path(args.output or Path("dist") / args.assignment / "results")
+    results = run_otter(autograder_zip, submission, output)
+    print(render_results(results))
+    print(f"\n(results.json in {output})")
+    return 0
+
+
+def cmd_audit(args):
+    """Grade the corpus of buggy and correct submissions; fail unless every bug is caught fairly."""
+    from autograder.audit import render_audit, run_audit
+
+    assignment = assignments.load(args.assignment)
+    cases = run_audit(args.assignment)
+    print(render_audit(cases, assignment.functions))
+    bad = [c for c in cases if (c.kind == "bug") != c.flagged]
+    print(f"\n{len(cases) - len(bad)}/{len(cases)} corpus entries graded as they should be")
+    return 1 if bad else 0
+
+
+def cmd_bench(args):
+    """Time `otter run` on the reference and on the plain-loop alternative."""
+    import tempfile
+
+    from autograder.bench import measure
+    from autograder.patching import apply_patch
+
+    autograder_zip = Path("dist") / args.assignment / "autograder.zip"
+    if not autograder_zip.is_file():
+        raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
+    reference = Path(f"solutions/{args.assignment}/{args.assignment}.py")
+    loops = Path(f"tests/corpus/{args.assignment}/correct/loops.py")
+    with tempfile.TemporaryDirectory() as folder:
+        loop_submission = Path(folder) / f"{args.assignment}.py"
+        loop_submission.write_text(apply_patch(reference.read_text(), loops.read_text()))
+        print(f"{'submission':<12} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'score':>9}")
+        for label, submission in (("reference", reference), ("pure loops", loop_submission)):
+            results, wall, cpu, peak = measure(autograder_zip, submission, Path(folder) / "out")
+            score = sum(t.get("score") or 0 for t in results["tests"])
+            possible = sum(t.get("max_score") or 0 for t in results["tests"])
+            print(f"{label:<12} {wall:7.1f} {cpu:7.1f} {peak / 2**20:8.0f} {score:4g}/{possible:g}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +130,18 @@ def build_parser():
     check.add_argument("submission", nargs="?", help="the file to check (default: the skeleton)")
     check.add_argument("--assignment", default="cnn")
     check.set_defaults(run=cmd_check)
+    for name, function in (("skeleton", cmd_skeleton), ("zips", cmd_zips), ("audit", cmd_audit),
+                           ("bench", cmd_bench)):
+        command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
+        command.add_argument("--assignment", default="cnn")
+        command.set_defaults(run=function, verify=False)
+        if name == "skeleton":
+            command.add_argument("--verify", action="store_true", help="only check that it is current")
+    grade_command = commands.add_parser("grade", help=cmd_grade.__doc__)
+    grade_command.add_argument("submission")
+    grade_command.add_argument("--assignment", default="cnn")
+    grade_command.add_argument("--output", help="folder for results.json (default dist/NAME/results)")
+    grade_command.set_defaults(run=cmd_grade)
     return parser
 
 

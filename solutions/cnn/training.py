@@ -35,6 +35,18 @@ def _windows(x, fh, fw, stride):
 def _pad(x, padding):
     """Zero-pad the last two axes of x (N, C, H, W) by `padding` on each side."""
     return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+
+
+def _pool_windows(x, size, stride):
+    """The (size, size) pooling windows of x (N, C, H, W), entry-major: an
+    array of shape (size*size, N, C, H', W') whose row i*size + j holds entry
+    (i, j) of every window (row-major order inside a window). Putting the
+    window axis first makes max/argmax over it fast.
+    """
+    N, C = x.shape[:2]
+    windows = _windows(x, size, size, stride)  # (N, C, H', W', size, size)
+    Ho, Wo = windows.shape[2:4]
+    return windows.transpose(4, 5, 0, 1, 2, 3).reshape(size * size, N, C, Ho, Wo)
 # END SOLUTION
 
 
@@ -106,9 +118,10 @@ def conv_forward(x, w, b, stride=1, padding=0):
     # BEGIN SOLUTION
     _, _, fh, fw = w.shape
     windows = _windows(_pad(x, padding), fh, fw, stride)  # (N, C, H', W', fh, fw)
-    # Dot product of every window with every filter, over (c, i, j).
-    out = np.einsum("nchwij,kcij->nkhw", windows, w, optimize=True)
-    return out + b[None, :, None, None]
+    # Dot product of every window with every filter, summing over (c, i, j):
+    # out[n, k, h, w] = sum_{c,i,j} windows[n, c, h, w, i, j] * w[k, c, i, j].
+    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', K)
+    return out.transpose(0, 3, 1, 2) + b[None, :, None, None]
     # END SOLUTION
 
 
@@ -136,19 +149,24 @@ def conv_backward(dout, x, w, b, stride=1, padding=0):
     windows = _windows(x_pad, fh, fw, stride)  # (N, C, Ho, Wo, fh, fw)
 
     # out = b + sum(w * window): the bias gets every output gradient of its
-    # filter, and w[k, c, i, j] gets dout times the input pixel it multiplied.
+    # filter, and w[k, c, i, j] gets dout times the input pixel it multiplied,
+    # summed over all images and output positions (n, h, w).
     db = dout.sum(axis=(0, 2, 3))
-    dw = np.einsum("nkhw,nchwij->kcij", dout, windows, optimize=True)
+    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))  # (K, C, fh, fw)
 
-    # Input pixel x_pad[n, c, h*stride + i, w*stride + j] was multiplied by
-    # w[k, c, i, j] for output (n, k, h, w). Loop over the fh*fw filter
-    # offsets (i, j); for each one, all output positions add their share.
+    # Gradient with respect to every entry of every window:
+    # dwindows[n, h, w, c, i, j] = sum_k dout[n, k, h, w] * w[k, c, i, j].
+    dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, Ho, Wo, C, fh, fw)
+    # Entry (i, j) of window (h, w) is the padded pixel (h*stride + i,
+    # w*stride + j). Send each entry back to its pixel; a pixel shared by
+    # several windows adds up their contributions. Looping over the fh*fw
+    # offsets (i, j) handles all windows at once for each offset.
     dx_pad = np.zeros_like(x_pad)
     for i in range(fh):
         for j in range(fw):
             rows = slice(i, i + stride * (Ho - 1) + 1, stride)
             cols = slice(j, j + stride * (Wo - 1) + 1, stride)
-            dx_pad[:, :, rows, cols] += np.einsum("nkhw,kc->nchw", dout, w[:, :, i, j])
+            dx_pad[:, :, rows, cols] += dwindows[:, :, :, :, i, j].transpose(0, 3, 1, 2)
     dx = dx_pad[:, :, padding:padding + H, padding:padding + W].copy()
     return dx, dw, db
     # END SOLUTION
@@ -177,7 +195,7 @@ def max_pool_forward(x, size, stride=None):
     # BEGIN SOLUTION
     if stride is None:
         stride = size
-    return _windows(x, size, size, stride).max(axis=(4, 5))
+    return _pool_windows(x, size, stride).max(axis=0)
     # END SOLUTION
 
 
@@ -201,16 +219,17 @@ def max_pool_backward(dout, x, size, stride=None):
     if stride is None:
         stride = size
     N, C, Ho, Wo = dout.shape
-    windows = _windows(x, size, size, stride).reshape(N, C, Ho, Wo, size * size)
-    winner = windows.argmax(axis=-1)  # first maximum, row-major, in each window
-    # Turn "winner inside window (h, w)" into a position in x.
-    rows = np.arange(Ho)[:, None] * stride + winner // size  # (N, C, Ho, Wo)
+    # Index (row-major, 0..size*size-1) of the first maximum in each window.
+    winner = _pool_windows(x, size, stride).argmax(axis=0)  # (N, C, Ho, Wo)
+    # Turn "entry (winner // size, winner % size) of window (h, w)" into a
+    # position (row, col) of x.
+    rows = np.arange(Ho)[:, None] * stride + winner // size
     cols = np.arange(Wo)[None, :] * stride + winner % size
     n = np.arange(N)[:, None, None, None]
     c = np.arange(C)[None, :, None, None]
     dx = np.zeros_like(x, dtype=np.result_type(x, dout))
     # np.add.at adds up repeated indices (overlapping windows with the same
-    # winner); plain dx[...] += dout would keep only one of them.
+    # winner); plain dx[n, c, rows, cols] += dout would keep only one of them.
     np.add.at(dx, (n, c, rows, cols), dout)
     return dx
     # END SOLUTION
@@ -385,7 +404,7 @@ def sgd_step(params, grads, lr):
     # END SOLUTION
 
 
-def train(x_train, y_train, epochs=15, lr=0.1, batch_size=16, seed=0):
+def train(x_train, y_train, epochs=60, lr=0.1, batch_size=20, seed=0):
     """Train the network with mini-batch SGD.
 
     Inputs:

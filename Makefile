@@ -1,0 +1,61 @@
+# One entry point for students, instructors and CI. The first target that needs Python creates
+# .venv at the repository root and installs the pinned dependencies (pyproject.toml) into it.
+PYTHON ?= python3
+ASSIGNMENT ?= cnn
+SUBMISSION ?= assignments/$(ASSIGNMENT)/$(ASSIGNMENT).py
+VENV := .venv
+RUN := $(VENV)/bin/python -m autograder
+
+.PHONY: help demo check skeleton zips grade audit bench test lint clean
+
+help:
+	@echo "make demo       build the zips, grade the reference and the skeleton as Gradescope would"
+	@echo "make test       the project's own test suite (what CI runs)"
+	@echo "make check      public checks on SUBMISSION (default: the skeleton)"
+	@echo "make grade      grade SUBMISSION=path/to/cnn.py with otter run on the built zip"
+	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
+	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
+	@echo "make audit      grade the corpus of buggy and correct submissions"
+	@echo "make bench      time otter run on the reference and the plain-loop solution"
+	@echo "make lint       ruff"
+
+# Students' tools need only numpy, hypothesis and pytest; instructors' add Otter, scipy and ruff.
+$(VENV)/core.stamp: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/full.stamp: $(VENV)/core.stamp
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[grading,dev]"
+	touch $@
+
+demo: zips
+	$(RUN) grade --assignment $(ASSIGNMENT) solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py
+	$(RUN) grade --assignment $(ASSIGNMENT) assignments/$(ASSIGNMENT)/$(ASSIGNMENT).py
+
+check: $(VENV)/core.stamp
+	$(RUN) check --assignment $(ASSIGNMENT) $(SUBMISSION)
+
+skeleton: $(VENV)/core.stamp
+	$(RUN) skeleton --assignment $(ASSIGNMENT)
+
+zips: $(VENV)/full.stamp
+	$(RUN) zips --assignment $(ASSIGNMENT)
+
+grade: zips
+	$(RUN) grade --assignment $(ASSIGNMENT) $(SUBMISSION)
+
+audit: $(VENV)/core.stamp
+	$(RUN) audit --assignment $(ASSIGNMENT)
+
+bench: zips
+	$(RUN) bench --assignment $(ASSIGNMENT)
+
+test: $(VENV)/full.stamp
+	$(VENV)/bin/python -m pytest
+
+lint: $(VENV)/full.stamp
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf dist build .pytest_cache

@@ -1,0 +1,31 @@
+"""Shared fixtures: the repository root, the CNN assignment, and submissions built from patches."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder import assignment as assignments  # noqa: E402
+from autograder.patching import apply_patch  # noqa: E402
+
+REFERENCE = ROOT / "solutions" / "cnn" / "cnn.py"
+SKELETON = ROOT / "assignments" / "cnn" / "cnn.py"
+CORPUS = ROOT / "tests" / "corpus" / "cnn"
+
+
+@pytest.fixture(scope="session")
+def cnn():
+    return assignments.load("cnn")
+
+
+@pytest.fixture
+def patched(tmp_path):
+    """``patched("bugs/conv1d_flipped_kernel.py")`` -> path of the reference with that patch applied."""
+    def build(relative):
+        submission = tmp_path / "cnn.py"
+        submission.write_text(apply_patch(REFERENCE.read_text(), (CORPUS / relative).read_text()))
+        return submission
+    return build

@@ -1,0 +1,117 @@
+"""The zips: built by Otter, the handout leaks nothing, and `otter run` grades as Gradescope does."""
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from autograder.otter_grade import run_otter
+from conftest import REFERENCE, ROOT, SKELETON
+
+DIST = ROOT / "dist" / "cnn"
+GRADED = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
+
+
+@pytest.fixture(scope="module")
+def zips():
+    subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
+    return DIST / "autograder.zip", DIST / "student.zip"
+
+
+def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
+    reference_body_lines = {line.strip() for line in REFERENCE.read_text().splitlines()
+                            if len(line.strip()) > 25} - {line.strip() for line in SKELETON.read_text().splitlines()}
+    with zipfile.ZipFile(zips[1]) as archive:
+        names = archive.namelist()
+        text = "\n".join(archive.read(n).decode(errors="replace") for n in names)
+    assert "cnn/cnn.py" in names and "cnn/Makefile" in names and "cnn/assignments/cnn/checks.py" in names
+    assert not any("solutions" in n or "grading.py" in n.split("/")[-1] and "autograder" not in n
+                   for n in names)
+    assert "HIDDEN_CHECKS" not in text and "BEGIN SOLUTION" not in text and "otter" not in text.lower()
+    assert not [line for line in reference_body_lines if line in text]
+
+
+def test_autograder_zip_is_otters_layout_with_pinned_python(zips):
+    with zipfile.ZipFile(zips[0]) as archive:
+        names = set(archive.namelist())
+        environment = archive.read("environment.yml").decode()
+        config = json.loads(archive.read("otter_config.json"))
+    assert {"run_autograder", "setup.sh", "run_otter.py", "autograder/otter_plugin.py",
+            "files/solutions/cnn/cnn.py"} <= names
+    assert {f"tests/{f}.py" for f in GRADED} <= names
+    assert "python=3.11" in environment and "numpy==" in environment
+    assert config["plugins"] == ["autograder.otter_plugin.SandboxPlugin"]
+
+
+def validate_gradescope_results(results):
+    """Gradescope's results.json specification: the fields, their types and allowed values."""
+    visibilities = {"hidden", "after_due_date", "after_published", "visible"}
+    assert set(results) <= {"score", "execution_time", "output", "output_format", "test_output_format",
+                            "test_name_format", "visibility", "stdout_visibility", "extra_data",
+                            "tests", "leaderboard"}
+    assert isinstance(results["tests"], list) and results["tests"]
+    for test in results["tests"]:
+        assert set(test) <= {"score", "max_score", "status", "name", "name_format", "number", "output",
+                             "output_format", "tags", "visibility", "extra_data"}
+        assert isinstance(test["name"], str) and isinstance(test.get("output", ""), str)
+        assert test.get("visibility", "visible") in visibilities
+        if "score" in test and test["score"] is not None:
+            assert 0 <= test["score"] <= test["max_score"]
+    assert results.get("stdout_visibility", "hidden") in visibilities
+    assert len(json.dumps(results)) < 1_000_000
+
+
+@pytest.fixture(scope="module")
+def graded(zips, tmp_path_factory):
+    def grade(submission):
+        return run_otter(zips[0], submission, tmp_path_factory.mktemp("results"))
+    return grade
+
+
+def scores(results):
+    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if t["name"] in GRADED}
+
+
+def test_reference_gets_full_marks_through_otter(graded):
+    results = graded(REFERENCE)
+    validate_gradescope_results(results)
+    assert all(score == possible > 0 for score, possible in scores(results).values())
+    public = next(t for t in results["tests"] if t["name"] == "Public Tests")
+    assert public["visibility"] == "visible" and "All test cases passed!" in public["output"]
+
+
+def test_skeleton_scores_zero_with_not_implemented(graded):
+    results = graded(SKELETON)
+    validate_gradescope_results(results)
+    assert set(scores(results)) == set(GRADED)
+    assert all(score == 0 for score, _ in scores(results).values())
+    for test in results["tests"]:
+        assert "is not implemented yet" in test["output"]
+        assert "Error at line" not in test["output"]
+
+
+def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, patched):
+    results = graded(patched("bugs/conv1d_stride_ignored.py"))
+    validate_gradescope_results(results)
+    marks = scores(results)
+    assert 0 < marks["conv1d"][0] < marks["conv1d"][1]
+    assert all(score == possible for name, (score, possible) in marks.items() if name != "conv1d")
+    conv1d = next(t for t in results["tests"] if t["name"] == "conv1d")
+    assert "Smallest input on which it goes wrong:" in conv1d["output"] and "stride = 2" in conv1d["output"]
+    public = next(t for t in results["tests"] if t["name"] == "Public Tests")["output"]
+    check = subprocess.run([sys.executable, "-m", "autograder", "check", str(patched("bugs/conv1d_stride_ignored.py"))],
+                           cwd=ROOT, capture_output=True, text=True).stdout
+    for line in check.splitlines():
+        if line.startswith("✗ conv1d: "):
+            assert line[2:] in public
+
+
+def test_student_code_never_runs_in_otters_kernel(graded, tmp_path):
+    marker = tmp_path / "ran_as_main"
+    submission = tmp_path / "cnn.py"
+    submission.write_text(REFERENCE.read_text() + f"\nif __name__ == '__main__':\n    open({str(marker)!r}, 'w')\n")
+    results = graded(submission)
+    assert not marker.exists()
+    assert all(score == possible for score, possible in scores(results).values())

@@ -1,0 +1,148 @@
+"""The worker runs student code in its own process and reports everything it does as an Outcome."""
+
+import os
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from autograder.worker import Limits, Worker
+
+STUDENT = textwrap.dedent('''
+    import numpy as np
+    print("imported")
+
+    def double(x):
+        print("doubling")
+        return 2 * x
+
+    def mutate(x):
+        x[0] = 99.0
+        return x.copy()
+
+    def todo(x):
+        raise NotImplementedError
+
+    def fails(x):
+        return x[10]
+
+    def spin(x):
+        while True:
+            pass
+
+    def spin_ignoring_signals(x):
+        import signal
+        for sig in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
+        while True:
+            pass
+
+    def hard_exit(x):
+        import os
+        os._exit(0)
+
+    def hog(x):
+        return np.ones(2**31)
+
+    def flood(x):
+        print("y" * 1_000_000)
+        return x
+
+    def an_object(x):
+        return object()
+
+    def fork_and_hide(x):
+        import os
+        if os.fork() == 0:
+            os.setsid()
+            while True:
+                pass
+        return x
+''')
+
+
+@pytest.fixture
+def worker(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(STUDENT)
+    with Worker(path, "student", Limits(call_seconds=1, call_cpu_seconds=1, memory_bytes=2**30)) as worker:
+        yield worker
+
+
+def test_calls_return_values_arguments_and_output(worker):
+    outcome = worker.call("double", [np.arange(3.0)])
+    assert outcome.status == "returned"
+    assert outcome.value.tolist() == [0.0, 2.0, 4.0]
+    assert outcome.args[0].tolist() == [0.0, 1.0, 2.0]
+    assert "doubling" in outcome.output
+
+
+def test_mutated_arguments_come_back_mutated(worker):
+    assert worker.call("mutate", [np.zeros(2)]).args[0].tolist() == [99.0, 0.0]
+
+
+@pytest.mark.parametrize("function, status, words", [
+    ("todo", "not_implemented", ""),
+    ("missing_function", "missing", ""),
+    ("fails", "raised", "IndexError"),
+    ("an_object", "unsendable", "object"),
+    ("hard_exit", "crashed", "exited with code 0"),
+    ("hog", "raised", "MemoryError"),
+])
+def test_failures_become_statuses(worker, function, status, words):
+    outcome = worker.call(function, [np.zeros(3)])
+    assert outcome.status == status and words in outcome.error
+
+
+@pytest.mark.parametrize("function", ["spin", "spin_ignoring_signals"])
+def test_endless_loops_are_killed_and_the_next_call_gets_a_fresh_worker(worker, function):
+    start = time.monotonic()
+    assert worker.call(function, [np.zeros(1)]).status == "timeout"
+    assert time.monotonic() - start < 3
+    assert worker.call("double", [np.ones(1)]).value.tolist() == [2.0]
+
+
+def test_output_is_truncated(worker):
+    outcome = worker.call("flood", [np.zeros(1)])
+    assert outcome.status == "returned"
+    assert len(outcome.output) < 11_000 and "more bytes of output dropped" in outcome.output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root: processes that leave the session are "
+                    "caught by killing every process of the sandbox uid")
+def test_processes_that_escape_the_session_die_with_the_worker(worker):
+    worker.call("fork_and_hide", [np.zeros(1)])
+    uid = worker.account[0]
+    worker.close()
+    time.sleep(0.2)
+    assert uid not in running_uids()
+
+
+def running_uids():
+    """The uids of live processes (zombies are dead: they only wait for their parent to reap them)."""
+    uids = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    uids.add(os.stat(f"/proc/{pid}").st_uid)
+        except OSError:
+            continue
+    return uids
+
+
+@pytest.mark.parametrize("source, words", [
+    ("def f(:\n", "SyntaxError"),
+    ("raise ValueError('at import')\n", "ValueError: at import"),
+    ("import sys\nsys.exit(3)\n", "SystemExit"),
+    ("import os\nos._exit(1)\n", "exited with code 1"),
+    ("while True:\n    pass\n", "did not finish"),
+])
+def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
+    path = tmp_path / "student.py"
+    path.write_text(source)
+    with Worker(path, "student", Limits(import_seconds=2)) as worker:
+        for _ in range(2):
+            outcome = worker.call("f", [])
+            assert outcome.status == "import_failed" and words in outcome.error

@@ -8,8 +8,8 @@ killed with SIGKILL (its whole session, and when it runs as its own uid, every p
 uid), and the next call starts a fresh one.
 """
 
-import json
 import functools
+import json
 import os
 import select
 import shutil

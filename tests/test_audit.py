@@ -14,7 +14,7 @@ def test_corpus_is_big_and_covers_every_function(audited, cnn):
     bugs = [c for c in audited if c.kind == "bug"]
     assert len(bugs) >= 25
     assert {c.function for c in bugs} == set(cnn.functions)
-    assert len({c.description for c in bugs}) == len(bugs), "every bug is a distinct mistake"
+    assert len({(c.function, c.description) for c in bugs}) == len(bugs), "every bug is a distinct mistake"
     assert len([c for c in audited if c.kind == "correct"]) >= 4
 
 

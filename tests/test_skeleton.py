@@ -1,9 +1,9 @@
 """The skeleton is generated from the solution, is committed up to date, and implements nothing."""
 
 import pytest
+from conftest import REFERENCE, SKELETON
 
 from autograder.skeleton import MarkerError, make_skeleton
-from conftest import REFERENCE, SKELETON
 
 
 def test_committed_skeleton_is_up_to_date():

@@ -287,7 +287,8 @@ MAX_POOL2D_CHECKS = [
     Check("max_pool2d", "each output is the largest entry of its window", POOL_CALLS, _dominance),
     Check("max_pool2d", "commutes with increasing maps", POOL_CALLS, _increasing_map),
     Check("max_pool2d", "size 1 is the identity",
-          st.fixed_dictionaries({"x": s.float_arrays(st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 6)))}),
+          st.fixed_dictionaries({"x": s.float_arrays(st.tuples(st.integers(1, 3), st.integers(1, 6),
+                                                                st.integers(1, 6)))}),
           _size_one),
     Check("max_pool2d", "stride defaults to size", s.max_pool2d_calls(), _default_stride),
 ]

@@ -18,7 +18,9 @@ import numpy as np
 #
 # and its gradient is the backward functions called in reverse order.
 # All arrays are batch-first, NCHW (N images, C channels, H rows, W columns),
-# as in PyTorch. No function modifies its arguments: each returns new arrays.
+# as in PyTorch. Unlike Parts 1-4, the functions of Part 5 take numpy float64
+# arrays (labels: numpy integer arrays) and do not convert lists. No function
+# modifies its arguments: each returns new arrays.
 
 
 # BEGIN SOLUTION

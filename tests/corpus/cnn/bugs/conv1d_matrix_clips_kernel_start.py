@@ -1,4 +1,4 @@
-"""conv1d_matrix: when a window hangs over the left padding, writes w from its first entry instead of the matching one
+"""conv1d_matrix: rows whose window overlaps the left padding get w[:len] instead of the matching w[off:]
 
 Clips the column range correctly but copies w[:len] instead of w[offset:],
 so only rows whose window overlaps the left padding are wrong (padding > 0,

@@ -1,4 +1,7 @@
-"""conv2d: rotates the caller's kernel array in place so the lecture's convolution formula yields cross-correlation (right values, mutated w)
+"""conv2d: rotates the caller's kernel in place (w[:] = w[::-1, ::-1]); right values, mutated w
+
+The student pre-rotates w so that the lecture's convolution formula (which
+rotates again) gives cross-correlation.
 
 np.asarray does not copy a float ndarray, so w[:] = w[::-1, ::-1] rotates
 the caller's kernel. Only visible when w is a float64 ndarray that is not

@@ -1,4 +1,4 @@
-"""conv2d_multichannel: reshapes the caller's bias array in place (bias.shape = (-1, 1, 1)) to broadcast it (right values, mutated bias)
+"""conv2d_multichannel: sets bias.shape = (-1, 1, 1) on the caller's array to broadcast it; right values
 
 np.asarray does not copy a float ndarray, so assigning .shape changes the
 caller's array from (k,) to (k, 1, 1). Only visible when bias is a float64

@@ -1,7 +1,8 @@
 """conv2d_multichannel: adds the (k,) bias with plain broadcasting, i.e. along the last (width) axis
 
 out + bias lines bias up with W', not with the channel axis: a broadcast
-error unless W' == k (then wrong values) or k == 1 (then right).
+error when W' not in (1, k), a (k, H', k) result when W' == 1, wrong values
+when W' == k (unless bias is constant); right for k == 1 or bias None.
 """
 import numpy as np
 

@@ -1,4 +1,6 @@
-"""all: FFT-based convolution (numpy.fft rfft/rfft2 with the kernel reversed, valid part cropped, then strided); pooling by a max over shifted strided views
+"""all: FFT-based convolution via numpy.fft (reversed kernel, valid part cropped, then strided)
+
+Pooling takes a running np.maximum over the size*size shifted, strided views.
 
 Results differ from direct summation only by floating-point rounding
 (entries that should be exactly zero come out as ~1e-16).
@@ -13,12 +15,12 @@ def _fft_valid_correlate(xp, w):
     """
     nd = w.ndim
     spatial = xp.shape[-nd:]
-    full = tuple(s + f - 1 for s, f in zip(spatial, w.shape))
+    full = tuple(s + f - 1 for s, f in zip(spatial, w.shape, strict=True))
     axes = tuple(range(-nd, 0))
     kernel = np.flip(w)  # correlation = convolution with the reversed kernel
     prod = np.fft.rfftn(xp, full, axes=axes) * np.fft.rfftn(kernel, full, axes=axes)
     conv = np.fft.irfftn(prod, full, axes=axes)
-    crop = tuple(slice(f - 1, s) for s, f in zip(spatial, w.shape))
+    crop = tuple(slice(f - 1, s) for s, f in zip(spatial, w.shape, strict=True))
     return conv[(Ellipsis,) + crop]
 
 

@@ -1,4 +1,7 @@
-"""all: plain Python loops over output positions and kernel entries (readable student style, numpy arrays only for storage)"""
+"""all: plain Python loops over output positions and kernel entries (readable student style)
+
+numpy arrays are used only for storage; every product is a scalar Python operation.
+"""
 import numpy as np
 
 

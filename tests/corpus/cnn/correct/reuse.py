@@ -1,4 +1,8 @@
-"""all: reuses the student's own functions: conv1d_matrix from conv1d on unit vectors, conv2d as a sum of conv1d over kernel rows, conv2d_multichannel as a sum of conv2d over channels, max_pool2d with loops over windows"""
+"""all: reuses the student's own functions, each part built from the previous one
+
+conv1d_matrix from conv1d on unit vectors, conv2d as a sum of conv1d calls over kernel rows,
+conv2d_multichannel as a sum of conv2d over channels, max_pool2d with loops over windows.
+"""
 import numpy as np
 
 

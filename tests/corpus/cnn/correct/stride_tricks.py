@@ -1,4 +1,4 @@
-"""all: numpy.lib.stride_tricks.sliding_window_view windows (strided by slicing) contracted with np.tensordot"""
+"""all: sliding_window_view windows (strided by slicing) contracted with np.tensordot"""
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 

@@ -1,4 +1,4 @@
-"""all: im2col (gather every window into a row with index arrays) followed by one matrix multiply / reduction"""
+"""all: im2col (every window gathered into a row with index arrays), then one matrix multiply"""
 import numpy as np
 
 

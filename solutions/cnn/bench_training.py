@@ -1,0 +1,138 @@
+"""Time Part 5's ``train`` on the digits, and the same network in PyTorch if it is installed.
+
+Usage (from the repository root)::
+
+    python solutions/cnn/bench_training.py [MODULE.py] [--data digits.npz] [--epochs E] [--lr LR]
+                                          [--batch-size B] [--seed S] [--torch-threads T]
+
+MODULE.py is any file implementing the Part 5 API (default: solutions/cnn/training.py; a
+student's cnn.py works too). Hyper-parameters default to the defaults of the module's ``train``.
+Prints wall seconds, seconds per epoch, CPU seconds (all threads) and test accuracy.
+
+If ``import torch`` works, the same network (conv 3x3, 8 filters, padding 1 -> ReLU -> 2x2 max
+pool -> linear to 10 classes) is trained in PyTorch on the CPU in float64, starting from the
+module's ``init_params(seed)``, visiting mini-batches in the same order (numpy
+``default_rng(seed).permutation`` each epoch) with plain SGD and the same hyper-parameters; its
+figures are printed beside the numpy ones. The two runs do the same arithmetic in a different
+order, so their accuracies agree closely but not necessarily exactly. PyTorch runs on one
+thread by default (``--torch-threads``): on tensors this small, extra threads only add
+synchronisation (and on a busy machine they can make it many times slower), and the numpy
+reference is single-threaded too. Without torch the script prints "torch not installed: skipped".
+"""
+
+import argparse
+import importlib.util
+import inspect
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODULE = ROOT / "solutions" / "cnn" / "training.py"
+DEFAULT_DATA = ROOT / "assignments" / "cnn" / "digits.npz"
+
+
+def load_module(path):
+    spec = importlib.util.spec_from_file_location("part5_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def train_defaults(module):
+    parameters = inspect.signature(module.train).parameters
+    return {name: parameters[name].default for name in ("epochs", "lr", "batch_size", "seed")
+            if name in parameters and parameters[name].default is not inspect.Parameter.empty}
+
+
+def timed(function):
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def bench_numpy(module, data, epochs, lr, batch_size, seed):
+    (params, _), wall, cpu = timed(lambda: module.train(
+        data["x_train"], data["y_train"], epochs=epochs, lr=lr, batch_size=batch_size, seed=seed))
+    accuracy = np.mean(module.predict(params, data["x_test"]) == data["y_test"])
+    return wall, cpu, accuracy
+
+
+def bench_torch(torch, module, data, epochs, lr, batch_size, seed):
+    nn = torch.nn
+    init = module.init_params(seed)
+    model = nn.Sequential(
+        nn.Conv2d(1, 8, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(8 * 4 * 4, 10),
+    ).double()
+    with torch.no_grad():
+        model[0].weight.copy_(torch.from_numpy(init["conv_w"]))
+        model[0].bias.copy_(torch.from_numpy(init["conv_b"]))
+        model[4].weight.copy_(torch.from_numpy(init["fc_w"].T.copy()))  # torch stores (out, in)
+        model[4].bias.copy_(torch.from_numpy(init["fc_b"]))
+    x_train, y_train = torch.from_numpy(data["x_train"]), torch.from_numpy(data["y_train"])
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+
+    def train():
+        rng = np.random.default_rng(seed)
+        n = len(x_train)
+        for _ in range(epochs):
+            order = torch.from_numpy(rng.permutation(n))
+            for start in range(0, n, batch_size):
+                batch = order[start:start + batch_size]
+                loss = nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+
+    _, wall, cpu = timed(train)
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(data["x_test"])).argmax(dim=1).numpy()
+    return wall, cpu, np.mean(predicted == data["y_test"])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("module", nargs="?", type=Path, default=DEFAULT_MODULE)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--torch-threads", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    module = load_module(args.module)
+    hyper = train_defaults(module)
+    for name in ("epochs", "lr", "batch_size", "seed"):
+        if getattr(args, name) is not None:
+            hyper[name] = getattr(args, name)
+    hyper.setdefault("seed", 0)
+    missing = [name for name in ("epochs", "lr", "batch_size") if name not in hyper]
+    if missing:
+        parser.error(f"{args.module} has no default for {', '.join(missing)}: pass them as options")
+    data = dict(np.load(args.data))
+
+    print(f"module: {args.module}")
+    print(f"data: {len(data['x_train'])} train / {len(data['x_test'])} test images; "
+          + " ".join(f"{k}={v}" for k, v in hyper.items()))
+    header = f"{'':<22}{'wall s':>8}{'s/epoch':>10}{'CPU s':>8}{'test acc':>10}"
+    print(header)
+
+    def row(name, wall, cpu, accuracy):
+        print(f"{name:<22}{wall:>8.2f}{wall / hyper['epochs']:>10.3f}{cpu:>8.2f}{accuracy:>10.2%}")
+
+    row(f"numpy {np.__version__}", *bench_numpy(module, data, **hyper))
+    try:
+        import torch
+    except ImportError:
+        print("torch not installed: skipped")
+        return
+    torch.set_num_threads(args.torch_threads)
+    row(f"torch {torch.__version__}", *bench_torch(torch, module, data, **hyper))
+    print(f"(torch on the CPU, float64, {torch.get_num_threads()} thread(s))")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,8 +12,11 @@ An assignment named ``NAME`` is two folders, so a new one is a new folder pair, 
 In a student handout the second folder is absent: the assignment then has public checks only.
 """
 
+import contextlib
 import importlib
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_SEED = 20261125
 
@@ -42,8 +45,16 @@ class Assignment:
         return bool(self.hidden_checks)
 
 
-def load(name):
-    """Import assignment ``name`` (the solution side too, where it is present)."""
+def load(name, root=None):
+    """Import assignment ``name`` (the solution side too, where it is present).
+
+    ``root`` is the folder holding ``assignments/`` and ``solutions/`` (default: wherever the
+    ``assignments`` package is imported from, normally this repository). With a ``root``, the two
+    packages are imported from that folder, and the modules imported before are put back after.
+    """
+    if root is not None:
+        with _packages_from(root):
+            return load(name)
     try:
         public = importlib.import_module(f"assignments.{name}.checks")
     except ModuleNotFoundError as error:
@@ -65,3 +76,27 @@ def load(name):
         seed=getattr(public, "SEED", DEFAULT_SEED),
         call_seconds=dict(getattr(public, "CALL_SECONDS", {})),
     )
+
+
+PACKAGES = ("assignments", "solutions")
+
+
+@contextlib.contextmanager
+def _packages_from(root):
+    """Import ``assignments`` and ``solutions`` from ``root`` inside the block, then restore.
+
+    The modules loaded from ``root`` stay alive through the objects that use them (the checks
+    and their reference functions); only ``sys.modules`` and ``sys.path`` are put back.
+    """
+    root = str(Path(root).resolve())
+    ours = [module for module in sys.modules if module.split(".")[0] in PACKAGES]
+    saved = {module: sys.modules.pop(module) for module in ours}
+    sys.path.insert(0, root)
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        sys.path.remove(root)
+        for module in [m for m in sys.modules if m.split(".")[0] in PACKAGES]:
+            del sys.modules[module]
+        sys.modules.update(saved)

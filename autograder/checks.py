@@ -31,7 +31,8 @@ class Check:
         function: the student function this check gives credit to, e.g. "conv1d".
         title: what it verifies, as a student reads it, e.g. "matches the worked example".
         inputs: a Hypothesis strategy of dicts, the named inputs of one example.
-        verify: ``verify(student, example)``; raises ``Failed`` when the property breaks.
+        verify: ``verify(student, example)``; raises ``Failed`` when the property breaks, and may
+            return a short note on what it measured (shown with the passed verdict).
         weight: the share of the function's points this check carries (hidden checks).
         max_examples: how many examples Hypothesis tries before it accepts the property.
     """
@@ -61,6 +62,7 @@ class Student:
         self._worker = worker
         self._call_seconds = call_seconds or {}  # time limits for the few functions that need more
         self._given_up = {}
+        self.last_cpu_seconds = 0.0  # measured by the grader from /proc, not reported by the worker
 
     def __getattr__(self, function):
         if function.startswith("_"):
@@ -72,6 +74,7 @@ class Student:
             raise self._given_up[function]
         seconds = self._call_seconds.get(function)
         outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=seconds)
+        self.last_cpu_seconds = outcome.cpu_seconds
         if outcome.status in ("not_implemented", "missing"):
             self._given_up[function] = NotImplementedYet(function, outcome.status)
             raise self._given_up[function]
@@ -192,18 +195,58 @@ def _indent(text, prefix):
 # -- hidden checks: agreement with the reference ----------------------------------------------------
 
 def matches_reference(function, title, inputs, reference, scale=None, rtol=1e-4, weight=1.0,
-                      max_examples=60):
+                      max_examples=60, parts=None):
     """A check that ``function`` returns what ``reference`` returns, up to rounding.
 
     ``scale(example)`` gives the size of the terms summed into each output entry (see
-    ``assert_close``); ``absolute_scale(reference)`` suits sums of products such as convolutions.
+    ``assert_close``), shaped like the result; ``absolute_scale(reference)`` suits sums of products
+    such as convolutions. ``parts`` names the items of a tuple result, e.g. ("dx", "dw", "db").
     The reference runs here, in the grader, on its own copy of the example.
     """
     def verify(student, example):
         expected = reference(**copy.deepcopy(example))
         returned = student.call(function, **example)
-        assert_close(returned, expected, function, scale(example) if scale else None, rtol)
+        assert_matches(returned, expected, function, scale(example) if scale else None, rtol, parts)
     return Check(function, title, inputs, verify, weight, max_examples)
+
+
+def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=None, where=""):
+    """Compare a result of any plain structure with the expected one: arrays and floats up to
+    rounding (see ``assert_close``), integer arrays exactly, tuples and dicts part by part."""
+    if isinstance(expected, tuple):
+        if not isinstance(returned, (tuple, list)) or len(returned) != len(expected):
+            raise Failed(f"{function} returned {_kind_of(returned)}, but it should return a tuple of "
+                         f"{len(expected)} items" + (f" ({', '.join(parts)})" if parts else ""))
+        for i, (got, want) in enumerate(zip(returned, expected)):
+            label = parts[i] if parts else f"item {i}"
+            assert_matches(got, want, function, scale[i] if scale is not None else None, rtol, None,
+                           f"{where}{label} (item {i} of the tuple) ")
+    elif isinstance(expected, dict):
+        if not isinstance(returned, dict) or set(returned) != set(expected):
+            keys = sorted(returned) if isinstance(returned, dict) else None
+            raise Failed(f"{function} returned {'a dict with keys ' + str(keys) if keys else _kind_of(returned)}"
+                         f", but it should return a dict with keys {sorted(expected)}")
+        for key in expected:
+            assert_matches(returned[key], expected[key], function,
+                           scale[key] if scale is not None else None, rtol, None, f"{where}[{key!r}] ")
+    elif isinstance(expected, np.ndarray) and expected.dtype.kind in "iub":
+        if not isinstance(returned, np.ndarray) or returned.dtype.kind not in "iu":
+            raise Failed(f"{function} returned {_kind_of(returned)} {where}but it should return an integer array")
+        if returned.shape != expected.shape or not np.array_equal(returned, expected):
+            wrong = np.sum(returned != expected) if returned.shape == expected.shape else "all"
+            raise Failed(f"{function} returned wrong {where}values ({wrong} of {expected.size} differ)\n"
+                         f"  expected: {show(expected)}\n  returned: {show(returned)}")
+    elif isinstance(expected, np.ndarray):
+        assert_close(returned, expected, function, scale, rtol, what=f"{where}values".strip())
+    else:  # a number, such as a loss
+        if isinstance(returned, np.ndarray) and returned.shape == ():
+            returned = returned.item()
+        if isinstance(returned, bool) or not isinstance(returned, (int, float)):
+            raise Failed(f"{function} returned {_kind_of(returned)} {where}but it should return a number")
+        size = abs(expected) if scale is None else scale
+        if not abs(returned - expected) <= rtol * size + 1e-9 or returned != returned:
+            raise Failed(f"{function} returned {where}{show(float(returned))}, but the expected value is "
+                         f"{show(float(expected))}")
 
 
 def absolute_scale(reference):

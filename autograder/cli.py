@@ -82,7 +82,7 @@ def cmd_grade(args):
         raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
     output = Path(args.output or Path("dist") / args.assignment / "results")
     results = run_otter(autograder_zip, submission, output)
-    print(render_results(results))
+    print(render_results(results, assignments.load(args.assignment).functions))
     print(f"\n(results.json in {output})")
     return 0
 

@@ -57,6 +57,9 @@ def render_report(report, show_points=False):
     if failures:
         parts.append("What went wrong (each with the smallest input found):")
         parts.extend(render_verdict(v) for v in failures)
+    notes = [v for r in report.results for v in r.verdicts if v.passed and v.message]
+    if notes:
+        parts.append("\n".join(f"{v.check.function}: {v.message}" for v in notes))
     parts.append(f"(Hypothesis seed {report.seed}: the same file always gets the same result.)")
     return "\n\n".join(parts)
 

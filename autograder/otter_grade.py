@@ -34,9 +34,12 @@ def run_otter(autograder_zip, submission, output_dir):
     return json.loads(results_path.read_text())
 
 
-def render_results(results):
-    """A per-function table from results.json, then the feedback of everything that lost points."""
+def render_results(results, order=()):
+    """A per-function table from results.json (functions in ``order`` first, as the handout lists
+    them), then the feedback of everything that lost points."""
     graded = [t for t in results["tests"] if "max_score" in t and t.get("max_score") is not None]
+    rank = {name: i for i, name in enumerate(order)}
+    graded.sort(key=lambda t: rank.get(t["name"], len(rank)))
     rows = [("function", "points", "result")]
     for test in graded:
         output = test.get("output", "")

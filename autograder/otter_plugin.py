@@ -8,10 +8,14 @@ reference, results) to root before grading, and strips Otter's test-file excerpt
 messages so students read only the explanation.
 """
 
+import dataclasses
+import json
 import os
 
 import nbformat
 from otter.plugins import AbstractOtterPlugin
+
+from autograder.otter_session import notes_path
 
 FAILURE_PREFIX = "❌ Test case failed\n"
 
@@ -29,9 +33,15 @@ class SandboxPlugin(AbstractOtterPlugin):
         return nbformat.v4.new_notebook(cells=[cell])
 
     def after_grading(self, results):
-        """Keep only our explanation in failure messages (drop Otter's source excerpt)."""
+        """Keep only our explanation in failure messages (drop Otter's source excerpt), and show
+        what passed checks measured (e.g. the accuracy a training run reached)."""
+        notes_file = notes_path(self.submission_path)
+        notes = json.loads(open(notes_file).read()) if os.path.exists(notes_file) else {}
         for test_file in results.results.values():
             for result in test_file.test_case_results:
+                if result.passed and result.test_case.name in notes:
+                    result.test_case = dataclasses.replace(result.test_case,
+                                                           success_message=notes[result.test_case.name])
                 if not result.passed and result.message and "AssertionError: " in result.message:
                     explanation = result.message.split("AssertionError: ", 1)[1]
                     result.message = "❌ " + explanation

@@ -38,9 +38,13 @@ def runtime_requirements():
         return tomllib.load(file)["project"]["dependencies"]
 
 
-def build_autograder_zip(name, destination):
-    """Build the Gradescope autograder zip for assignment ``name`` at ``destination``."""
-    assignment = assignments.load(name)
+def build_autograder_zip(name, destination, root=ROOT):
+    """Build the Gradescope autograder zip for assignment ``name`` at ``destination``.
+
+    ``root`` holds the assignment's ``assignments/NAME`` and ``solutions/NAME`` (default: this
+    repository); the machinery (``autograder/``, pinned requirements) always comes from here.
+    """
+    assignment = assignments.load(name, root=None if Path(root).resolve() == ROOT else root)
     if not assignment.has_hidden_checks:
         raise assignments.UnknownAssignment(f"assignment {name!r} has no solutions/{name}/grading.py")
     with tempfile.TemporaryDirectory() as staging_name:
@@ -56,7 +60,7 @@ def build_autograder_zip(name, destination):
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
         (staging / "requirements.txt").write_text("\n".join(runtime_requirements()) + "\n")
         copy_package(ROOT / "autograder", staging / "autograder")
-        copy_assignment_packages(name, staging)
+        copy_assignment_packages(name, staging, root)
         subprocess.run(
             [sys.executable, "-m", "otter", "generate", "--python-version", PYTHON_VERSION,
              "autograder", "assignments", "solutions"],
@@ -69,9 +73,9 @@ def build_autograder_zip(name, destination):
     return destination
 
 
-def copy_assignment_packages(name, staging):
+def copy_assignment_packages(name, staging, root=ROOT):
     """assignments/NAME (without the skeleton) and solutions/NAME (reference and hidden checks)."""
-    public, solution = ROOT / "assignments" / name, ROOT / "solutions" / name
+    public, solution = Path(root) / "assignments" / name, Path(root) / "solutions" / name
     for package in ("assignments", "solutions"):
         (staging / package).mkdir()
         (staging / package / "__init__.py").touch()
@@ -82,9 +86,9 @@ def copy_assignment_packages(name, staging):
         copy_file(solution / file_name, staging / "solutions" / name / file_name)
 
 
-def build_student_zip(name, destination):
+def build_student_zip(name, destination, root=ROOT):
     """Build the student handout zip: ``NAME/`` with skeleton, handout, public checks, Makefile."""
-    public = ROOT / "assignments" / name
+    public = Path(root) / "assignments" / name
     top = Path(name)
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(public / f"{name}.py", top / f"{name}.py")

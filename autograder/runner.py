@@ -18,7 +18,10 @@ PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
 
 @dataclass
 class Verdict:
-    """The outcome of one check: ``status`` is passed, failed or not implemented."""
+    """The outcome of one check: ``status`` is passed, failed or not implemented.
+
+    ``message`` explains a failure; for a passed check it is what the check measured, if anything.
+    """
 
     check: object
     status: str
@@ -32,7 +35,7 @@ class Verdict:
 
 def run_check(check, student, seed):
     """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example."""
-    last_failure = {}
+    last_failure, note = {}, {}
 
     @settings(
         max_examples=check.max_examples, database=None, deadline=None, derandomize=False,
@@ -44,7 +47,9 @@ def run_check(check, student, seed):
     @given(example=check.inputs)
     def property_holds(example):
         try:
-            check.verify(student, example)
+            said = check.verify(student, example)
+            if said:  # a check may report what it measured, e.g. the accuracy a training run reached
+                note["text"] = said
         except (Failed, NotImplementedYet) as error:
             # Hypothesis replays the minimal example last, so the last failure recorded is it.
             last_failure.update(example=example, error=error)
@@ -60,7 +65,7 @@ def run_check(check, student, seed):
     except Exception as error:  # noqa: BLE001 - Failed, or Hypothesis's Flaky wrapping one
         recorded = last_failure.get("error", error)
         return Verdict(check, FAILED, str(recorded), last_failure.get("example", {}))
-    return Verdict(check, PASSED)
+    return Verdict(check, PASSED, note.get("text", ""))
 
 
 def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits()):

@@ -6,6 +6,10 @@ submission. It is the only process that ever executes student code; the grader n
 
 Order matters: the limits are set before the student's module is imported, so its code runs with
 them already in force (an unprivileged process can lower its hard limits but never raise them).
+Where the kernel has Landlock (Linux 5.13+), the worker also confines itself before the import:
+it may read only the Python installation and system folders, write only in its own folder, open
+no TCP connection (Linux 6.7+), and signal no process outside the sandbox (Linux 6.12+). This holds
+whatever the uid, so also when the grader is not root, and whatever else is world-readable.
 Requests and replies are ``wire`` messages on two pipes; the student's own stdout and stderr go to a
 third pipe that the grader reads and truncates.
 
@@ -23,6 +27,7 @@ import importlib.util
 import json
 import os
 import resource
+import struct
 import sys
 import traceback
 from pathlib import Path
@@ -39,13 +44,88 @@ wire = _load_wire()
 
 
 def apply_limits(limits):
-    """Cap memory, CPU seconds, processes and file size; ask the kernel to kill us with our parent."""
+    """Cap memory, CPU seconds, processes and file size; ask the kernel to kill us with our parent.
+
+    Returns the Landlock ABI version the worker confined itself with (0: none, see ``confine``).
+    """
     for name, value in limits.items():
         resource.setrlimit(getattr(resource, name), (value, value))
     try:  # PR_SET_PDEATHSIG = 1: a grader that dies takes this worker with it
         ctypes.CDLL(None, use_errno=True).prctl(1, 9)
     except (OSError, AttributeError):
         pass
+    return confine(Path(__file__).resolve().parent)
+
+
+# -- Landlock: what the worker may touch at all, whatever its uid ------------------------------------
+
+_CREATE_RULESET, _ADD_RULE, _RESTRICT_SELF = 444, 445, 446  # the same numbers on every architecture
+_PATH_BENEATH = 1
+_EXECUTE, _WRITE_FILE, _READ_FILE, _READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+_FS_ABI_1 = (1 << 13) - 1  # execute, write, read, read dir, remove, make char/dir/reg/sock/fifo/block/sym
+_FS_LATER = {2: 1 << 13, 3: 1 << 14, 5: 1 << 15}  # refer, truncate, ioctl on devices
+_FILE_RIGHTS = _EXECUTE | _WRITE_FILE | _READ_FILE | 1 << 14 | 1 << 15  # those a rule on a file may hold
+_NET_TCP = (1 << 0) | (1 << 1)  # bind and connect (ABI 4)
+_SCOPES = (1 << 0) | (1 << 1)  # abstract unix sockets and signals outside the sandbox (ABI 6)
+_SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/sys", "/dev")
+
+
+def readable_folders():
+    """Where the worker may read and execute: the Python installation(s) and system folders.
+
+    Python's prefixes, not ``sys.path``: a ``.pth`` file (an editable install) may put a source
+    checkout on ``sys.path``, and that must stay out of reach.
+    """
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    return sorted(p for p in {*prefixes, *_SYSTEM_FOLDERS} if p and os.path.isdir(p) and p != "/")
+
+
+def confine(own_folder):
+    """Landlock this process and its children: read the folders above, write only ``own_folder``.
+
+    Best effort (older kernels have no Landlock; then only the uid and the rlimits confine the
+    worker). Returns the Landlock ABI version used, 0 when none.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syscall = libc.syscall
+        syscall.restype = ctypes.c_long
+        abi = syscall(ctypes.c_long(_CREATE_RULESET), None, ctypes.c_long(0), ctypes.c_long(1))
+    except (OSError, AttributeError):
+        return 0
+    if abi < 1:
+        return 0
+    everything = _FS_ABI_1 | sum(bit for version, bit in _FS_LATER.items() if abi >= version)
+    fields = [everything] + ([_NET_TCP] if abi >= 4 else []) + ([_SCOPES] if abi >= 6 else [])
+    attr = ctypes.create_string_buffer(struct.pack(f"{len(fields)}Q", *fields), 8 * len(fields))
+    ruleset = syscall(ctypes.c_long(_CREATE_RULESET), attr, ctypes.c_long(len(attr)), ctypes.c_long(0))
+    if ruleset < 0:
+        return 0
+    try:
+        read = _EXECUTE | _READ_FILE | _READ_DIR
+        rules = [(folder, read) for folder in readable_folders()]
+        rules += [("/dev/null", _READ_FILE | _WRITE_FILE | 1 << 14), (str(own_folder), everything)]
+        for path, access in rules:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                if not os.path.isdir(path):
+                    access &= _FILE_RIGHTS
+                rule = ctypes.create_string_buffer(struct.pack("=Qi", access & everything, fd), 12)
+                if syscall(ctypes.c_long(_ADD_RULE), ctypes.c_long(ruleset), ctypes.c_long(_PATH_BENEATH),
+                           rule, ctypes.c_long(0)) < 0:
+                    return 0
+            finally:
+                os.close(fd)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: no setuid program lifts this
+            return 0
+        if syscall(ctypes.c_long(_RESTRICT_SELF), ctypes.c_long(ruleset), ctypes.c_long(0)) < 0:
+            return 0
+        return abi
+    finally:
+        os.close(ruleset)
 
 
 def describe_exception(error, submission):
@@ -85,7 +165,7 @@ def answer(module, request, submission):
 
 
 def main(limits_json, submission, module_name, request_fd, reply_fd):
-    apply_limits(json.loads(limits_json))
+    landlock = apply_limits(json.loads(limits_json))
     requests = os.fdopen(int(request_fd), "rb")
     replies = os.fdopen(int(reply_fd), "wb")
 
@@ -101,7 +181,7 @@ def main(limits_json, submission, module_name, request_fd, reply_fd):
         error_text, where = describe_exception(error, submission)
         wire.write_message(replies, {"status": "import_failed", "error": error_text, "where": where})
         return
-    wire.write_message(replies, {"status": "ready"})
+    wire.write_message(replies, {"status": "ready", "landlock": landlock})
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
         reply = answer(module, request, submission)
@@ -109,8 +189,9 @@ def main(limits_json, submission, module_name, request_fd, reply_fd):
         sys.stderr.flush()
         try:
             wire.write_message(replies, reply)  # encodes fully before writing a byte
-        except wire.WireError as error:
-            wire.write_message(replies, {"status": "unsendable", "error": str(error)})
+        except (wire.WireError, MemoryError) as error:
+            reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
+            wire.write_message(replies, {"status": "unsendable", "error": reason})
 
 
 if __name__ == "__main__":

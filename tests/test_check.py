@@ -12,10 +12,11 @@ def run_check(*args):
                           cwd=ROOT, capture_output=True, text=True)
 
 
-def test_skeleton_is_not_implemented_anywhere():
+def test_skeleton_is_not_implemented_anywhere(cnn):
     result = run_check(SKELETON)
     assert result.returncode == 1
-    for function in ("conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"):
+    assert len(cnn.functions) == 19
+    for function in cnn.functions:
         assert any(line.startswith(function + " ") and "not implemented yet" in line
                    for line in result.stdout.splitlines()), function
 

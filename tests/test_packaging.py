@@ -8,10 +8,11 @@ import zipfile
 import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
+from autograder import assignment as assignments
 from autograder.otter_grade import run_otter
 
 DIST = ROOT / "dist" / "cnn"
-GRADED = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
+GRADED = assignments.load("cnn").functions
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,10 @@ def scores(results):
 def test_reference_gets_full_marks_through_otter(graded):
     results = graded(REFERENCE)
     validate_gradescope_results(results)
+    assert set(scores(results)) == set(GRADED)
     assert all(score == possible > 0 for score, possible in scores(results).values())
+    train = next(t for t in results["tests"] if t["name"] == "train")["output"]
+    assert "test accuracy after train() with its defaults" in train and "s of CPU time" in train
     public = next(t for t in results["tests"] if t["name"] == "Public Tests")
     assert public["visibility"] == "visible" and "All test cases passed!" in public["output"]
 

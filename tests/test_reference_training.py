@@ -1,7 +1,6 @@
 """Part 5 of the CNN assignment (layers, backpropagation, training) checked against oracles.
 
-The reference is solutions/cnn/training.py, or solutions/cnn/cnn.py once Part 5 has been merged
-into it (it then defines ``train``). The oracles are independent of the reference: centred finite
+The reference is solutions/cnn/cnn.py. The oracles are independent of the reference: centred finite
 differences for every backward pass, brute-force Python loops for the forward passes and for the
 max-pool backward pass, and a naive softmax for the loss. The last test trains on the shipped
 digits and checks the test accuracy.
@@ -15,19 +14,12 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MERGED_PATH = ROOT / "solutions" / "cnn" / "cnn.py"
-DRAFT_PATH = ROOT / "solutions" / "cnn" / "training.py"
+REFERENCE_PATH = ROOT / "solutions" / "cnn" / "cnn.py"
 DIGITS_PATH = ROOT / "assignments" / "cnn" / "digits.npz"
 
 
-def _reference_path():
-    if MERGED_PATH.exists() and "def train(" in MERGED_PATH.read_text():
-        return MERGED_PATH
-    return DRAFT_PATH
-
-
 def _load_reference():
-    spec = importlib.util.spec_from_file_location("reference_training", _reference_path())
+    spec = importlib.util.spec_from_file_location("reference_training", REFERENCE_PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

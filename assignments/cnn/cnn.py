@@ -12,6 +12,10 @@ file. Parts 1-4 build the layers of a convolutional network, one lecture idea at
 * Part 4, ``conv2d_multichannel`` and ``max_pool2d``: the layers of a real CNN. Inputs are
   tensors of shape (channels, height, width); a bank of k filters, each spanning all input
   channels, makes k output channels; max pooling shrinks each channel on its own.
+* Part 5, from ``relu_forward`` to ``predict``: the same ideas as layers with forward and
+  backward passes on batches (N, C, H, W), a small network conv -> ReLU -> max pool -> linear ->
+  softmax, trained with mini-batch SGD to recognise handwritten digits. Part 5 takes numpy
+  arrays (float64 images, integer labels), not lists.
 
 Conventions shared by every function:
 
@@ -248,3 +252,315 @@ def max_pool2d(x, size, stride=None):
     - out: a new float64 array of shape (k, H_out, W_out)
     """
     raise NotImplementedError("max_pool2d is not implemented yet")
+
+
+# Part 5: a small CNN trained end to end with numpy
+#
+# Parts 1-4 built convolution and pooling one image at a time. Here the same
+# ideas become *layers*: each layer has a forward function (compute the output
+# from the input) and a backward function (given dL/d(output), return
+# dL/d(input) and dL/d(parameters)), exactly like micrograd's operations, but
+# on whole arrays. Chaining them gives the network
+#
+#     x (N, 1, 8, 8)
+#       -> conv 3x3, 8 filters, padding 1  -> (N, 8, 8, 8)
+#       -> ReLU                            -> (N, 8, 8, 8)
+#       -> max pool 2x2                    -> (N, 8, 4, 4)
+#       -> flatten                         -> (N, 128)
+#       -> linear                          -> (N, 10) logits
+#       -> softmax cross-entropy           -> scalar loss
+#
+# and its gradient is the backward functions called in reverse order.
+# All arrays are batch-first, NCHW (N images, C channels, H rows, W columns),
+# as in PyTorch. Unlike Parts 1-4, the functions of Part 5 take numpy float64
+# arrays (labels: numpy integer arrays) and do not convert lists. No function
+# modifies its arguments: each returns new arrays.
+
+
+# ---------------------------------------------------------------------------
+# ReLU
+# ---------------------------------------------------------------------------
+
+
+def relu_forward(x):
+    """ReLU non-linearity, applied elementwise: max(0, x).
+
+    Inputs:
+    - x: array of any shape.
+
+    Returns:
+    - out: array of the same shape as x.
+
+    Lecture idea: the non-linearity between layers; without it a stack of
+    convolutions and linear layers would still be one linear map.
+    """
+    raise NotImplementedError("relu_forward is not implemented yet")
+
+
+def relu_backward(dout, x):
+    """Backward pass of ReLU.
+
+    Inputs:
+    - dout: upstream gradient dL/d(out), same shape as x.
+    - x: the input that was given to relu_forward.
+
+    Returns:
+    - dx: dL/dx, same shape as x. The gradient passes where x > 0 and is
+      blocked where x <= 0 (we use 0 as the derivative at exactly 0).
+
+    Lecture idea: the local derivative of max(0, x) is 1 or 0, so ReLU acts
+    as a gate on the gradient.
+    """
+    raise NotImplementedError("relu_backward is not implemented yet")
+
+
+# ---------------------------------------------------------------------------
+# Convolution layer
+# ---------------------------------------------------------------------------
+
+
+def conv_forward(x, w, b, stride=1, padding=0):
+    """Convolution layer (cross-correlation, as in every deep learning library).
+
+    Inputs:
+    - x: input images, shape (N, C, H, W).
+    - w: filters, shape (K, C, fh, fw): K filters, each spanning all C channels.
+    - b: biases, shape (K,), one per filter.
+    - stride: step between neighbouring windows, in both directions.
+    - padding: number of rows/columns of zeros added on each side of x.
+
+    Returns:
+    - out: shape (N, K, H', W') with H' = (H + 2*padding - fh) // stride + 1
+      and W' = (W + 2*padding - fw) // stride + 1, where
+      out[n, k, h, w] = b[k] + sum over c, i, j of
+          w[k, c, i, j] * x_padded[n, c, h*stride + i, w*stride + j].
+
+    Lecture idea: local connectivity and weight sharing. Every output pixel
+    is a dot product of the same filter with a small window of the input.
+    """
+    raise NotImplementedError("conv_forward is not implemented yet")
+
+
+def conv_backward(dout, x, w, b, stride=1, padding=0):
+    """Backward pass of conv_forward.
+
+    Inputs:
+    - dout: upstream gradient dL/d(out), shape (N, K, H', W').
+    - x, w, b, stride, padding: the arguments given to conv_forward.
+
+    Returns:
+    - dx: dL/dx, shape (N, C, H, W).
+    - dw: dL/dw, shape (K, C, fh, fw).
+    - db: dL/db, shape (K,).
+
+    Lecture idea: weight sharing in reverse. A shared weight collects
+    gradient from every position where it was used (sum over n, h, w), and
+    an input pixel collects gradient from every window that contained it.
+    """
+    raise NotImplementedError("conv_backward is not implemented yet")
+
+
+# ---------------------------------------------------------------------------
+# Max pooling layer
+# ---------------------------------------------------------------------------
+
+
+def max_pool_forward(x, size, stride=None):
+    """Max pooling over size x size windows, channel by channel.
+
+    Inputs:
+    - x: shape (N, C, H, W).
+    - size: side of the square pooling window.
+    - stride: step between windows; defaults to size (non-overlapping).
+
+    Returns:
+    - out: shape (N, C, H', W') with H' = (H - size) // stride + 1 and
+      W' = (W - size) // stride + 1 (windows that do not fit are dropped).
+
+    Lecture idea: pooling shrinks the feature maps and makes the network
+    tolerant to small shifts; it has no parameters.
+    """
+    raise NotImplementedError("max_pool_forward is not implemented yet")
+
+
+def max_pool_backward(dout, x, size, stride=None):
+    """Backward pass of max_pool_forward.
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H', W').
+    - x, size, stride: the arguments given to max_pool_forward.
+
+    Returns:
+    - dx: dL/dx, shape (N, C, H, W). Each window's gradient goes entirely to
+      the position of its maximum (on ties: the first maximum in row-major
+      order within the window); every other position gets 0 from that
+      window. Where windows overlap (stride < size), a pixel that is the
+      maximum of several windows receives the sum of their gradients.
+
+    Lecture idea: max routes the gradient to the winner, like a switch.
+    """
+    raise NotImplementedError("max_pool_backward is not implemented yet")
+
+
+# ---------------------------------------------------------------------------
+# Linear (fully connected) layer
+# ---------------------------------------------------------------------------
+
+
+def linear_forward(x, w, b):
+    """Linear layer: out = x @ w + b.
+
+    Inputs:
+    - x: shape (N, D), one row per example.
+    - w: shape (D, M).
+    - b: shape (M,).
+
+    Returns:
+    - out: shape (N, M).
+
+    Lecture idea: the classifier on top of the learned features; every
+    output is connected to every input.
+    """
+    raise NotImplementedError("linear_forward is not implemented yet")
+
+
+def linear_backward(dout, x, w, b):
+    """Backward pass of linear_forward.
+
+    Inputs:
+    - dout: upstream gradient, shape (N, M).
+    - x, w, b: the arguments given to linear_forward.
+
+    Returns:
+    - dx: shape (N, D); dw: shape (D, M); db: shape (M,).
+
+    Lecture idea: matrix calculus by shapes; the bias is shared by all
+    examples, so its gradient is summed over the batch.
+    """
+    raise NotImplementedError("linear_backward is not implemented yet")
+
+
+# ---------------------------------------------------------------------------
+# Loss
+# ---------------------------------------------------------------------------
+
+
+def softmax_cross_entropy(logits, y):
+    """Softmax followed by cross-entropy, averaged over the batch.
+
+    Inputs:
+    - logits: shape (N, K), unnormalised class scores.
+    - y: integer labels, shape (N,), values in 0..K-1.
+
+    Returns:
+    - loss: float, mean over the batch of -log softmax(logits[n])[y[n]].
+    - dlogits: dL/dlogits, shape (N, K): (softmax(logits) - one_hot(y)) / N.
+
+    Lecture idea: the classification loss, computed stably: subtracting the
+    row maximum before exp (log-sum-exp trick) changes nothing mathematically
+    but keeps exp from overflowing for large logits.
+    """
+    raise NotImplementedError("softmax_cross_entropy is not implemented yet")
+
+
+# ---------------------------------------------------------------------------
+# The network: parameters, loss and gradients, training
+# ---------------------------------------------------------------------------
+
+
+def init_params(seed=0):
+    """Random initial parameters of the network described at the top of Part 5.
+
+    Inputs:
+    - seed: seed for numpy.random.default_rng.
+
+    Returns:
+    - params: dict of float64 arrays
+        "conv_w": (8, 1, 3, 3), "conv_b": (8,),
+        "fc_w": (8 * 4 * 4, 10), "fc_b": (10,).
+      Weights are drawn from a normal distribution with standard deviation
+      sqrt(2 / fan_in) (He/Kaiming initialisation, suited to ReLU), where
+      fan_in is the number of inputs of one output unit (1*3*3 for the
+      convolution, 128 for the linear layer); biases start at zero.
+
+    Lecture idea: initialisation keeps the scale of activations roughly
+    constant from layer to layer, so training can start.
+    """
+    raise NotImplementedError("init_params is not implemented yet")
+
+
+def loss_and_grads(params, x, y):
+    """Loss of the network on a batch, and its gradient for every parameter.
+
+    Inputs:
+    - params: dict as returned by init_params.
+    - x: images, shape (N, 1, 8, 8).
+    - y: integer labels, shape (N,).
+
+    Returns:
+    - loss: float, mean softmax cross-entropy over the batch.
+    - grads: dict with the same keys and shapes as params, grads[k] = dL/dparams[k].
+
+    Lecture idea: backpropagation. Run the layers forward keeping their
+    inputs, then call their backward functions in reverse order, each one
+    turning the gradient of its output into the gradient of its input.
+    """
+    raise NotImplementedError("loss_and_grads is not implemented yet")
+
+
+def sgd_step(params, grads, lr):
+    """One step of (mini-batch) stochastic gradient descent.
+
+    Inputs:
+    - params: dict of arrays.
+    - grads: dict with the same keys and shapes.
+    - lr: learning rate (step size).
+
+    Returns:
+    - new_params: a new dict with new arrays, params[k] - lr * grads[k];
+      params and grads are left unchanged.
+
+    Lecture idea: gradient descent, a small step against the gradient.
+    """
+    raise NotImplementedError("sgd_step is not implemented yet")
+
+
+def train(x_train, y_train, epochs=60, lr=0.1, batch_size=20, seed=0):
+    """Train the network with mini-batch SGD.
+
+    Inputs:
+    - x_train: images, shape (N, 1, 8, 8).
+    - y_train: integer labels, shape (N,).
+    - epochs: number of passes over the training set.
+    - lr: learning rate.
+    - batch_size: examples per SGD step (the last batch of an epoch may be
+      smaller).
+    - seed: seeds both init_params(seed) and the shuffling generator
+      rng = numpy.random.default_rng(seed); each epoch visits the examples
+      in the order rng.permutation(N).
+
+    Returns:
+    - params: the trained parameters (dict as from init_params).
+    - history: list of `epochs` floats, the mean training loss of each epoch
+      (the mean over all N examples of the loss seen by the batch that
+      contained them, i.e. batch losses weighted by batch size).
+
+    Lecture idea: the training loop: shuffle, cut into mini-batches, compute
+    the gradient on each batch, step, repeat.
+    """
+    raise NotImplementedError("train is not implemented yet")
+
+
+def predict(params, x):
+    """Predicted class of each image.
+
+    Inputs:
+    - params: dict as returned by init_params or train.
+    - x: images, shape (N, 1, 8, 8).
+
+    Returns:
+    - labels: int array of shape (N,), the index of the largest logit.
+
+    Lecture idea: at test time we only need the forward pass.
+    """
+    raise NotImplementedError("predict is not implemented yet")

@@ -14,6 +14,9 @@ in seconds; small inputs are also where shape and stride mistakes show, and they
 counterexamples.
 """
 
+import functools
+from pathlib import Path
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -127,3 +130,97 @@ def max_pool2d_calls(draw, stride=st.none(), values=None, max_side=9, max_channe
     call = {"x": draw(float_arrays((count, height, width), values if values is not None else mixed_entries())),
             "size": size}
     return _with_optional(call, stride=s)
+
+
+# -- Part 5: batched layers (N, C, H, W) -----------------------------------------------------------
+
+def nonzero_entries():
+    """Entries kept away from 0, where ReLU's derivative jumps (finite differences need room)."""
+    return entries().filter(lambda value: abs(value) > 1e-3)
+
+
+@st.composite
+def layer_conv_calls(draw, stride=st.just(1), padding=st.just(0), backward=False, max_side=6):
+    """``{"dout"?, "x": (N, C, H, W), "w": (K, C, fh, fw), "b": (K,), "stride", "padding"}``.
+
+    With ``backward`` the call also holds ``dout``, shaped like the forward output.
+    """
+    s, p = draw(stride), draw(padding)
+    n, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    height, width, fh, fw = draw(image_and_filter_shapes(p, max_side))
+    call = {"x": draw(float_arrays((n, channels, height, width))),
+            "w": draw(float_arrays((filters, channels, fh, fw))), "b": draw(float_arrays((filters,))),
+            "stride": s, "padding": p}
+    if backward:
+        out = (n, filters, output_length(height, fh, s, p), output_length(width, fw, s, p))
+        call = {"dout": draw(float_arrays(out)), **call}
+    return call
+
+
+@st.composite
+def distinct_arrays(draw, shape):
+    """float64 arrays of ``shape`` whose entries differ pairwise by at least 0.25: no ties in any
+    max-pooling window, with room for finite differences. Entries shrink towards a plain ramp."""
+    count = int(np.prod(shape))
+    order = draw(st.permutations(range(count)))
+    offset = draw(st.sampled_from([0.0, -0.25 * count - 1.0]))  # sometimes all negative
+    return np.array(order, dtype=float).reshape(shape) * 0.25 + offset
+
+
+@st.composite
+def layer_pool_calls(draw, stride=st.none(), backward=False, max_side=6):
+    """``{"dout"?, "x": (N, C, H, W) without ties, "size", "stride"?}``; ``stride=st.none()``
+    leaves stride out (it defaults to size)."""
+    n, channels = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+    size = draw(st.integers(1, min(height, width, 3)))
+    s = draw(stride)
+    call = _with_optional({"x": draw(distinct_arrays((n, channels, height, width))), "size": size}, stride=s)
+    if backward:
+        step = size if s is None else s
+        out = (n, channels, output_length(height, size, step), output_length(width, size, step))
+        call = {"dout": draw(float_arrays(out)), **call}
+    return call
+
+
+@st.composite
+def layer_linear_calls(draw, backward=False):
+    """``{"dout"?, "x": (N, D), "w": (D, M), "b": (M,)}``."""
+    n, d, m = draw(st.integers(1, 4)), draw(st.integers(1, 6)), draw(st.integers(1, 5))
+    call = {"x": draw(float_arrays((n, d))), "w": draw(float_arrays((d, m))), "b": draw(float_arrays((m,)))}
+    if backward:
+        call = {"dout": draw(float_arrays((n, m))), **call}
+    return call
+
+
+@st.composite
+def relu_calls(draw, backward=False):
+    """``{"dout"?, "x"}`` with x of 1 to 4 axes and no entry near 0."""
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple))
+    call = {"x": draw(float_arrays(shape, nonzero_entries()))}
+    if backward:
+        call = {"dout": draw(float_arrays(shape)), **call}
+    return call
+
+
+@st.composite
+def softmax_calls(draw, magnitude=10.0):
+    """``{"logits": (N, classes), "y": (N,) int labels}`` with logits in [-magnitude, magnitude]."""
+    n, classes = draw(st.integers(1, 5)), draw(st.integers(2, 10))
+    logits = draw(float_arrays((n, classes), st.floats(-magnitude, magnitude, allow_subnormal=False)))
+    labels = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
+    return {"logits": logits, "y": labels}
+
+
+@functools.cache
+def load_digits():
+    """The shipped 8x8 digits: x_train (1347, 1, 8, 8), y_train, x_test (450, 1, 8, 8), y_test."""
+    with np.load(Path(__file__).with_name("digits.npz")) as data:
+        return {key: data[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+
+
+def digit_batches(max_size=6):
+    """``{"x": (N, 1, 8, 8), "y": (N,)}``: a few training images (any N up to ``max_size``)."""
+    count = load_digits()["x_train"].shape[0]
+    return st.lists(st.integers(0, count - 1), min_size=1, max_size=max_size, unique=True).map(
+        lambda rows: {"x": load_digits()["x_train"][rows], "y": load_digits()["y_train"][rows]})

@@ -5,7 +5,7 @@ Usage (from the repository root)::
     python solutions/cnn/bench_training.py [MODULE.py] [--data digits.npz] [--epochs E] [--lr LR]
                                           [--batch-size B] [--seed S] [--torch-threads T]
 
-MODULE.py is any file implementing the Part 5 API (default: solutions/cnn/training.py; a
+MODULE.py is any file implementing the Part 5 API (default: solutions/cnn/cnn.py; a
 student's cnn.py works too). Hyper-parameters default to the defaults of the module's ``train``.
 Prints wall seconds, seconds per epoch, CPU seconds (all threads) and test accuracy.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODULE = ROOT / "solutions" / "cnn" / "training.py"
+DEFAULT_MODULE = ROOT / "solutions" / "cnn" / "cnn.py"
 DEFAULT_DATA = ROOT / "assignments" / "cnn" / "digits.npz"
 
 

@@ -12,6 +12,10 @@ file. Parts 1-4 build the layers of a convolutional network, one lecture idea at
 * Part 4, ``conv2d_multichannel`` and ``max_pool2d``: the layers of a real CNN. Inputs are
   tensors of shape (channels, height, width); a bank of k filters, each spanning all input
   channels, makes k output channels; max pooling shrinks each channel on its own.
+* Part 5, from ``relu_forward`` to ``predict``: the same ideas as layers with forward and
+  backward passes on batches (N, C, H, W), a small network conv -> ReLU -> max pool -> linear ->
+  softmax, trained with mini-batch SGD to recognise handwritten digits. Part 5 takes numpy
+  arrays (float64 images, integer labels), not lists.
 
 Conventions shared by every function:
 
@@ -315,4 +319,471 @@ def max_pool2d(x, size, stride=None):
     windows = windows[:, ::stride, ::stride]
     # The largest value of each window.
     return windows.max(axis=(3, 4))
+    # END SOLUTION
+
+
+# Part 5: a small CNN trained end to end with numpy
+#
+# Parts 1-4 built convolution and pooling one image at a time. Here the same
+# ideas become *layers*: each layer has a forward function (compute the output
+# from the input) and a backward function (given dL/d(output), return
+# dL/d(input) and dL/d(parameters)), exactly like micrograd's operations, but
+# on whole arrays. Chaining them gives the network
+#
+#     x (N, 1, 8, 8)
+#       -> conv 3x3, 8 filters, padding 1  -> (N, 8, 8, 8)
+#       -> ReLU                            -> (N, 8, 8, 8)
+#       -> max pool 2x2                    -> (N, 8, 4, 4)
+#       -> flatten                         -> (N, 128)
+#       -> linear                          -> (N, 10) logits
+#       -> softmax cross-entropy           -> scalar loss
+#
+# and its gradient is the backward functions called in reverse order.
+# All arrays are batch-first, NCHW (N images, C channels, H rows, W columns),
+# as in PyTorch. Unlike Parts 1-4, the functions of Part 5 take numpy float64
+# arrays (labels: numpy integer arrays) and do not convert lists. No function
+# modifies its arguments: each returns new arrays.
+
+
+# BEGIN SOLUTION
+def _windows(x, fh, fw, stride):
+    """All (fh, fw) windows of x (N, C, H, W) whose top-left corners lie on
+    the stride grid, as a read-only view of shape (N, C, H', W', fh, fw)
+    where H' = (H - fh) // stride + 1 and W' = (W - fw) // stride + 1.
+    Window (h, w) is x[:, :, h*stride : h*stride + fh, w*stride : w*stride + fw].
+    """
+    view = np.lib.stride_tricks.sliding_window_view(x, (fh, fw), axis=(2, 3))
+    return view[:, :, ::stride, ::stride]
+
+
+def _pad(x, padding):
+    """Zero-pad the last two axes of x (N, C, H, W) by `padding` on each side."""
+    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+
+
+def _pool_windows(x, size, stride):
+    """The (size, size) pooling windows of x (N, C, H, W), entry-major: an
+    array of shape (size*size, N, C, H', W') whose row i*size + j holds entry
+    (i, j) of every window (row-major order inside a window). Putting the
+    window axis first makes max/argmax over it fast.
+    """
+    N, C = x.shape[:2]
+    windows = _windows(x, size, size, stride)  # (N, C, H', W', size, size)
+    Ho, Wo = windows.shape[2:4]
+    return windows.transpose(4, 5, 0, 1, 2, 3).reshape(size * size, N, C, Ho, Wo)
+# END SOLUTION
+
+
+# ---------------------------------------------------------------------------
+# ReLU
+# ---------------------------------------------------------------------------
+
+
+def relu_forward(x):
+    """ReLU non-linearity, applied elementwise: max(0, x).
+
+    Inputs:
+    - x: array of any shape.
+
+    Returns:
+    - out: array of the same shape as x.
+
+    Lecture idea: the non-linearity between layers; without it a stack of
+    convolutions and linear layers would still be one linear map.
+    """
+    # BEGIN SOLUTION
+    return np.maximum(x, 0.0)
+    # END SOLUTION
+
+
+def relu_backward(dout, x):
+    """Backward pass of ReLU.
+
+    Inputs:
+    - dout: upstream gradient dL/d(out), same shape as x.
+    - x: the input that was given to relu_forward.
+
+    Returns:
+    - dx: dL/dx, same shape as x. The gradient passes where x > 0 and is
+      blocked where x <= 0 (we use 0 as the derivative at exactly 0).
+
+    Lecture idea: the local derivative of max(0, x) is 1 or 0, so ReLU acts
+    as a gate on the gradient.
+    """
+    # BEGIN SOLUTION
+    return dout * (x > 0)
+    # END SOLUTION
+
+
+# ---------------------------------------------------------------------------
+# Convolution layer
+# ---------------------------------------------------------------------------
+
+
+def conv_forward(x, w, b, stride=1, padding=0):
+    """Convolution layer (cross-correlation, as in every deep learning library).
+
+    Inputs:
+    - x: input images, shape (N, C, H, W).
+    - w: filters, shape (K, C, fh, fw): K filters, each spanning all C channels.
+    - b: biases, shape (K,), one per filter.
+    - stride: step between neighbouring windows, in both directions.
+    - padding: number of rows/columns of zeros added on each side of x.
+
+    Returns:
+    - out: shape (N, K, H', W') with H' = (H + 2*padding - fh) // stride + 1
+      and W' = (W + 2*padding - fw) // stride + 1, where
+      out[n, k, h, w] = b[k] + sum over c, i, j of
+          w[k, c, i, j] * x_padded[n, c, h*stride + i, w*stride + j].
+
+    Lecture idea: local connectivity and weight sharing. Every output pixel
+    is a dot product of the same filter with a small window of the input.
+    """
+    # BEGIN SOLUTION
+    _, _, fh, fw = w.shape
+    windows = _windows(_pad(x, padding), fh, fw, stride)  # (N, C, H', W', fh, fw)
+    # Dot product of every window with every filter, summing over (c, i, j):
+    # out[n, k, h, w] = sum_{c,i,j} windows[n, c, h, w, i, j] * w[k, c, i, j].
+    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', K)
+    return out.transpose(0, 3, 1, 2) + b[None, :, None, None]
+    # END SOLUTION
+
+
+def conv_backward(dout, x, w, b, stride=1, padding=0):
+    """Backward pass of conv_forward.
+
+    Inputs:
+    - dout: upstream gradient dL/d(out), shape (N, K, H', W').
+    - x, w, b, stride, padding: the arguments given to conv_forward.
+
+    Returns:
+    - dx: dL/dx, shape (N, C, H, W).
+    - dw: dL/dw, shape (K, C, fh, fw).
+    - db: dL/db, shape (K,).
+
+    Lecture idea: weight sharing in reverse. A shared weight collects
+    gradient from every position where it was used (sum over n, h, w), and
+    an input pixel collects gradient from every window that contained it.
+    """
+    # BEGIN SOLUTION
+    N, C, H, W = x.shape
+    _, _, fh, fw = w.shape
+    _, _, Ho, Wo = dout.shape
+    x_pad = _pad(x, padding)
+    windows = _windows(x_pad, fh, fw, stride)  # (N, C, Ho, Wo, fh, fw)
+
+    # out = b + sum(w * window): the bias gets every output gradient of its
+    # filter, and w[k, c, i, j] gets dout times the input pixel it multiplied,
+    # summed over all images and output positions (n, h, w).
+    db = dout.sum(axis=(0, 2, 3))
+    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))  # (K, C, fh, fw)
+
+    # Gradient with respect to every entry of every window:
+    # dwindows[n, h, w, c, i, j] = sum_k dout[n, k, h, w] * w[k, c, i, j].
+    dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, Ho, Wo, C, fh, fw)
+    # Entry (i, j) of window (h, w) is the padded pixel (h*stride + i,
+    # w*stride + j). Send each entry back to its pixel; a pixel shared by
+    # several windows adds up their contributions. Looping over the fh*fw
+    # offsets (i, j) handles all windows at once for each offset.
+    dx_pad = np.zeros_like(x_pad)
+    for i in range(fh):
+        for j in range(fw):
+            rows = slice(i, i + stride * (Ho - 1) + 1, stride)
+            cols = slice(j, j + stride * (Wo - 1) + 1, stride)
+            dx_pad[:, :, rows, cols] += dwindows[:, :, :, :, i, j].transpose(0, 3, 1, 2)
+    dx = dx_pad[:, :, padding:padding + H, padding:padding + W].copy()
+    return dx, dw, db
+    # END SOLUTION
+
+
+# ---------------------------------------------------------------------------
+# Max pooling layer
+# ---------------------------------------------------------------------------
+
+
+def max_pool_forward(x, size, stride=None):
+    """Max pooling over size x size windows, channel by channel.
+
+    Inputs:
+    - x: shape (N, C, H, W).
+    - size: side of the square pooling window.
+    - stride: step between windows; defaults to size (non-overlapping).
+
+    Returns:
+    - out: shape (N, C, H', W') with H' = (H - size) // stride + 1 and
+      W' = (W - size) // stride + 1 (windows that do not fit are dropped).
+
+    Lecture idea: pooling shrinks the feature maps and makes the network
+    tolerant to small shifts; it has no parameters.
+    """
+    # BEGIN SOLUTION
+    if stride is None:
+        stride = size
+    return _pool_windows(x, size, stride).max(axis=0)
+    # END SOLUTION
+
+
+def max_pool_backward(dout, x, size, stride=None):
+    """Backward pass of max_pool_forward.
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H', W').
+    - x, size, stride: the arguments given to max_pool_forward.
+
+    Returns:
+    - dx: dL/dx, shape (N, C, H, W). Each window's gradient goes entirely to
+      the position of its maximum (on ties: the first maximum in row-major
+      order within the window); every other position gets 0 from that
+      window. Where windows overlap (stride < size), a pixel that is the
+      maximum of several windows receives the sum of their gradients.
+
+    Lecture idea: max routes the gradient to the winner, like a switch.
+    """
+    # BEGIN SOLUTION
+    if stride is None:
+        stride = size
+    N, C, Ho, Wo = dout.shape
+    # Index (row-major, 0..size*size-1) of the first maximum in each window.
+    winner = _pool_windows(x, size, stride).argmax(axis=0)  # (N, C, Ho, Wo)
+    # Turn "entry (winner // size, winner % size) of window (h, w)" into a
+    # position (row, col) of x.
+    rows = np.arange(Ho)[:, None] * stride + winner // size
+    cols = np.arange(Wo)[None, :] * stride + winner % size
+    n = np.arange(N)[:, None, None, None]
+    c = np.arange(C)[None, :, None, None]
+    dx = np.zeros_like(x, dtype=np.result_type(x, dout))
+    # np.add.at adds up repeated indices (overlapping windows with the same
+    # winner); plain dx[n, c, rows, cols] += dout would keep only one of them.
+    np.add.at(dx, (n, c, rows, cols), dout)
+    return dx
+    # END SOLUTION
+
+
+# ---------------------------------------------------------------------------
+# Linear (fully connected) layer
+# ---------------------------------------------------------------------------
+
+
+def linear_forward(x, w, b):
+    """Linear layer: out = x @ w + b.
+
+    Inputs:
+    - x: shape (N, D), one row per example.
+    - w: shape (D, M).
+    - b: shape (M,).
+
+    Returns:
+    - out: shape (N, M).
+
+    Lecture idea: the classifier on top of the learned features; every
+    output is connected to every input.
+    """
+    # BEGIN SOLUTION
+    return x @ w + b
+    # END SOLUTION
+
+
+def linear_backward(dout, x, w, b):
+    """Backward pass of linear_forward.
+
+    Inputs:
+    - dout: upstream gradient, shape (N, M).
+    - x, w, b: the arguments given to linear_forward.
+
+    Returns:
+    - dx: shape (N, D); dw: shape (D, M); db: shape (M,).
+
+    Lecture idea: matrix calculus by shapes; the bias is shared by all
+    examples, so its gradient is summed over the batch.
+    """
+    # BEGIN SOLUTION
+    dx = dout @ w.T
+    dw = x.T @ dout
+    db = dout.sum(axis=0)
+    return dx, dw, db
+    # END SOLUTION
+
+
+# ---------------------------------------------------------------------------
+# Loss
+# ---------------------------------------------------------------------------
+
+
+def softmax_cross_entropy(logits, y):
+    """Softmax followed by cross-entropy, averaged over the batch.
+
+    Inputs:
+    - logits: shape (N, K), unnormalised class scores.
+    - y: integer labels, shape (N,), values in 0..K-1.
+
+    Returns:
+    - loss: float, mean over the batch of -log softmax(logits[n])[y[n]].
+    - dlogits: dL/dlogits, shape (N, K): (softmax(logits) - one_hot(y)) / N.
+
+    Lecture idea: the classification loss, computed stably: subtracting the
+    row maximum before exp (log-sum-exp trick) changes nothing mathematically
+    but keeps exp from overflowing for large logits.
+    """
+    # BEGIN SOLUTION
+    N = logits.shape[0]
+    shifted = logits - logits.max(axis=1, keepdims=True)  # largest entry is 0
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -log_probs[np.arange(N), y].mean()
+    dlogits = np.exp(log_probs)
+    dlogits[np.arange(N), y] -= 1.0
+    return float(loss), dlogits / N
+    # END SOLUTION
+
+
+# ---------------------------------------------------------------------------
+# The network: parameters, loss and gradients, training
+# ---------------------------------------------------------------------------
+
+
+def init_params(seed=0):
+    """Random initial parameters of the network described at the top of Part 5.
+
+    Inputs:
+    - seed: seed for numpy.random.default_rng.
+
+    Returns:
+    - params: dict of float64 arrays
+        "conv_w": (8, 1, 3, 3), "conv_b": (8,),
+        "fc_w": (8 * 4 * 4, 10), "fc_b": (10,).
+      Weights are drawn from a normal distribution with standard deviation
+      sqrt(2 / fan_in) (He/Kaiming initialisation, suited to ReLU), where
+      fan_in is the number of inputs of one output unit (1*3*3 for the
+      convolution, 128 for the linear layer); biases start at zero.
+
+    Lecture idea: initialisation keeps the scale of activations roughly
+    constant from layer to layer, so training can start.
+    """
+    # BEGIN SOLUTION
+    rng = np.random.default_rng(seed)
+    conv_fan_in = 1 * 3 * 3
+    fc_fan_in = 8 * 4 * 4
+    return {
+        "conv_w": rng.normal(0.0, np.sqrt(2.0 / conv_fan_in), size=(8, 1, 3, 3)),
+        "conv_b": np.zeros(8),
+        "fc_w": rng.normal(0.0, np.sqrt(2.0 / fc_fan_in), size=(fc_fan_in, 10)),
+        "fc_b": np.zeros(10),
+    }
+    # END SOLUTION
+
+
+def loss_and_grads(params, x, y):
+    """Loss of the network on a batch, and its gradient for every parameter.
+
+    Inputs:
+    - params: dict as returned by init_params.
+    - x: images, shape (N, 1, 8, 8).
+    - y: integer labels, shape (N,).
+
+    Returns:
+    - loss: float, mean softmax cross-entropy over the batch.
+    - grads: dict with the same keys and shapes as params, grads[k] = dL/dparams[k].
+
+    Lecture idea: backpropagation. Run the layers forward keeping their
+    inputs, then call their backward functions in reverse order, each one
+    turning the gradient of its output into the gradient of its input.
+    """
+    # BEGIN SOLUTION
+    # Forward, keeping every layer's input for the backward pass.
+    conv = conv_forward(x, params["conv_w"], params["conv_b"], stride=1, padding=1)
+    relu = relu_forward(conv)
+    pool = max_pool_forward(relu, 2)
+    flat = pool.reshape(pool.shape[0], -1)
+    logits = linear_forward(flat, params["fc_w"], params["fc_b"])
+    loss, dlogits = softmax_cross_entropy(logits, y)
+
+    # Backward, in reverse order.
+    dflat, dfc_w, dfc_b = linear_backward(dlogits, flat, params["fc_w"], params["fc_b"])
+    dpool = dflat.reshape(pool.shape)
+    drelu = max_pool_backward(dpool, relu, 2)
+    dconv = relu_backward(drelu, conv)
+    _, dconv_w, dconv_b = conv_backward(
+        dconv, x, params["conv_w"], params["conv_b"], stride=1, padding=1
+    )
+    grads = {"conv_w": dconv_w, "conv_b": dconv_b, "fc_w": dfc_w, "fc_b": dfc_b}
+    return loss, grads
+    # END SOLUTION
+
+
+def sgd_step(params, grads, lr):
+    """One step of (mini-batch) stochastic gradient descent.
+
+    Inputs:
+    - params: dict of arrays.
+    - grads: dict with the same keys and shapes.
+    - lr: learning rate (step size).
+
+    Returns:
+    - new_params: a new dict with new arrays, params[k] - lr * grads[k];
+      params and grads are left unchanged.
+
+    Lecture idea: gradient descent, a small step against the gradient.
+    """
+    # BEGIN SOLUTION
+    return {k: params[k] - lr * grads[k] for k in params}
+    # END SOLUTION
+
+
+def train(x_train, y_train, epochs=60, lr=0.1, batch_size=20, seed=0):
+    """Train the network with mini-batch SGD.
+
+    Inputs:
+    - x_train: images, shape (N, 1, 8, 8).
+    - y_train: integer labels, shape (N,).
+    - epochs: number of passes over the training set.
+    - lr: learning rate.
+    - batch_size: examples per SGD step (the last batch of an epoch may be
+      smaller).
+    - seed: seeds both init_params(seed) and the shuffling generator
+      rng = numpy.random.default_rng(seed); each epoch visits the examples
+      in the order rng.permutation(N).
+
+    Returns:
+    - params: the trained parameters (dict as from init_params).
+    - history: list of `epochs` floats, the mean training loss of each epoch
+      (the mean over all N examples of the loss seen by the batch that
+      contained them, i.e. batch losses weighted by batch size).
+
+    Lecture idea: the training loop: shuffle, cut into mini-batches, compute
+    the gradient on each batch, step, repeat.
+    """
+    # BEGIN SOLUTION
+    rng = np.random.default_rng(seed)
+    params = init_params(seed)
+    n = x_train.shape[0]
+    history = []
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            batch = order[start:start + batch_size]
+            loss, grads = loss_and_grads(params, x_train[batch], y_train[batch])
+            params = sgd_step(params, grads, lr)
+            total += loss * len(batch)
+        history.append(total / n)
+    return params, history
+    # END SOLUTION
+
+
+def predict(params, x):
+    """Predicted class of each image.
+
+    Inputs:
+    - params: dict as returned by init_params or train.
+    - x: images, shape (N, 1, 8, 8).
+
+    Returns:
+    - labels: int array of shape (N,), the index of the largest logit.
+
+    Lecture idea: at test time we only need the forward pass.
+    """
+    # BEGIN SOLUTION
+    conv = conv_forward(x, params["conv_w"], params["conv_b"], stride=1, padding=1)
+    pool = max_pool_forward(relu_forward(conv), 2)
+    logits = linear_forward(pool.reshape(pool.shape[0], -1), params["fc_w"], params["fc_b"])
+    return logits.argmax(axis=1)
     # END SOLUTION

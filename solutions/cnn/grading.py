@@ -7,16 +7,27 @@ pooling windows, all-negative inputs), so a function's points are shared among i
 weight and partial credit follows what works. Sizes, channel counts and values come from
 ``assignments/cnn/strategies.py``, which reaches the corners: filters as long as the padded input,
 size-1 axes, non-square inputs and filters, k != d, stride larger than the filter, windows that
-do not tile the input.
+do not tile the input. The network of part 5 (parameters, loss and gradients, SGD step,
+prediction) is compared on real digit batches, and ``train`` is judged by the test accuracy its
+parameters reach on the shipped digits within its CPU-time budget.
 """
 
+import numpy as np
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.checks import absolute_scale, matches_reference
+from autograder.checks import Check, Failed, absolute_scale, matches_reference, show
 from solutions.cnn import cnn as reference
 
-POINTS = {"conv1d": 20, "conv1d_matrix": 15, "conv2d": 20, "conv2d_multichannel": 25, "max_pool2d": 20}
+POINTS = {
+    # parts 1-4: 100 points
+    "conv1d": 20, "conv1d_matrix": 15, "conv2d": 20, "conv2d_multichannel": 25, "max_pool2d": 20,
+    # part 5: 100 points
+    "relu_forward": 2, "relu_backward": 3, "conv_forward": 10, "conv_backward": 15, "max_pool_forward": 5,
+    "max_pool_backward": 10, "linear_forward": 3, "linear_backward": 7, "softmax_cross_entropy": 10,
+    "init_params": 3, "loss_and_grads": 10, "sgd_step": 4, "train": 12, "predict": 6,
+}
+TRAIN_ACCURACY = 0.95  # on the shipped test split, after train() with its defaults
 
 DEFAULT = None  # leave the argument out of the call: the function's default is tested
 STRIDES = st.integers(2, 5)
@@ -62,10 +73,101 @@ def max_pool_checks():
             for title, calls, weight in regions]
 
 
+def layer_checks():
+    """Every forward and backward of part 5 against the reference, over its own regions."""
+    def agree(function, title, calls, weight=1, parts=None, scaled=True):
+        implementation = getattr(reference, function)
+        scale = absolute_scale(implementation) if scaled else None
+        return matches_reference(function, f"agrees with the reference {title}", calls, implementation, scale,
+                                 weight=weight, max_examples=30, parts=parts)
+
+    checks = [agree("relu_forward", "", s.relu_calls()),
+              agree("relu_backward", "", s.relu_calls(backward=True), scaled=False)]
+    for title, stride, padding, weight in REGIONS:
+        stride = st.just(1) if stride is DEFAULT else st.integers(2, 3)
+        padding = st.just(0) if padding is DEFAULT else st.integers(1, 2)
+        checks += [agree("conv_forward", title, s.layer_conv_calls(stride, padding), weight),
+                   agree("conv_backward", title, s.layer_conv_calls(stride, padding, backward=True), weight,
+                         parts=("dx", "dw", "db"))]
+    for title, stride in (("with the default stride (= size)", st.none()),
+                          ("with overlapping or skipping windows", st.integers(1, 3))):
+        checks += [agree("max_pool_forward", title, s.layer_pool_calls(stride), scaled=False),
+                   agree("max_pool_backward", title, s.layer_pool_calls(stride, backward=True), scaled=False)]
+    checks += [
+        agree("linear_forward", "", s.layer_linear_calls()),
+        agree("linear_backward", "", s.layer_linear_calls(backward=True), parts=("dx", "dw", "db")),
+        agree("softmax_cross_entropy", "for moderate logits", s.softmax_calls(), parts=("loss", "dlogits"),
+              scaled=False),
+        agree("softmax_cross_entropy", "for logits in the hundreds", s.softmax_calls(magnitude=900.0),
+              parts=("loss", "dlogits"), scaled=False),
+    ]
+    return [_retitle(check) for check in checks]
+
+
+def _retitle(check):
+    """"agrees with the reference " with nothing after it reads better without the space."""
+    return Check(check.function, check.title.strip(), check.inputs, check.verify, check.weight, check.max_examples)
+
+
+def network_batches():
+    """A reference parameter set (from a random seed) and a few training digits."""
+    return st.tuples(st.integers(0, 1000), s.digit_batches(6)).map(
+        lambda pair: {"params": reference.init_params(pair[0]), **pair[1]})
+
+
+def _init_params_shapes(student, example):
+    params = student.init_params(example["seed"])
+    expected = reference.init_params(example["seed"])
+    if not isinstance(params, dict) or set(params) != set(expected):
+        raise Failed(f"init_params should return a dict with keys {sorted(expected)}, not {show(params)}")
+    for key, value in expected.items():
+        got = params[key]
+        if not isinstance(got, np.ndarray) or got.shape != value.shape or got.dtype.kind != "f":
+            raise Failed(f"init_params()[{key!r}] should be a float array of shape {value.shape}, not {show(got)}")
+        if key.endswith("_w") and not 0 < np.std(got) < 1:
+            raise Failed(f"init_params()[{key!r}] should hold small random weights (He initialisation), "
+                         f"but their standard deviation is {np.std(got):.3g}")
+
+
+def _train_accuracy(student, example):
+    data = s.load_digits()
+    result = student.train(data["x_train"], data["y_train"])
+    seconds = student.last_cpu_seconds
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Failed(f"train should return (params, history), not {show(result)}")
+    labels = student.predict(result[0], data["x_test"])
+    if not isinstance(labels, np.ndarray) or labels.shape != data["y_test"].shape:
+        raise Failed(f"predict returned {show(labels)}, not one label per test image")
+    accuracy = float(np.mean(labels == data["y_test"]))
+    reached = f"{accuracy:.1%} test accuracy after train() with its defaults, in {seconds:.1f} s of CPU time"
+    if accuracy < TRAIN_ACCURACY:
+        raise Failed(f"your network reached {reached}; it needs at least {TRAIN_ACCURACY:.0%}")
+    return f"reached {reached}"
+
+
+def network_checks():
+    return [
+        Check("init_params", "returns the architecture's parameters, randomly initialised",
+              st.fixed_dictionaries({"seed": st.integers(0, 1000)}), _init_params_shapes, max_examples=5),
+        matches_reference("loss_and_grads", "agrees with the reference on batches of digits", network_batches(),
+                          reference.loss_and_grads, max_examples=8),
+        matches_reference("sgd_step", "agrees with the reference",
+                          network_batches().map(lambda b: {"params": b["params"],
+                                                           "grads": reference.loss_and_grads(**b)[1], "lr": 0.1}),
+                          reference.sgd_step, max_examples=5),
+        matches_reference("predict", "agrees with the reference on digits", network_batches().map(
+            lambda b: {"params": b["params"], "x": b["x"]}), reference.predict, max_examples=8),
+        Check("train", f"reaches {TRAIN_ACCURACY:.0%} test accuracy on the digits", st.just({}),
+              _train_accuracy, max_examples=1),
+    ]
+
+
 HIDDEN_CHECKS = (
     convolution_checks("conv1d", s.conv1d_calls)
     + convolution_checks("conv1d_matrix", s.conv1d_matrix_calls)
     + convolution_checks("conv2d", s.conv2d_calls)
     + multichannel_checks()
     + max_pool_checks()
+    + layer_checks()
+    + network_checks()
 )

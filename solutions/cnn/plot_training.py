@@ -5,7 +5,7 @@ Usage (from the repository root; needs matplotlib)::
     python solutions/cnn/plot_training.py [MODULE.py] [--out FOLDER] [--data digits.npz]
                                          [--params PARAMS.npz] [--index I]
 
-MODULE.py is any file implementing the Part 5 API (default: solutions/cnn/training.py). The
+MODULE.py is any file implementing the Part 5 API (default: solutions/cnn/cnn.py). The
 script trains the network with the module's default hyper-parameters, or, with ``--params``,
 loads parameters saved by an earlier run (the file is written after training when it does not
 exist yet; the loss curve needs a training run). It writes into FOLDER (default
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODULE = ROOT / "solutions" / "cnn" / "training.py"
+DEFAULT_MODULE = ROOT / "solutions" / "cnn" / "cnn.py"
 DEFAULT_DATA = ROOT / "assignments" / "cnn" / "digits.npz"
 DEFAULT_OUT = ROOT / "assignments" / "cnn" / "figures"
 DPI = 100

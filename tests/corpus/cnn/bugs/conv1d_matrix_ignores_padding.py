@@ -1,4 +1,4 @@
-"""conv1d_matrix: ignores the padding argument
+"""conv1d_matrix: ignores the padding argument (rows and columns as for padding 0)
 
 Correct whenever padding == 0.
 """

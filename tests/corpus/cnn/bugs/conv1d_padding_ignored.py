@@ -1,4 +1,4 @@
-"""conv1d: ignores the padding argument
+"""conv1d: ignores the padding argument (slides over the bare signal)
 
 Correct whenever padding == 0.
 """

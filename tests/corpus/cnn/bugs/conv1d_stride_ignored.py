@@ -1,4 +1,4 @@
-"""conv1d: ignores the stride argument (always stride 1)
+"""conv1d: ignores the stride argument (every window position, as for stride 1)
 
 Correct for stride 1, and whenever only one window fits.
 """

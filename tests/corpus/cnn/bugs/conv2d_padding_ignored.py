@@ -1,4 +1,4 @@
-"""conv2d: ignores the padding argument
+"""conv2d: ignores the padding argument (no zero border around the image)
 
 Correct whenever padding == 0.
 """

@@ -1,4 +1,4 @@
-"""conv2d: ignores the stride argument (always stride 1)
+"""conv2d: ignores the stride argument on both axes (always stride 1)
 
 Correct for stride 1 and whenever a single window fits on each axis.
 """

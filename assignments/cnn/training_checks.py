@@ -1,0 +1,279 @@
+"""Public checks of part 5 (layers, backpropagation, training): no reference needed.
+
+Every backward pass is checked the way CS231n does it: against centred finite differences of the
+student's own forward pass, ``(f(a + h) - f(a - h)) / 2h``, on a sample of coordinates, with a
+relative-error threshold. The other checks state definitions (ReLU, linear layer, SGD step),
+link part 5 to parts 1-4 (a batch of one is ``conv2d_multichannel``, ``max_pool2d``), and ask that
+the loss falls when a tiny batch is learnt by heart.
+"""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from assignments.cnn import strategies as s
+from assignments.cnn.convolution_checks import has_shape
+from autograder.checks import Check, Failed, assert_close, assert_matches, float_array, show
+
+FUNCTIONS = ["relu_forward", "relu_backward", "conv_forward", "conv_backward", "max_pool_forward",
+             "max_pool_backward", "linear_forward", "linear_backward", "softmax_cross_entropy",
+             "init_params", "loss_and_grads", "sgd_step", "train", "predict"]
+
+STEP = 1e-6  # finite-difference step
+MAX_RELATIVE_ERROR = 1e-5  # float64 gradients agree to ~1e-9; a wrong one is off by far more
+# Relative error |a - n| / (|a| + |n|) is noise for gradients near 0: below this size of |a| + |n|
+# the difference is compared as it is (finite differences of a loss of size ~100 are off ~1e-8).
+SMALL_GRADIENT = 1.0
+SAMPLES_PER_ARRAY = 8  # coordinates checked per array: each costs two forward calls
+PARAMETER_KEYS = {"conv_w", "conv_b", "fc_w", "fc_b"}
+
+
+# -- finite differences ----------------------------------------------------------------------------
+
+def sample_indices(shape):
+    """Up to SAMPLES_PER_ARRAY coordinates spread evenly over an array of ``shape``."""
+    size = int(np.prod(shape))
+    flat = np.unique(np.linspace(0, size - 1, min(size, SAMPLES_PER_ARRAY)).astype(int))
+    return [np.unravel_index(i, shape) for i in flat]
+
+
+def check_gradient(function, name, analytic, loss, array, nudged=None):
+    """Compare ``analytic`` (the claimed gradient ``name``) with finite differences of ``loss`` at
+    ``array`` (the input called ``nudged``, by default ``name`` without its leading d)."""
+    nudged = nudged or name.removeprefix("d")
+    analytic = float_array(analytic, function, array.shape)
+    for index in sample_indices(array.shape):
+        up, down = array.copy(), array.copy()
+        up[index] += STEP
+        down[index] -= STEP
+        numeric = (loss(up) - loss(down)) / (2 * STEP)
+        claimed = analytic[index]
+        error = abs(claimed - numeric) / max(abs(claimed) + abs(numeric), SMALL_GRADIENT)
+        if error > MAX_RELATIVE_ERROR:
+            raise Failed(
+                f"{function} returned a wrong gradient {name}: at index {tuple(map(int, index))} it says "
+                f"{show(float(claimed))}, but nudging {nudged} there changes the loss at the "
+                f"rate {show(float(numeric))} (relative error {error:.1e}, allowed {MAX_RELATIVE_ERROR:g})")
+
+
+def weighted_sum(student, forward, dout, call):
+    """L = sum(forward(**call) * dout): its gradient with respect to the output is dout."""
+    return lambda name: lambda value: float(np.sum(
+        float_array(student.call(forward, **{**call, name: value}), forward) * dout))
+
+
+def backward_check(backward, forward, calls, parts):
+    """A gradient check of ``backward`` (returning ``parts``, e.g. ("dx", "dw", "db"))."""
+    def verify(student, example):
+        call = {k: v for k, v in example.items() if k != "dout"}
+        result = student.call(backward, **example)
+        results = result if len(parts) > 1 else (result,)
+        if len(parts) > 1 and (not isinstance(result, (tuple, list)) or len(result) != len(parts)):
+            raise Failed(f"{backward} should return a tuple ({', '.join(parts)}), not {show(result)}")
+        loss_of = weighted_sum(student, forward, example["dout"], call)
+        for part, analytic in zip(parts, results):
+            name = part.removeprefix("d")
+            check_gradient(backward, part, analytic, loss_of(name), call[name])
+    return Check(backward, f"gradients match finite differences of {forward}", calls, verify, max_examples=8)
+
+
+# -- layers ----------------------------------------------------------------------------------------
+
+def _relu_definition(student, example):
+    assert_close(student.relu_forward(example["x"]), np.maximum(example["x"], 0.0), "relu_forward",
+                 what="values (ReLU keeps positive entries and sets the others to 0)")
+
+
+def _conv_matches_part4(student, example):
+    returned = float_array(student.conv_forward(**example), "conv_forward")
+    call = {key: example[key] for key in ("stride", "padding")}
+    for n, image in enumerate(example["x"]):
+        expected = float_array(student.conv2d_multichannel(image, example["w"], example["b"], **call),
+                               "conv2d_multichannel")
+        if returned.shape[1:] != expected.shape or returned.shape[0] != example["x"].shape[0]:
+            raise Failed(f"conv_forward returned shape {returned.shape}, but image {n} alone gives "
+                         f"{expected.shape} with conv2d_multichannel")
+        assert_close(returned[n], expected, "conv_forward", np.abs(expected) + 1.0, rtol=1e-4,
+                     what=f"values for image {n} (they should equal your conv2d_multichannel on it)")
+
+
+def _pool_matches_part4(student, example):
+    returned = float_array(student.max_pool_forward(**example), "max_pool_forward")
+    call = {key: value for key, value in example.items() if key != "x"}
+    for n, image in enumerate(example["x"]):
+        expected = float_array(student.max_pool2d(image, **call), "max_pool2d")
+        if returned.shape[1:] != expected.shape or returned.shape[0] != example["x"].shape[0]:
+            raise Failed(f"max_pool_forward returned shape {returned.shape}, but image {n} alone gives "
+                         f"{expected.shape} with max_pool2d")
+        assert_close(returned[n], expected, "max_pool_forward",
+                     what=f"values for image {n} (they should equal your max_pool2d on it)")
+
+
+def _linear_definition(student, example):
+    expected = example["x"] @ example["w"] + example["b"]
+    scale = np.abs(example["x"]) @ np.abs(example["w"]) + np.abs(example["b"])
+    assert_close(student.linear_forward(**example), expected, "linear_forward", scale,
+                 what="values (they should be x @ w + b)")
+
+
+# -- softmax cross-entropy -------------------------------------------------------------------------
+
+def _softmax_gradient(student, example):
+    result = student.softmax_cross_entropy(**example)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Failed(f"softmax_cross_entropy should return a tuple (loss, dlogits), not {show(result)}")
+
+    def loss(logits):
+        value = student.softmax_cross_entropy(logits, example["y"])[0]
+        if not isinstance(value, (int, float)):
+            raise Failed(f"softmax_cross_entropy returned a loss of {show(value)}, not a number")
+        return value
+    check_gradient("softmax_cross_entropy", "dlogits", result[1], loss, example["logits"])
+
+
+def _softmax_uniform(student, example):
+    classes = example["classes"]
+    loss, _ = student.softmax_cross_entropy(np.full((3, classes), example["value"]), np.arange(3) % classes)
+    assert_matches(loss, float(np.log(classes)), "softmax_cross_entropy", rtol=1e-6,
+                   where="(equal logits: every class has probability 1/classes) ")
+
+
+def _softmax_stable(student, example):
+    logits, labels = example["logits"], example["y"]
+    loss, dlogits = student.softmax_cross_entropy(logits, labels)
+    shifted_loss, shifted_dlogits = student.softmax_cross_entropy(logits - logits.max(), labels)
+    where = "for logits in the hundreds (did exp overflow? subtract the largest logit first) "
+    assert_matches((loss, dlogits), (shifted_loss, shifted_dlogits), "softmax_cross_entropy",
+                   (abs(shifted_loss) + 1.0, np.abs(shifted_dlogits) + 1e-3), rtol=1e-6,
+                   parts=("loss", "dlogits"), where=where)
+
+
+# -- the network -----------------------------------------------------------------------------------
+
+def _parameters(student, seed):
+    params = student.init_params(seed)
+    if not isinstance(params, dict) or not params:
+        raise Failed(f"init_params should return a dict of arrays, not {show(params)}")
+    for key, value in params.items():
+        float_array(value, f"init_params (key {key!r})")
+    return params
+
+
+def _init_is_seeded(student, example):
+    first, again = _parameters(student, example["seed"]), _parameters(student, example["seed"])
+    assert_matches(again, first, "init_params", rtol=0, where="(the same seed twice) ")
+    other = _parameters(student, example["seed"] + 1)
+    if all(np.array_equal(first[k], other.get(k)) for k in first):
+        raise Failed("init_params returned the same parameters for two different seeds: "
+                     "draw them with numpy.random.default_rng(seed)")
+
+
+def _loss_and_grads_gradient(student, example):
+    params = _parameters(student, 0)
+    # Positive, distinct biases: with the initial zero biases, blank image patches sit exactly on
+    # ReLU's kink, where finite differences do not measure a derivative.
+    params = {key: value + 0.1 + 0.01 * np.arange(value.size).reshape(value.shape) if key.endswith("_b")
+              else value for key, value in params.items()}
+    loss, grads = _loss_and_grads(student, params, example)
+    for key, value in params.items():
+        def loss_at(new, key=key):
+            return _loss_and_grads(student, {**params, key: new}, example)[0]
+        check_gradient("loss_and_grads", f"grads[{key!r}]", grads.get(key), loss_at, value, f"params[{key!r}]")
+
+
+def _loss_and_grads(student, params, batch):
+    result = student.loss_and_grads(params, batch["x"], batch["y"])
+    if not isinstance(result, (tuple, list)) or len(result) != 2 or not isinstance(result[1], dict):
+        raise Failed(f"loss_and_grads should return (loss, grads) with grads a dict, not {show(result)}")
+    if isinstance(result[0], bool) or not isinstance(result[0], (int, float)):
+        raise Failed(f"loss_and_grads returned a loss of {show(result[0])}, not a number")
+    return result
+
+
+def _sgd_definition(student, example):
+    params, grads, lr = example["params"], example["grads"], example["lr"]
+    expected = {key: params[key] - lr * grads[key] for key in params}
+    assert_matches(student.sgd_step(params, grads, lr), expected, "sgd_step", rtol=1e-9,
+                   where="(it should be params - lr * grads) ")
+
+
+def _overfits_tiny_batch(student, example):
+    params = _parameters(student, 0)
+    first, _ = _loss_and_grads(student, params, example)
+    for _ in range(40):
+        loss, grads = _loss_and_grads(student, params, example)
+        params = student.sgd_step(params, grads, 0.1)
+        if not isinstance(params, dict):
+            raise Failed(f"sgd_step should return a dict of arrays, not {show(params)}")
+    loss, _ = _loss_and_grads(student, params, example)
+    if not loss < 0.5 * first:
+        raise Failed(f"after 40 steps of sgd_step (lr 0.1) on these {len(example['y'])} images the loss went "
+                     f"from {show(first)} to {show(loss)}; it should at least halve when the network "
+                     f"learns a tiny batch by heart")
+
+
+def _train_runs(student, example):
+    data = s.load_digits()
+    result = student.train(data["x_train"][:200], data["y_train"][:200], epochs=example["epochs"])
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Failed(f"train should return (params, history), not {show(result)}")
+    history = result[1]
+    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
+        raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: "
+                     f"it should hold one mean loss per epoch")
+    if not float(history[-1]) < float(history[0]):
+        raise Failed(f"the training loss did not fall: history = {show(list(map(float, history)))}")
+
+
+def _predict_labels(student, example):
+    images = s.load_digits()["x_test"][:example["count"]]
+    labels = student.predict(_parameters(student, 0), images)
+    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu" or labels.shape != (len(images),):
+        raise Failed(f"predict should return an integer array with one label per image, shape "
+                     f"({len(images)},), not {show(labels)}")
+    if labels.min() < 0 or labels.max() > 9:
+        raise Failed(f"predict returned labels outside 0..9: {show(labels)}")
+
+
+def _sgd_inputs():
+    shapes = {"conv_w": (2, 1, 3, 3), "fc_b": (3,)}
+    arrays = {key: s.float_arrays(shape) for key, shape in shapes.items()}
+    return st.fixed_dictionaries({"params": st.fixed_dictionaries(arrays), "grads": st.fixed_dictionaries(arrays),
+                                  "lr": st.sampled_from([0.1, 0.5, 1.0])})
+
+
+CHECKS = [
+    Check("relu_forward", "keeps positive entries and zeroes the others", s.relu_calls(), _relu_definition),
+    backward_check("relu_backward", "relu_forward", s.relu_calls(backward=True), ("dx",)),
+    has_shape("conv_forward", s.layer_conv_calls(s.SMALL_STRIDES, s.PADDINGS),
+              lambda c: (c["x"].shape[0], c["w"].shape[0]) + tuple(
+                  s.output_length(n, m, c["stride"], c["padding"]) for n, m in zip(c["x"].shape[2:], c["w"].shape[2:])),
+              "(N, K, H', W')"),
+    Check("conv_forward", "each image gives what conv2d_multichannel gives",
+          s.layer_conv_calls(s.SMALL_STRIDES, s.PADDINGS), _conv_matches_part4, max_examples=20),
+    backward_check("conv_backward", "conv_forward", s.layer_conv_calls(st.integers(1, 3), st.integers(0, 2),
+                                                                     backward=True), ("dx", "dw", "db")),
+    Check("max_pool_forward", "each image gives what max_pool2d gives",
+          s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3))), _pool_matches_part4, max_examples=20),
+    backward_check("max_pool_backward", "max_pool_forward",
+                   s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True), ("dx",)),
+    Check("linear_forward", "computes x @ w + b", s.layer_linear_calls(), _linear_definition),
+    backward_check("linear_backward", "linear_forward", s.layer_linear_calls(backward=True), ("dx", "dw", "db")),
+    Check("softmax_cross_entropy", "dlogits matches finite differences of the loss", s.softmax_calls(),
+          _softmax_gradient, max_examples=10),
+    Check("softmax_cross_entropy", "equal logits give the loss log(classes)",
+          st.fixed_dictionaries({"classes": st.integers(2, 10), "value": st.sampled_from([0.0, -3.0, 250.0])}),
+          _softmax_uniform, max_examples=10),
+    Check("softmax_cross_entropy", "is stable for logits in the hundreds", s.softmax_calls(magnitude=900.0),
+          _softmax_stable, max_examples=20),
+    Check("init_params", "the same seed gives the same parameters, another seed others",
+          st.fixed_dictionaries({"seed": st.integers(0, 100)}), _init_is_seeded, max_examples=3),
+    Check("loss_and_grads", "gradients match finite differences of the loss", s.digit_batches(4),
+          _loss_and_grads_gradient, max_examples=2),
+    Check("loss_and_grads", "with sgd_step, the loss on a tiny batch falls", s.digit_batches(8),
+          _overfits_tiny_batch, max_examples=1),
+    Check("sgd_step", "returns params - lr * grads", _sgd_inputs(), _sgd_definition, max_examples=10),
+    Check("train", "runs, and the loss falls over a few epochs on 200 images",
+          st.fixed_dictionaries({"epochs": st.just(3)}), _train_runs, max_examples=1),
+    Check("predict", "returns one label in 0..9 per image", st.fixed_dictionaries({"count": st.integers(1, 20)}),
+          _predict_labels, max_examples=3),
+]

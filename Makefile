@@ -3,10 +3,11 @@
 PYTHON ?= python3
 ASSIGNMENT ?= cnn
 SUBMISSION ?= assignments/$(ASSIGNMENT)/$(ASSIGNMENT).py
+OUT ?= dist/$(ASSIGNMENT)/grades.csv
 VENV := .venv
 RUN := $(VENV)/bin/python -m autograder
 
-.PHONY: help demo check skeleton zips grade audit bench test lint clean
+.PHONY: help demo check skeleton zips grade grade-all replay new audit bench plot test lint clean
 
 help:
 	@echo "make demo       build the zips, grade the reference and the skeleton as Gradescope would"
@@ -15,8 +16,12 @@ help:
 	@echo "make grade      grade SUBMISSION=path/to/cnn.py with otter run on the built zip"
 	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
 	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
+	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary"
+	@echo "make replay     reproduce the failures of FUNCTION on SUBMISSION, with Python snippets"
+	@echo "make new        scaffold a new assignment NAME=..."
 	@echo "make audit      grade the corpus of buggy and correct submissions"
-	@echo "make bench      time otter run on the reference and the plain-loop solution"
+	@echo "make bench      time otter run on the reference and the plain-loop solution; time train()"
+	@echo "make plot       the handout's figures of part 5 (installs matplotlib on first use)"
 	@echo "make lint       ruff"
 
 # Students' tools need only numpy, hypothesis and pytest; instructors' add Otter, scipy and ruff.
@@ -45,11 +50,27 @@ zips: $(VENV)/full.stamp
 grade: zips
 	$(RUN) grade --assignment $(ASSIGNMENT) $(SUBMISSION)
 
+grade-all: $(VENV)/core.stamp
+	$(RUN) grade-all --assignment $(ASSIGNMENT) --output "$(OUT)" $(if $(FUNCTIONS),--functions "$(FUNCTIONS)") \
+		$(if $(JOBS),--jobs $(JOBS)) "$(SUBMISSIONS)"
+
+replay: $(VENV)/core.stamp
+	$(RUN) replay --assignment $(ASSIGNMENT) --function "$(FUNCTION)" "$(SUBMISSION)"
+
+new: $(VENV)/core.stamp
+	$(RUN) new "$(NAME)"
+
 audit: $(VENV)/core.stamp
 	$(RUN) audit --assignment $(ASSIGNMENT)
 
 bench: zips
 	$(RUN) bench --assignment $(ASSIGNMENT)
+	$(VENV)/bin/python solutions/cnn/bench_training.py
+
+# Figures for the handout (matplotlib is an optional extra, installed on first use).
+plot: $(VENV)/core.stamp
+	$(VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[plot]"
+	$(VENV)/bin/python solutions/cnn/plot_training.py
 
 test: $(VENV)/full.stamp
 	$(VENV)/bin/python -m pytest

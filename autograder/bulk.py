@@ -40,6 +40,7 @@ from autograder.runner import FAILED, NOT_IMPLEMENTED
 
 IDENTITY = ["submission", "name", "sid", "email"]
 METADATA = "submission_metadata.yml"
+LOAD_FAILURE = "your file could not be loaded"  # how autograder.checks words an import failure
 DEFAULT_TIMEOUT = 900.0  # seconds per submission; each call is limited too, this catches the rest
 
 
@@ -317,8 +318,11 @@ def grade_one(assignment, path, functions):
                 failures.append({"function": result.function, "check": verdict.check.title,
                                  "example": describe_example(verdict.example),
                                  "message": verdict.message.splitlines()[0] if verdict.message else ""})
+    load_error = ""
+    if failures and all(f["message"].startswith(LOAD_FAILURE) for f in failures):
+        load_error, failures = failures[0]["message"], []  # not a misconception: no examples to count
     return {"points": {r.function: r.points for r in report.results}, "failures": failures,
-            "not_implemented": missing}
+            "not_implemented": missing, "load_error": load_error}
 
 
 def _child(assignment, submission, functions, connection):
@@ -490,6 +494,7 @@ class Summary:
     full_marks: dict  # function -> submissions with full points
     not_implemented: dict  # function -> submissions that did not implement it
     common_failures: dict  # function -> [(count, check, example, message)], most common first
+    unloadable: list = field(default_factory=list)  # (identifier, why): graded 0, the file would not load
 
     @property
     def totals(self):
@@ -524,11 +529,13 @@ def summarize(assignment, out, top=3):
                 continue  # a line cut by a hard kill
             details[entry.get("submission")] = entry  # the last one wins (a re-graded submission)
     graded_ids = {r["submission"] for r in graded}
-    counts, messages, missing = Counter(), {}, Counter()
+    counts, messages, missing, unloadable = Counter(), {}, Counter(), []
     for identifier, entry in details.items():
         if identifier not in graded_ids:
             continue
         missing.update(set(entry.get("not_implemented", [])))
+        if entry.get("load_error"):
+            unloadable.append((identifier, entry["load_error"]))
         seen = set()
         for failure in entry.get("failures", []):
             example = failure["example"] or "(no example: " + failure["message"] + ")"
@@ -540,7 +547,8 @@ def summarize(assignment, out, top=3):
     common = {f: [(n, check, example, messages[(f, check, example)])
                   for (function, check, example), n in counts.most_common() if function == f][:top]
               for f in functions}
-    return Summary(functions, possible, graded, errors, full, {f: missing[f] for f in functions}, common)
+    return Summary(functions, possible, graded, errors, full, {f: missing[f] for f in functions}, common,
+                   sorted(unloadable))
 
 
 def render_summary(summary):
@@ -561,6 +569,8 @@ def render_summary(summary):
         median = (totals[(count - 1) // 2] + totals[count // 2]) / 2
         lines += ["", f"total: mean {sum(totals) / count:.1f}, median {median:g}, min {totals[0]:g}, "
                       f"max {totals[-1]:g} (out of {summary.total_possible:g})"]
+    for identifier, why in summary.unloadable:
+        lines.append(f"could not be loaded: {identifier}: {why[len(LOAD_FAILURE):].lstrip(': ')}")
     for identifier, error in summary.errors:
         lines.append(f"not graded: {identifier}: {error}")
     for f in summary.functions:

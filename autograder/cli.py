@@ -100,7 +100,8 @@ def cmd_audit(args):
 
 
 def cmd_bench(args):
-    """Time `otter run` on the reference and on the plain-loop alternative."""
+    """Time `otter run` on the reference and on the plain-loop alternative (tests/corpus/NAME/correct/*loops*.py
+    applied over the reference)."""
     import tempfile
 
     from autograder.bench import measure
@@ -110,16 +111,88 @@ def cmd_bench(args):
     if not autograder_zip.is_file():
         raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
     reference = Path(f"solutions/{args.assignment}/{args.assignment}.py")
-    loops = Path(f"tests/corpus/{args.assignment}/correct/loops.py")
+    corpus = Path(f"tests/corpus/{args.assignment}/correct")
+    loops = [path for path in sorted(corpus.glob("*loops*.py"))]  # the plain-loop alternatives
     with tempfile.TemporaryDirectory() as folder:
         loop_submission = Path(folder) / f"{args.assignment}.py"
-        loop_submission.write_text(apply_patch(reference.read_text(), loops.read_text()))
+        source = reference.read_text()
+        for patch in loops:
+            source = apply_patch(source, patch.read_text())
+        loop_submission.write_text(source)
         print(f"{'submission':<12} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'score':>9}")
         for label, submission in (("reference", reference), ("pure loops", loop_submission)):
             results, wall, cpu, peak = measure(autograder_zip, submission, Path(folder) / "out")
             score = sum(t.get("score") or 0 for t in results["tests"])
             possible = sum(t.get("max_score") or 0 for t in results["tests"])
             print(f"{label:<12} {wall:7.1f} {cpu:7.1f} {peak / 2**20:8.0f} {score:4g}/{possible:g}")
+    return 0
+
+
+def cmd_grade_all(args):
+    """Grade every submission of a folder or Gradescope export zip into a CSV, then summarise."""
+    import signal
+
+    from autograder.bulk import BulkError, grade_all, histogram_path, render_summary, summarize, write_histogram
+
+    if not args.submissions:
+        raise UsageError("give the submissions: a folder (one subfolder per student) or a Gradescope export .zip")
+    assignment = assignments.load(args.assignment)
+    functions = [f for f in (args.functions or "").replace(",", " ").split() if f] or None
+    output = Path(args.output or Path("dist") / args.assignment / "grades.csv")
+    if (args.jobs is not None and args.jobs < 1) or args.timeout <= 0:
+        raise UsageError("--jobs and --timeout must be positive")
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
+    try:
+        result = grade_all(assignment, args.submissions, output, functions, args.jobs, args.timeout)
+    except BulkError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if result.interrupted:
+        done = len(result.skipped) + len(result.graded)
+        print(f"interrupted: {done} of {len(result.submissions)} submissions are in {output}; "
+              f"run the same command again to grade the rest", file=sys.stderr)
+        return 130
+    summary = summarize(assignment, output)
+    print(render_summary(summary))
+    print(f"\n(rows in {output}; histogram of totals in {write_histogram(summary, histogram_path(output))})")
+    return 0
+
+
+def cmd_replay(args):
+    """Re-run one function's checks on a submission (same seed) and print snippets reproducing its failures."""
+    from autograder.replay import render_replay, replay
+    from autograder.runner import FAILED
+
+    assignment = assignments.load(args.assignment)
+    if args.function not in assignment.functions:
+        raise UsageError(f"give FUNCTION=<one of {', '.join(assignment.functions)}>"
+                         + (f", not {args.function!r}" if args.function else ""))
+    if not args.submission:
+        raise UsageError(f"give SUBMISSION=path/to/{assignment.name}.py (or a student's folder)")
+    submission = Path(args.submission)
+    if submission.is_dir():
+        submission = submission / f"{assignment.name}.py"
+    submission = existing_file(submission)
+    report = replay(assignment, submission, args.function)
+    print(render_replay(assignment, submission, args.function, report))
+    return 1 if any(v.status == FAILED for v in report.result(args.function).verdicts) else 0
+
+
+def cmd_new(args):
+    """Scaffold assignment NAME: reference, checks, grading, handout and skeleton (one example function)."""
+    from autograder.scaffold import scaffold
+
+    if not args.name:
+        raise UsageError("give the new assignment's name: python -m autograder new NAME")
+    try:
+        written = scaffold(args.name, args.root)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: edit them, then `make skeleton check zips ASSIGNMENT={args.name}` "
+          f"(README, \"Adding an assignment\")")
     return 0
 
 
@@ -142,6 +215,23 @@ def build_parser():
     grade_command.add_argument("--assignment", default="cnn")
     grade_command.add_argument("--output", help="folder for results.json (default dist/NAME/results)")
     grade_command.set_defaults(run=cmd_grade)
+    grade_all = commands.add_parser("grade-all", help=cmd_grade_all.__doc__)
+    grade_all.add_argument("submissions", nargs="?", help="a folder (one subfolder per student) or an export .zip")
+    grade_all.add_argument("--assignment", default="cnn")
+    grade_all.add_argument("--output", help="the CSV (default dist/NAME/grades.csv); re-running resumes it")
+    grade_all.add_argument("--functions", help="grade only these functions (comma-separated)")
+    grade_all.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core)")
+    grade_all.add_argument("--timeout", type=float, default=900.0, help="seconds per submission (default 900)")
+    grade_all.set_defaults(run=cmd_grade_all)
+    replay_command = commands.add_parser("replay", help=cmd_replay.__doc__)
+    replay_command.add_argument("submission", nargs="?")
+    replay_command.add_argument("--function", default="")
+    replay_command.add_argument("--assignment", default="cnn")
+    replay_command.set_defaults(run=cmd_replay)
+    new = commands.add_parser("new", help=cmd_new.__doc__)
+    new.add_argument("name", nargs="?", default="")
+    new.add_argument("--root", default=".", help="the repository folder (default: the current one)")
+    new.set_defaults(run=cmd_new)
     return parser
 
 

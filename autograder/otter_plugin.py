@@ -4,8 +4,9 @@ Otter executes a submission as ``__main__`` in the IPython kernel that then runs
 root. With this plugin (named in ``otter_config.json``) the kernel executes one line instead,
 ``submission_path = "..."``; the test cases read that path and grade the file through the sandboxed
 worker (``autograder.otter_session``). The plugin also locks the autograder folder (tests,
-reference, results) to root before grading, and strips Otter's test-file excerpt from failure
-messages so students read only the explanation.
+reference, results) to root before grading, strips Otter's test-file excerpt from failure
+messages so students read only the explanation, and caps the length of every message, so that
+results.json stays far below Gradescope's 1 MB whatever the submission printed or returned.
 """
 
 import dataclasses
@@ -18,6 +19,7 @@ from otter.plugins import AbstractOtterPlugin
 from autograder.otter_session import notes_path
 
 FAILURE_PREFIX = "❌ Test case failed\n"
+FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears twice in results.json)
 
 
 class SandboxPlugin(AbstractOtterPlugin):
@@ -45,3 +47,16 @@ class SandboxPlugin(AbstractOtterPlugin):
                 if not result.passed and result.message and "AssertionError: " in result.message:
                     explanation = result.message.split("AssertionError: ", 1)[1]
                     result.message = "❌ " + explanation
+        cap_messages(results)
+
+
+def cap_messages(results):
+    """Cut every test case's message to its share of ``FEEDBACK_CHARACTERS`` (2,000 to 20,000)."""
+    cases = [result for test_file in results.results.values() for result in test_file.test_case_results]
+    room = min(max(FEEDBACK_CHARACTERS // max(len(cases), 1), 2_000), 20_000)
+    for result in cases:
+        if result.message and len(result.message) > room:
+            result.message = result.message[:room] + "\n... (the rest of this message was cut)"
+        success = getattr(result.test_case, "success_message", None)
+        if isinstance(success, str) and len(success) > room:
+            result.test_case = dataclasses.replace(result.test_case, success_message=success[:room] + "...")

@@ -100,7 +100,9 @@ def build_student_zip(name, destination, root=ROOT):
             relative = file.relative_to(public)
             if "__pycache__" in relative.parts or file.name in (f"{name}.py", "README.md"):
                 continue
-            if file.suffix == ".py" or file.suffix in DATA_SUFFIXES:
+            if relative.parts[0] == "figures":  # shown by the handout, which sits at the top
+                archive.write(file, top / relative)
+            elif file.suffix == ".py" or file.suffix in DATA_SUFFIXES:
                 archive.write(file, top / "assignments" / name / relative)
         for module in STUDENT_MODULES:
             archive.write(ROOT / "autograder" / module, top / "autograder" / module)

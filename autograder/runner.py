@@ -35,7 +35,7 @@ class Verdict:
 
 def run_check(check, student, seed):
     """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example."""
-    last_failure, note = {}, {}
+    last_failure, note, grader_errors = {}, {}, []
 
     @settings(
         max_examples=check.max_examples, database=None, deadline=None, derandomize=False,
@@ -54,18 +54,37 @@ def run_check(check, student, seed):
             # Hypothesis replays the minimal example last, so the last failure recorded is it.
             last_failure.update(example=example, error=error)
             raise
+        except Exception as error:  # noqa: BLE001 - a bug of the grader or the check, not the student's
+            grader_errors.append(error)
+            raise
 
     try:
         property_holds()
-    except NotImplementedYet as error:
+    except Exception:  # noqa: BLE001 - sorted out below
+        if grader_errors:
+            raise GraderError(f"check {check.key!r} crashed: {grader_errors[0]!r}") from grader_errors[0]
+        verdict = _failure_verdict(check, last_failure)
+        if verdict is None:
+            raise
+        return verdict
+    return Verdict(check, PASSED, note.get("text", ""))
+
+
+class GraderError(RuntimeError):
+    """A check itself failed (a bug in the grader or the assignment), not the student's code."""
+
+
+def _failure_verdict(check, last_failure):
+    """The verdict for the failure Hypothesis found, or None if nothing was recorded."""
+    error = last_failure.get("error")
+    if error is None:
+        return None
+    if isinstance(error, NotImplementedYet):
         function = error.args[0]
         missing = "is not in your file" if error.args[1:] == ("missing",) else "is not implemented yet"
         uses = "" if function == check.function else f" (this check of {check.function} uses it)"
         return Verdict(check, NOT_IMPLEMENTED, f"{function} {missing}{uses}")
-    except Exception as error:  # noqa: BLE001 - Failed, or Hypothesis's Flaky wrapping one
-        recorded = last_failure.get("error", error)
-        return Verdict(check, FAILED, str(recorded), last_failure.get("example", {}))
-    return Verdict(check, PASSED, note.get("text", ""))
+    return Verdict(check, FAILED, str(error), last_failure["example"])
 
 
 def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits()):

@@ -3,14 +3,17 @@
 The grader never imports a submission. ``Worker`` copies it into a private folder, starts
 ``worker_main.py`` there in a new session (as an unprivileged user when the grader is root), and
 talks to it over pipes in the ``wire`` format: plain arrays and numbers both ways, no pickles.
-Every call has a wall-clock and CPU budget; a worker that overruns it, crashes or sends garbage is
-killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
-uid), and the next call starts a fresh one.
+Every call has a wall-clock and CPU budget, and every function a total budget over all its calls;
+a worker that overruns them, uses too much memory over all its processes, crashes or sends garbage
+is killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
+uid), and the next call starts a fresh one. Nothing in a reply is trusted: its size is capped,
+it is decoded as plain data, and its text is cut short before it can reach feedback.
 """
 
 import functools
 import json
 import os
+import resource
 import select
 import shutil
 import signal
@@ -25,7 +28,9 @@ from pathlib import Path
 from autograder import wire
 
 SANDBOX_UID_BASE = 1_000_000
+MAX_TEXT = 1_000  # characters kept of any string from the worker (error messages, returned text)
 _HERE = Path(__file__).resolve().parent
+_SCAN_SECONDS = 0.25  # how often the grader sums CPU time and memory over all sandbox processes
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,12 @@ class Limits:
     call_seconds: float = 5.0
     call_cpu_seconds: float = 5.0
     import_seconds: float = 10.0
-    memory_bytes: int = 2**30
-    processes: int = 64  # only enforced when the worker runs as its own user
+    memory_bytes: int = 2**30  # address space per process, and resident memory of all its processes
+    processes: int = 64  # processes and threads the worker may start
     file_bytes: int = 16 * 2**20
     output_bytes: int = 10_000  # student prints kept per call; the rest is dropped
+    reply_bytes: int = 32 * 2**20  # the largest reply the grader reads
+    function_seconds: float = 120.0  # wall time of all calls of one function (at least 4 calls' worth)
 
 
 @dataclass
@@ -100,8 +107,12 @@ class Worker:
         self.module_name = module_name
         self.limits = limits
         self.account = sandbox_account()
+        self.landlock = 0  # the Landlock ABI the last worker confined itself with (0: none)
         self._process = None
+        self._folder = None
         self._import_failure = None
+        self._spent = {}  # wall seconds used so far by each function, over all its calls
+        self._last_scan = 0.0
 
     def __enter__(self):
         return self
@@ -111,32 +122,44 @@ class Worker:
 
     def call(self, function, args=(), kwargs=None, *, seconds=None, cpu_seconds=None):
         """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``."""
+        seconds = seconds or self.limits.call_seconds
+        budget = max(self.limits.function_seconds, 4 * seconds)
+        left = budget - self._spent.get(function, 0.0)
+        if left <= 0:
+            return Outcome("timeout", error=f"did not finish within {budget:g} s over all its calls")
         if self._process is None and self._import_failure is None:
             self._start()
         if self._import_failure is not None:
             return self._import_failure
         request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {})}
         cpu_before = self._cpu_seconds()
+        started = time.monotonic()
         try:
             wire.write_message(self._requests, request)
         except (BrokenPipeError, OSError):
             return self._fail("crashed", "the worker process died before the call")
-        return self._await_reply(
-            seconds or self.limits.call_seconds, cpu_seconds or self.limits.call_cpu_seconds, cpu_before
-        )
+        outcome = self._await_reply(min(seconds, left), cpu_seconds or self.limits.call_cpu_seconds, cpu_before)
+        self._spent[function] = self._spent.get(function, 0.0) + time.monotonic() - started
+        if outcome.status == "timeout" and left < seconds and "CPU" not in outcome.error:
+            outcome.error = f"did not finish within {budget:g} s over all its calls"
+        return outcome
 
     def close(self):
         """Kill the worker and everything it started; remove its folder."""
         if self._process is not None:
             self._kill()
             self._process = None
-        if getattr(self, "_folder", None):
+        self._remove_folder()
+
+    def _remove_folder(self):
+        if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
     # -- starting ---------------------------------------------------------------------------
 
     def _start(self):
+        self._remove_folder()  # a previous worker's folder, which its student code could write to
         self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
         for name in ("worker_main.py", "wire.py"):
             shutil.copyfile(_HERE / name, self._folder / name)
@@ -175,8 +198,14 @@ class Worker:
             "RLIMIT_FSIZE": self.limits.file_bytes,
             "RLIMIT_CORE": 0,
         }
-        if self.account:  # RLIMIT_NPROC counts every process of the user, so only for our own user
+        if self.account:  # RLIMIT_NPROC counts every process (and thread) of the user
             limits["RLIMIT_NPROC"] = self.limits.processes
+        else:  # sharing our uid: allow what the user runs already, plus the worker's share
+            processes = _tasks_of(os.getuid())
+            hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+            if processes is not None:
+                wanted = processes + self.limits.processes
+                limits["RLIMIT_NPROC"] = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         return json.dumps(limits)
 
     def _environment(self):
@@ -184,17 +213,24 @@ class Worker:
         return {
             "PATH": "/usr/bin:/bin", "HOME": str(self._folder), "LANG": "C.UTF-8",
             "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
-            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._folder),
         }
 
     # -- waiting for replies ------------------------------------------------------------------
 
     def _await_reply(self, seconds, cpu_seconds, cpu_before):
         deadline = time.monotonic() + seconds
+        self._others_at_start = None  # CPU seconds of the worker's other processes, at the first scan
+        others = 0.0
         buffer = bytearray()
         needed = 8
         while True:
-            cpu = self._cpu_seconds() - cpu_before
+            if time.monotonic() - self._last_scan >= _SCAN_SECONDS:
+                others, memory = self._scan_sandbox()
+                if memory > self.limits.memory_bytes:
+                    return self._fail("crashed", f"its processes used more than {self.limits.memory_bytes / 2**20:g}"
+                                      " MiB of memory together, so they were stopped")
+            cpu = self._cpu_seconds() - cpu_before + others
             remaining = deadline - time.monotonic()
             if remaining <= 0 or cpu > cpu_seconds:
                 spent = f"{seconds:g} s" if remaining <= 0 else f"{cpu_seconds:g} s of CPU time"
@@ -205,14 +241,15 @@ class Worker:
                 self._output.read_available()
             if self._replies not in readable:
                 continue
-            chunk = os.read(self._replies, max(needed - len(buffer), 1 << 16))
+            chunk = os.read(self._replies, min(needed - len(buffer), 1 << 20))
             if not chunk:
                 return self._fail("crashed", self._exit_description())
             buffer += chunk
-            if len(buffer) >= 8 and needed == 8:
-                length = int.from_bytes(buffer[:8], "big")
-                if length > wire.MAX_MESSAGE_BYTES:
-                    return self._fail("garbled", "the reply was larger than the grader accepts")
+            if len(buffer) == 8 and needed == 8:
+                length = int.from_bytes(buffer, "big")
+                if length > min(self.limits.reply_bytes, wire.MAX_MESSAGE_BYTES):
+                    return self._fail("garbled", f"it returned more than {self.limits.reply_bytes / 2**20:g} MiB"
+                                      " of data (the grader reads no more)")
                 needed = 8 + length
             if len(buffer) >= needed:
                 return self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
@@ -223,20 +260,21 @@ class Worker:
             reply = wire.decode(message)
             if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
                 raise wire.WireError("the reply is not a status record")
-        except wire.WireError as error:
-            return self._fail("garbled", f"the worker sent something unreadable ({error})")
+        except (wire.WireError, ValueError, TypeError, RecursionError, MemoryError) as error:
+            return self._fail("garbled", _short(f"the worker sent something unreadable ({error})"))
+        if reply["status"] == "ready" and isinstance(reply.get("landlock"), int):
+            self.landlock = reply["landlock"]
         return Outcome(
-            status=reply["status"], value=reply.get("value"),
-            args=reply.get("args") if isinstance(reply.get("args"), list) else [],
-            kwargs=reply.get("kwargs") if isinstance(reply.get("kwargs"), dict) else {},
-            error=str(reply.get("error", "")), where=str(reply.get("where", "")),
+            status=_short(reply["status"]), value=_bounded(reply.get("value")),
+            args=_bounded(reply.get("args")) if isinstance(reply.get("args"), list) else [],
+            kwargs=_bounded(reply.get("kwargs")) if isinstance(reply.get("kwargs"), dict) else {},
+            error=_short(reply.get("error", "")), where=_short(reply.get("where", "")),
             output=output, cpu_seconds=cpu_seconds,
         )
 
     def _fail(self, status, error):
         output = self._output.take() if self._process else ""
         self._kill()
-        self._process = None
         return Outcome(status=status, error=error, output=output)
 
     def _exit_description(self):
@@ -251,13 +289,35 @@ class Worker:
         return f"the worker process exited with code {code} (os._exit or a crash?)"
 
     def _cpu_seconds(self):
-        """CPU time of the worker process so far, read by us from /proc: the worker cannot fake it."""
+        """CPU time of the worker process so far (and of children it waited for), read by us from /proc."""
         try:
-            with open(f"/proc/{self._process.pid}/stat") as proc_stat:
-                fields = proc_stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return _cpu_and_memory(_proc_stat(self._process.pid))[0]
         except (OSError, IndexError, ValueError, AttributeError):
             return 0.0
+
+    def _scan_sandbox(self):
+        """CPU seconds the worker's other processes used since the call's first scan, and the memory
+        resident in all its processes. Processes of the sandbox uid (as root; this catches those that
+        left the session), or of the worker's session."""
+        self._last_scan = time.monotonic()
+        main = self._process.pid
+        cpu, memory = {}, 0
+        for pid in _pids():
+            try:
+                if self.account and os.stat(f"/proc/{pid}").st_uid != self.account[0]:
+                    continue
+                fields = _proc_stat(pid)
+                if not self.account and int(fields[3]) != main:
+                    continue
+                seconds, resident = _cpu_and_memory(fields)
+            except (OSError, IndexError, ValueError):
+                continue
+            memory += resident
+            if pid != main:
+                cpu[pid] = seconds
+        if self._others_at_start is None:
+            self._others_at_start = cpu
+        return sum(seconds - self._others_at_start.get(pid, 0.0) for pid, seconds in cpu.items()), memory
 
     def _kill(self):
         """SIGKILL the worker's session, and as root every process of the sandbox user."""
@@ -278,6 +338,60 @@ class Worker:
         process.wait()
         process.stdout.close()
         os.close(self._replies)
+        self._process = None
+        self._remove_folder()
+
+
+def _short(text):
+    """A string from the worker, cut to ``MAX_TEXT`` characters."""
+    text = text if isinstance(text, str) else str(text)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + f"... ({len(text) - MAX_TEXT} more characters)"
+
+
+def _bounded(value):
+    """A decoded value with every string in it cut short (arrays and numbers stay as they are)."""
+    if isinstance(value, str):
+        return _short(value)
+    if isinstance(value, list):
+        return [_bounded(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_bounded(item) for item in value)
+    if isinstance(value, dict):
+        return {_short(key): _bounded(item) for key, item in value.items()}
+    return value
+
+
+def _pids():
+    try:
+        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+
+
+def _proc_stat(pid):
+    """The fields of /proc/PID/stat after the command name (which may hold spaces and parentheses)."""
+    with open(f"/proc/{pid}/stat") as proc_stat:
+        return proc_stat.read().rsplit(")", 1)[1].split()
+
+
+def _cpu_and_memory(fields):
+    """(CPU seconds of the process and of the children it waited for, resident bytes) from its stat."""
+    ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK"), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _tasks_of(uid):
+    """How many processes and threads ``uid`` runs (what RLIMIT_NPROC counts), or None without /proc."""
+    if not os.path.isdir("/proc/self/task"):
+        return None
+    count = 0
+    for pid in _pids():
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return count
 
 
 def _kill_every_process_of(account):
@@ -304,9 +418,10 @@ class _OutputCollector:
         self.open = True
         os.set_blocking(fd, False)
 
-    def read_available(self):
-        """Read whatever the pipe holds now, without blocking."""
-        while True:
+    def read_available(self, chunks=16):
+        """Read what the pipe holds now, without blocking: at most ``chunks`` reads of 64 KiB, so that
+        a process that keeps printing cannot keep the grader here."""
+        for _ in range(chunks):
             try:
                 chunk = os.read(self.fd, 1 << 16)
             except (BlockingIOError, OSError):

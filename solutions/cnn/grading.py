@@ -124,9 +124,14 @@ def _init_params_shapes(student, example):
         got = params[key]
         if not isinstance(got, np.ndarray) or got.shape != value.shape or got.dtype.kind != "f":
             raise Failed(f"init_params()[{key!r}] should be a float array of shape {value.shape}, not {show(got)}")
-        if key.endswith("_w") and not 0 < np.std(got) < 1:
-            raise Failed(f"init_params()[{key!r}] should hold small random weights (He initialisation), "
-                         f"but their standard deviation is {np.std(got):.3g}")
+        # He initialisation: standard deviation sqrt(2 / fan_in); a sample of 72 weights is within ~15%.
+        if key.endswith("_w") and not 0.7 < np.std(got) / np.std(value) < 1.3:
+            raise Failed(f"init_params()[{key!r}] has standard deviation {np.std(got):.3g}, but He initialisation "
+                         f"gives about {np.std(value):.3g}: sqrt(2 / fan_in)")
+    again = student.init_params(example["seed"])
+    if not all(isinstance(again.get(k), np.ndarray) and np.array_equal(again[k], params[k]) for k in params):
+        raise Failed("init_params returned different parameters for the same seed: draw them with "
+                     "numpy.random.default_rng(seed)")
 
 
 def _train_accuracy(student, example):

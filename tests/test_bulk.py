@@ -1,0 +1,332 @@
+"""Bulk grading of a class (folder and Gradescope export), resume, summary, histogram and replay."""
+
+import csv
+import io
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+
+import numpy as np
+import pytest
+from conftest import CORPUS, REFERENCE, ROOT, SKELETON
+
+from autograder import bulk
+from autograder.feedback import describe_example
+from autograder.patching import apply_patch
+from autograder.replay import render_replay, replay, snippet
+from autograder.runner import FAILED
+
+FUNCTIONS = ["conv1d", "conv2d"]  # part of the assignment, to keep the test short
+BUGS = {"conv1d": "conv1d_stride_ignored", "conv2d": "conv2d_flipped_kernel"}
+
+METADATA = """---
+submission_1001:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '1001'
+    :email: ada@example.edu
+  :created_at: 2026-11-20 17:01:02.123456000 -08:00
+  :score: 0.0
+  :history: []
+submission_1002:
+  :submitters:
+  - :name: Grace Hopper
+    :sid: '1002'
+    :email: grace@example.edu
+  - :name: "Alan O'Turing"
+    :sid: '1003'
+    :email: alan@example.edu
+  :created_at: 2026-11-21 09:00:00.000000000 -08:00
+  :score: 12.5
+  :history:
+  - :name: an older upload
+    :created_at: 2026-11-20 09:00:00.000000000 -08:00
+    :score: 3.0
+  :results:
+    score: 12.5
+    tests:
+    - name: conv1d
+      score: 12.5
+      max_score: 20.0
+      output: |-
+        - :name: not a submitter
+submission_1004:
+  :submitters:
+  - :name: Lost Folder
+    :sid: '1004'
+    :email: lost@example.edu
+  :created_at: 2026-11-21 10:00:00.000000000 -08:00
+  :score: 0.0
+"""
+
+
+def source(kind):
+    reference = REFERENCE.read_text()
+    if kind == "reference":
+        return reference
+    if kind == "skeleton":
+        return SKELETON.read_text()
+    if kind == "syntax error":
+        return reference.replace("def conv1d(", "def conv1d((", 1)
+    if kind == "hangs at import":
+        return "import numpy as np\n\nwhile True:\n    pass\n"
+    return apply_patch(reference, (CORPUS / "bugs" / f"{kind}.py").read_text())
+
+
+CLASS = {  # folder -> what its cnn.py is
+    "ada": "reference",
+    "bob": "skeleton",
+    "cy": "syntax error",
+    "dee": "hangs at import",
+    "eve": BUGS["conv1d"],
+    "fay": BUGS["conv2d"],
+}
+
+
+@pytest.fixture(scope="module")
+def points(cnn):
+    assert set(FUNCTIONS) <= set(cnn.functions)
+    return {f: float(cnn.points[f]) for f in FUNCTIONS}
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    for student, kind in CLASS.items():
+        (folder / student).mkdir()
+        (folder / student / "cnn.py").write_text(source(kind))
+    (folder / "gil").mkdir()  # handed in the wrong file name
+    (folder / "gil" / "CNN.py").write_text(source("reference"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded(cnn, klass, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "grades.csv"
+    progress = io.StringIO()
+    result = bulk.grade_all(cnn, klass, out, FUNCTIONS, jobs=2, timeout=300, progress=progress)
+    return out, result, progress.getvalue()
+
+
+def rows_by_id(out):
+    return {row["submission"]: row for row in bulk.read_rows(out)}
+
+
+def test_folder_rows_points_and_errors(graded, points):
+    out, result, progress = graded
+    assert not result.interrupted and result.skipped == []
+    assert sorted(result.graded) == sorted([*CLASS, "gil"])
+    with open(out, newline="") as file:
+        assert next(csv.reader(file)) == ["submission", "name", "sid", "email", *FUNCTIONS, "total", "error"]
+    rows = rows_by_id(out)
+    assert len(rows) == len(CLASS) + 1
+    full = sum(points.values())
+    assert all(float(rows["ada"][f]) == points[f] for f in FUNCTIONS) and float(rows["ada"]["total"]) == full
+    for student in ("bob", "cy", "dee"):
+        assert float(rows[student]["total"]) == 0 and rows[student]["error"] == ""
+    for function, bug in BUGS.items():
+        row = rows[next(s for s, kind in CLASS.items() if kind == bug)]
+        assert float(row[function]) < points[function]
+        assert all(float(row[f]) == points[f] for f in FUNCTIONS if f != function)
+    assert "no cnn.py" in rows["gil"]["error"] and rows["gil"]["total"] == ""
+    lines = [line for line in progress.splitlines() if line.startswith("[")]
+    assert len(lines) == len(rows) and lines[-1].startswith("[7/7] 100% ")
+
+
+def test_summary_pass_rates_and_common_failures(cnn, graded):
+    out, _, _ = graded
+    summary = bulk.summarize(cnn, out)
+    assert len(summary.rows) == len(CLASS) and summary.errors[0][0] == "gil"
+    # full marks: the reference, and the bug of the other function
+    assert {f: summary.full_marks[f] for f in FUNCTIONS} == {f: 2 for f in FUNCTIONS}
+    assert summary.pass_rate("conv1d") == pytest.approx(2 / len(CLASS))
+    assert summary.not_implemented == {f: 1 for f in FUNCTIONS}
+    assert [identifier for identifier, _ in summary.unloadable] == ["cy", "dee"]
+    conv1d = summary.common_failures["conv1d"]
+    assert conv1d and all(n == 1 for n, *_ in conv1d)  # only the stride bug fails conv1d's checks
+    assert any("stride = 2" in example for _, _, example, _ in conv1d)
+    text = bulk.render_summary(summary)
+    assert "conv1d    2/6 (33%)" in text and "Most common failures of conv2d" in text
+    assert "could not be loaded: dee" in text and "not graded: gil" in text
+
+
+def read_png(path):
+    """Check a PNG's structure (signature, chunk CRCs, pixel data size); return (width, height)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, chunks = 8, {}
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length:position + 12 + length])
+        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF, kind
+        chunks[kind] = chunks.get(kind, b"") + body
+        position += 12 + length
+    assert list(chunks)[0] == b"IHDR" and list(chunks)[-1] == b"IEND"
+    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    if (depth, color) == (8, 2):  # ours: RGB, one filter byte per row
+        assert len(zlib.decompress(chunks[b"IDAT"])) == height * (1 + 3 * width)
+    return width, height
+
+
+def test_histogram_is_a_valid_png(cnn, graded):
+    out, _, _ = graded
+    path = bulk.write_histogram(bulk.summarize(cnn, out), bulk.histogram_path(out))
+    assert path.name == "grades.png" and path.parent == out.parent
+    width, height = read_png(path)
+    assert width >= 300 and height >= 200
+
+
+def test_resume_grades_only_the_missing_rows(cnn, klass, graded, tmp_path):
+    out = tmp_path / "grades.csv"
+    lines = graded[0].read_text().splitlines(keepends=True)
+    out.write_text("".join(lines[:-2]) + lines[-2][:10])  # the last two rows lost, one cut mid-line
+    (tmp_path / "grades.feedback.jsonl").write_text(bulk.feedback_path(graded[0]).read_text())
+    missing = [line.split(",")[0] for line in lines[-2:]]
+    progress = io.StringIO()
+    result = bulk.grade_all(cnn, klass, out, FUNCTIONS, jobs=2, timeout=300, progress=progress)
+    assert sorted(result.graded) == sorted(missing)
+    assert len(result.skipped) == len(CLASS) + 1 - 2
+    assert f"{len(result.skipped)} of 7 submissions already in" in progress.getvalue()
+    assert sum(line.startswith("[") for line in progress.getvalue().splitlines()) == 2
+    ids = [row["submission"] for row in bulk.read_rows(out)]
+    assert sorted(ids) == sorted([*CLASS, "gil"])
+    assert rows_by_id(out) == rows_by_id(graded[0])
+    again = bulk.grade_all(cnn, klass, out, FUNCTIONS, progress=io.StringIO())
+    assert again.graded == []
+
+
+def test_gradescope_export_zip(cnn, tmp_path, points):
+    export = tmp_path / "export.zip"
+    top = "assignment_777_export/"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr(top + "submission_metadata.yml", METADATA)
+        archive.writestr(top + "submission_1001/cnn.py", source("reference"))
+        archive.writestr(top + "submission_1002/hw/cnn.py", source(BUGS["conv1d"]))
+        archive.writestr("__MACOSX/" + top + "._submission_metadata.yml", "")
+    out = tmp_path / "export.csv"
+    result = bulk.grade_all(cnn, export, out, FUNCTIONS, jobs=2, timeout=300, progress=io.StringIO())
+    assert sorted(result.graded) == ["submission_1001", "submission_1002", "submission_1004"]
+    rows = rows_by_id(out)
+    ada, pair, lost = rows["submission_1001"], rows["submission_1002"], rows["submission_1004"]
+    assert (ada["name"], ada["sid"], ada["email"]) == ("Ada Lovelace", "1001", "ada@example.edu")
+    assert float(ada["total"]) == sum(points.values())
+    assert pair["name"] == "Grace Hopper; Alan O'Turing" and pair["sid"] == "1002; 1003"
+    assert float(pair["conv1d"]) < points["conv1d"] and float(pair["conv2d"]) == points["conv2d"]
+    assert lost["name"] == "Lost Folder" and "missing" in lost["error"]
+
+
+def test_metadata_parser_without_yaml_reads_the_same():
+    expected = {
+        "submission_1001": {"name": "Ada Lovelace", "sid": "1001", "email": "ada@example.edu"},
+        "submission_1002": {"name": "Grace Hopper; Alan O'Turing", "sid": "1002; 1003",
+                            "email": "grace@example.edu; alan@example.edu"},
+        "submission_1004": {"name": "Lost Folder", "sid": "1004", "email": "lost@example.edu"},
+    }
+    assert bulk.read_metadata(METADATA) == expected
+    people = {key: {f: "; ".join(s.get(f":{f}", "") for s in record[":submitters"]) for f in ("name", "sid", "email")}
+              for key, record in bulk.parse_metadata(METADATA).items()}
+    assert people == expected
+    with pytest.raises(ValueError):
+        bulk.read_metadata("- just a list\n")
+
+
+def test_replay_reproduces_the_bulk_example(cnn, klass, graded):
+    out, _, _ = graded
+    details = [json.loads(line) for line in bulk.feedback_path(out).read_text().splitlines()]
+    eve = next(d for d in details if d["submission"] == "eve")
+    submission = klass / "eve" / "cnn.py"
+    report = replay(cnn, submission, "conv1d")
+    replayed = {v.check.title: v for v in report.result("conv1d").verdicts if v.status == FAILED}
+    assert {f["check"] for f in eve["failures"]} == set(replayed)
+    for failure in eve["failures"]:
+        assert describe_example(replayed[failure["check"]].example) == failure["example"]
+    hidden = next(v for v in replayed.values() if v.check in cnn.hidden_checks)
+    namespace = {}
+    exec(snippet(cnn, submission, hidden), namespace)  # the snippet reproduces the wrong result
+    returned, expected = namespace["returned"], namespace["expected"]
+    assert returned.shape != expected.shape or not np.allclose(returned, expected)
+    text = render_replay(cnn, submission, "conv1d", report)
+    assert hidden.check.title in text and "np.array(" in text and "To reproduce it" in text
+
+
+def test_one_bad_grading_never_stops_the_others(cnn, monkeypatch, tmp_path):
+    """A grader that raises, dies or hangs costs only its own row (graded in forked processes)."""
+    def fake_grade_one(assignment, path, functions):
+        behaviour = path.parent.name
+        if behaviour == "raises":
+            raise RuntimeError("the grader broke\nsecond line")
+        if behaviour == "dies":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if behaviour == "hangs":
+            time.sleep(60)
+        return {"points": {f: 1.0 for f in functions}, "failures": [], "not_implemented": []}
+
+    monkeypatch.setattr(bulk, "grade_one", fake_grade_one)
+    for name in ("fine", "raises", "dies", "hangs", "also_fine"):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "cnn.py").write_text("")
+    out = tmp_path / "grades.csv"
+    start = time.monotonic()
+    bulk.grade_all(cnn, tmp_path / "class", out, FUNCTIONS, jobs=2, timeout=3, progress=io.StringIO())
+    assert time.monotonic() - start < 30
+    rows = rows_by_id(out)
+    assert rows["fine"]["total"] == rows["also_fine"]["total"] == "2"
+    assert rows["raises"]["error"] == "grading raised RuntimeError: the grader broke"
+    assert "killed by SIGKILL" in rows["dies"]["error"]
+    assert "longer than 3 s" in rows["hangs"]["error"]
+
+
+def run_cli(*args, **options):
+    return subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+
+
+def test_ctrl_c_keeps_every_finished_row_and_resumes(klass, tmp_path):
+    out = tmp_path / "grades.csv"
+    command = ["grade-all", klass, "--output", out, "--functions", "conv1d", "--jobs", "1"]
+    process = run_cli(*command)
+    first = process.stderr.readline()  # wait until one submission is graded, then interrupt
+    assert first.startswith("[1/7]"), first
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and stderr.strip().splitlines()[-1].startswith("interrupted: ")
+    kept = bulk.read_rows(out)
+    assert 1 <= len(kept) == 1 + sum(line.startswith("[") for line in stderr.splitlines())
+    process = run_cli(*command, "--timeout", "300")
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert f"{len(kept)} of 7 submissions already in" in stderr and "Summary of 6 graded" in stdout
+    assert sorted(row["submission"] for row in bulk.read_rows(out)) == sorted([*CLASS, "gil"])
+
+
+@pytest.mark.parametrize("args, words", [
+    (["grade-all"], "give the submissions"),
+    (["grade-all", "no/such/folder"], "no such folder or zip file"),
+    (["grade-all", "README.md"], "neither a folder nor a zip"),
+    (["grade-all", "tests", "--functions", "conv9d"], "no function conv9d"),
+    (["replay", "--function", "conv9d", "solutions/cnn/cnn.py"], "give FUNCTION=<one of conv1d"),
+    (["replay", "--function", "conv1d", "no/such/cnn.py"], "no such file"),
+    (["new", "class"], "cannot be an assignment name"),
+])
+def test_bad_input_is_one_error_line(args, words):
+    process = run_cli(*args)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2 and stderr.startswith("error: ") and words in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_csv_of_other_columns_is_refused(tmp_path, klass):
+    out = tmp_path / "grades.csv"
+    out.write_text("submission,name,sid,email,conv1d,total,error\nada,,,,20,20,\n")
+    process = run_cli("grade-all", klass, "--output", out, "--functions", "conv1d,conv2d")
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2 and "has other columns" in stderr and len(stderr.strip().splitlines()) == 1
+    assert out.read_text().endswith("ada,,,,20,20,\n")  # untouched

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import assignment as assignments
-from autograder.feedback import render_verdict
+from autograder.feedback import format_table, render_verdict
 from autograder.grading import grade
 from autograder.patching import apply_patch, describe_patch
 
@@ -75,8 +75,7 @@ def render_audit(cases, functions):
             continue
         rows.append((function, f"{sum(c.flagged for c in bugs)}/{len(bugs)}",
                      f"{len(penalised)}/{len(correct)}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines = [format_table(rows)]
     missed = [c for c in cases if c.kind == "bug" and not c.flagged]
     unfair = [c for c in cases if c.kind == "correct" and c.flagged]
     lines += [f"MISSED bug {c.path.name}: {c.description}" for c in missed]

@@ -181,8 +181,6 @@ def show(value, indent=12):
 
 
 def _kind_of(value):
-    if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} ({show(value)})"
     if value is None:
         return "None (a missing return statement?)"
     return f"a {type(value).__name__} ({show(value)})"

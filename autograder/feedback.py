@@ -43,6 +43,11 @@ def render_table(report, show_points):
         rows.append(row)
     if show_points:
         rows.append(("total", "", "", f"{report.points:g}/{report.possible:g}"))
+    return format_table(rows)
+
+
+def format_table(rows):
+    """Rows of strings as aligned columns; the first row is the header, ruled off below."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     text = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     text.insert(1, "  ".join("-" * width for width in widths))

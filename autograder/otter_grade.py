@@ -13,6 +13,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from autograder.feedback import format_table
+
 
 def run_otter(autograder_zip, submission, output_dir):
     """Run ``otter run``; return the parsed results.json (Gradescope's format)."""
@@ -53,9 +55,7 @@ def render_results(results, order=()):
     total = sum(t["score"] for t in graded)
     possible = sum(t["max_score"] for t in graded)
     rows.append(("total", f"{total:g}/{possible:g}", ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = [format_table(rows)]
     for test, row in zip(graded, rows[1:]):
         if test["score"] < test["max_score"] and "not implemented" not in row[2]:
             lines += ["", f"--- {test['name']} ---", test.get("output", "").strip()]

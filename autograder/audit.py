@@ -17,6 +17,7 @@ from autograder import assignment as assignments
 from autograder.feedback import format_table, render_verdict
 from autograder.grading import grade
 from autograder.patching import apply_patch, describe_patch
+from autograder.runner import GRADER_ERROR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +30,7 @@ class AuditCase:
     description: str
     lost: dict = None  # function -> points lost
     failures: list = None  # the explanations of the checks that failed
+    grader_errors: list = None  # checks that broke on this submission: bugs of the grader
 
     @property
     def flagged(self):
@@ -56,6 +58,7 @@ def audit_case(name, case):
         report = grade(assignment, submission, public=False, functions=functions)
     case.lost = {r.function: r.possible - r.points for r in report.results if r.points < r.possible}
     case.failures = [render_verdict(v) for r in report.results for v in r.verdicts if not v.passed]
+    case.grader_errors = [render_verdict(v) for r in report.results for v in r.verdicts if v.status == GRADER_ERROR]
     return case
 
 
@@ -80,4 +83,5 @@ def render_audit(cases, functions):
     unfair = [c for c in cases if c.kind == "correct" and c.flagged]
     lines += [f"MISSED bug {c.path.name}: {c.description}" for c in missed]
     lines += [f"PENALISED correct {c.path.name}: lost {c.lost}\n" + "\n".join(c.failures) for c in unfair]
+    lines += [f"GRADER ERROR on {c.path.name}:\n" + "\n".join(c.grader_errors) for c in cases if c.grader_errors]
     return "\n".join(lines)

@@ -1,9 +1,10 @@
 """Grade a whole class locally, without Docker, and summarise it: instructors only.
 
-``grade_all`` grades every submission of a folder (one subfolder per student holding ``NAME.py``)
-or of a Gradescope "Export Submissions" zip (``submission_metadata.yml`` plus one
-``submission_<id>/`` folder each; names, SIDs and emails come from the metadata) with
-``autograder.grading.grade``: the same checks, sandboxed worker and seed as on Gradescope.
+``grade_all`` grades every submission of a folder (one subfolder per student holding ``NAME.py``,
+or one ``.py`` file per student, named by its stem) or of a Gradescope "Export Submissions" zip
+(``submission_metadata.yml`` plus one ``submission_<id>/`` folder each; names, SIDs and emails
+come from the metadata) with ``autograder.grading.grade``: the same checks, sandboxed worker and
+seed as on Gradescope.
 
 - One grading process per submission, at most one per core at a time (forked, so the loaded
   assignment is shared). A submission whose grading raises, dies, or overruns ``timeout`` gets a
@@ -29,6 +30,7 @@ import signal
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ from autograder.runner import FAILED, NOT_IMPLEMENTED
 IDENTITY = ["submission", "name", "sid", "email"]
 METADATA = "submission_metadata.yml"
 LOAD_FAILURE = "your file could not be loaded"  # how autograder.checks words an import failure
-DEFAULT_TIMEOUT = 900.0  # seconds per submission; each call is limited too, this catches the rest
+DEFAULT_TIMEOUT = 1800.0  # seconds per submission; each call is limited too, this catches the rest
 
 
 class BulkError(ValueError):
@@ -114,11 +116,13 @@ def _subfolders(folder):
 
 
 def _from_folders(folder, module_name):
+    """One submission per subfolder (its ``NAME.py``), and one per loose ``.py`` file (named by its stem)."""
     subfolders = _subfolders(folder)
-    loose_files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    loose_files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if len(subfolders) == 1 and not loose_files and not _locate(subfolders[0], module_name, shallow=True):
         return _from_folders(subfolders[0], module_name)  # a zip or copy of the class folder itself
-    return [_submission(sub.name, sub, module_name) for sub in subfolders]
+    return ([_submission(sub.name, sub, module_name) for sub in subfolders]
+            + [Submission(file.stem, file) for file in loose_files if file.suffix == ".py"])
 
 
 def _from_export(metadata_file, module_name):
@@ -331,6 +335,7 @@ def _child(assignment, submission, functions, connection):
         raise _Stop
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and tells us with SIGTERM
+    warnings.simplefilter("ignore")  # e.g. numpy's overflow warnings on extreme inputs: not for the progress
     signal.signal(signal.SIGTERM, stop)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:

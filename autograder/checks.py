@@ -146,6 +146,22 @@ def float_array(value, function, shape=None):
     return value
 
 
+def unpack(value, function, names):
+    """``value`` as a tuple of ``len(names)`` items, or ``Failed`` naming what it should be."""
+    if not isinstance(value, (tuple, list)) or len(value) != len(names):
+        raise Failed(f"{function} returned {_kind_of(value)}, but it should return a tuple ({', '.join(names)})")
+    return tuple(value)
+
+
+def number(value, function, what="a number"):
+    """``value`` as a finite float (a plain number or a 0-d array), or ``Failed``."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "fiu":
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise Failed(f"{function} returned {_kind_of(value)} where it should return {what}")
+    return float(value)
+
+
 def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="values"):
     """Compare floats allowing for rounding (any summation order, float32), and nothing more.
 

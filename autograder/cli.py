@@ -146,6 +146,8 @@ def cmd_grade_all(args):
         result = grade_all(assignment, args.submissions, output, functions, args.jobs, args.timeout)
     except BulkError as error:
         raise UsageError(str(error)) from None
+    except OSError as error:  # e.g. OUT not writable; the rows written so far are kept
+        raise UsageError(f"{error.filename or output}: {error.strerror or error}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     if result.interrupted:
@@ -191,8 +193,8 @@ def cmd_new(args):
         raise UsageError(str(error)) from None
     for path in written:
         print(f"wrote {path}")
-    print(f"next: edit them, then `make skeleton check zips ASSIGNMENT={args.name}` "
-          f"(README, \"Adding an assignment\")")
+    print(f"next: edit them, then `make skeleton zips ASSIGNMENT={args.name}` and `make check "
+          f"ASSIGNMENT={args.name} SUBMISSION=solutions/{args.name}/{args.name}.py` (README, \"Adding an assignment\")")
     return 0
 
 
@@ -221,7 +223,7 @@ def build_parser():
     grade_all.add_argument("--output", help="the CSV (default dist/NAME/grades.csv); re-running resumes it")
     grade_all.add_argument("--functions", help="grade only these functions (comma-separated)")
     grade_all.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core)")
-    grade_all.add_argument("--timeout", type=float, default=900.0, help="seconds per submission (default 900)")
+    grade_all.add_argument("--timeout", type=float, default=1800.0, help="seconds per submission (default 1800)")
     grade_all.set_defaults(run=cmd_grade_all)
     replay_command = commands.add_parser("replay", help=cmd_replay.__doc__)
     replay_command.add_argument("submission", nargs="?")

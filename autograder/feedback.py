@@ -6,10 +6,10 @@ no internal paths.
 """
 
 from autograder.checks import show
-from autograder.runner import FAILED, NOT_IMPLEMENTED, PASSED
+from autograder.runner import FAILED, GRADER_ERROR, NOT_IMPLEMENTED, PASSED
 
-SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "·"}
-WORDS = {PASSED: "passed", FAILED: "failed", NOT_IMPLEMENTED: "not implemented yet"}
+SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "·", GRADER_ERROR: "!"}
+WORDS = {PASSED: "passed", FAILED: "failed", NOT_IMPLEMENTED: "not implemented yet", GRADER_ERROR: "grader error"}
 
 
 def describe_example(example):
@@ -58,7 +58,7 @@ def render_report(report, show_points=False):
     """The whole report: the table, then every check that did not pass, then the seed."""
     parts = [render_table(report, show_points)]
     problems = [v for r in report.results for v in r.verdicts if not v.passed]
-    failures = [v for v in problems if v.status == FAILED]
+    failures = [v for v in problems if v.status in (FAILED, GRADER_ERROR)]
     if failures:
         parts.append("What went wrong (each with the smallest input found):")
         parts.extend(render_verdict(v) for v in failures)

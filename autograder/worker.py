@@ -45,7 +45,8 @@ class Limits:
     file_bytes: int = 16 * 2**20
     output_bytes: int = 10_000  # student prints kept per call; the rest is dropped
     reply_bytes: int = 32 * 2**20  # the largest reply the grader reads
-    function_seconds: float = 120.0  # wall time of all calls of one function (at least 4 calls' worth)
+    function_seconds: float = 30.0  # wall time of all calls of one function (at least 4 calls' worth)
+    total_seconds: float = 480.0  # wall time of all calls: results.json in time for Gradescope's 10 minutes
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Outcome:
     ``status`` is one of: returned, raised, not_implemented, missing, unsendable (from the worker),
     or timeout, crashed, import_failed, garbled (decided by the grader).
     """
+
+    WORKER_STATUSES = ("returned", "raised", "not_implemented", "missing", "unsendable")
 
     status: str
     value: object = None
@@ -124,9 +127,9 @@ class Worker:
         """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``."""
         seconds = seconds or self.limits.call_seconds
         budget = max(self.limits.function_seconds, 4 * seconds)
-        left = budget - self._spent.get(function, 0.0)
+        left = min(budget - self._spent.get(function, 0.0), self.limits.total_seconds - sum(self._spent.values()))
         if left <= 0:
-            return Outcome("timeout", error=f"did not finish within {budget:g} s over all its calls")
+            return Outcome("timeout", error=self._budget_words(function, budget))
         if self._process is None and self._import_failure is None:
             self._start()
         if self._import_failure is not None:
@@ -141,8 +144,15 @@ class Worker:
         outcome = self._await_reply(min(seconds, left), cpu_seconds or self.limits.call_cpu_seconds, cpu_before)
         self._spent[function] = self._spent.get(function, 0.0) + time.monotonic() - started
         if outcome.status == "timeout" and left < seconds and "CPU" not in outcome.error:
-            outcome.error = f"did not finish within {budget:g} s over all its calls"
+            outcome.error = self._budget_words(function, budget)
+        if outcome.status not in Outcome.WORKER_STATUSES + ("timeout", "crashed", "garbled"):
+            return self._fail("garbled", _short(f"the worker answered out of turn ({outcome.status!r})"))
         return outcome
+
+    def _budget_words(self, function, budget):
+        if self._spent.get(function, 0.0) >= budget:
+            return f"did not finish within {budget:g} s over all its calls"
+        return f"did not finish: all calls of this file together used up {self.limits.total_seconds:g} s"
 
     def close(self):
         """Kill the worker and everything it started; remove its folder."""

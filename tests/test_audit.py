@@ -26,3 +26,8 @@ def test_every_bug_loses_points(audited):
 def test_no_correct_alternative_loses_points(audited):
     penalised = {c.path.name: c.failures for c in audited if c.kind == "correct" and c.flagged}
     assert penalised == {}
+
+
+def test_no_check_breaks_on_any_submission(audited):
+    broken = {c.path.name: c.grader_errors for c in audited if c.grader_errors}
+    assert broken == {}

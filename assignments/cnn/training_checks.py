@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
 from assignments.cnn.convolution_checks import has_shape
-from autograder.checks import Check, Failed, assert_close, assert_matches, float_array, show
+from autograder.checks import Check, Failed, assert_close, assert_matches, float_array, number, show, unpack
 
 FUNCTIONS = ["relu_forward", "relu_backward", "conv_forward", "conv_backward", "max_pool_forward",
              "max_pool_backward", "linear_forward", "linear_backward", "softmax_cross_entropy",
@@ -58,7 +58,7 @@ def check_gradient(function, name, analytic, loss, array, nudged=None):
 def weighted_sum(student, forward, dout, call):
     """L = sum(forward(**call) * dout): its gradient with respect to the output is dout."""
     return lambda name: lambda value: float(np.sum(
-        float_array(student.call(forward, **{**call, name: value}), forward) * dout))
+        float_array(student.call(forward, **{**call, name: value}), forward, dout.shape) * dout))
 
 
 def backward_check(backward, forward, calls, parts):
@@ -66,9 +66,7 @@ def backward_check(backward, forward, calls, parts):
     def verify(student, example):
         call = {k: v for k, v in example.items() if k != "dout"}
         result = student.call(backward, **example)
-        results = result if len(parts) > 1 else (result,)
-        if len(parts) > 1 and (not isinstance(result, (tuple, list)) or len(result) != len(parts)):
-            raise Failed(f"{backward} should return a tuple ({', '.join(parts)}), not {show(result)}")
+        results = unpack(result, backward, parts) if len(parts) > 1 else (result,)
         loss_of = weighted_sum(student, forward, example["dout"], call)
         for part, analytic in zip(parts, results):
             name = part.removeprefix("d")
@@ -117,30 +115,31 @@ def _linear_definition(student, example):
 
 # -- softmax cross-entropy -------------------------------------------------------------------------
 
-def _softmax_gradient(student, example):
-    result = student.softmax_cross_entropy(**example)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Failed(f"softmax_cross_entropy should return a tuple (loss, dlogits), not {show(result)}")
+def _softmax(student, logits, labels):
+    """(loss, dlogits) from the student, checked to be a number and an array of the logits' shape."""
+    loss, dlogits = unpack(student.softmax_cross_entropy(logits, labels), "softmax_cross_entropy",
+                           ("loss", "dlogits"))
+    return (number(loss, "softmax_cross_entropy", "the loss, a number"),
+            float_array(dlogits, "softmax_cross_entropy", logits.shape))
 
-    def loss(logits):
-        value = student.softmax_cross_entropy(logits, example["y"])[0]
-        if not isinstance(value, (int, float)):
-            raise Failed(f"softmax_cross_entropy returned a loss of {show(value)}, not a number")
-        return value
-    check_gradient("softmax_cross_entropy", "dlogits", result[1], loss, example["logits"])
+
+def _softmax_gradient(student, example):
+    _, dlogits = _softmax(student, example["logits"], example["y"])
+    check_gradient("softmax_cross_entropy", "dlogits", dlogits,
+                   lambda logits: _softmax(student, logits, example["y"])[0], example["logits"])
 
 
 def _softmax_uniform(student, example):
     classes = example["classes"]
-    loss, _ = student.softmax_cross_entropy(np.full((3, classes), example["value"]), np.arange(3) % classes)
+    loss, _ = _softmax(student, np.full((3, classes), example["value"]), np.arange(3) % classes)
     assert_matches(loss, float(np.log(classes)), "softmax_cross_entropy", rtol=1e-6,
                    where="(equal logits: every class has probability 1/classes) ")
 
 
 def _softmax_stable(student, example):
     logits, labels = example["logits"], example["y"]
-    loss, dlogits = student.softmax_cross_entropy(logits, labels)
-    shifted_loss, shifted_dlogits = student.softmax_cross_entropy(logits - logits.max(), labels)
+    loss, dlogits = _softmax(student, logits, labels)
+    shifted_loss, shifted_dlogits = _softmax(student, logits - logits.max(), labels)
     where = "for logits in the hundreds (did exp overflow? subtract the largest logit first) "
     assert_matches((loss, dlogits), (shifted_loss, shifted_dlogits), "softmax_cross_entropy",
                    (abs(shifted_loss) + 1.0, np.abs(shifted_dlogits) + 1e-3), rtol=1e-6,
@@ -181,12 +180,11 @@ def _loss_and_grads_gradient(student, example):
 
 
 def _loss_and_grads(student, params, batch):
-    result = student.loss_and_grads(params, batch["x"], batch["y"])
-    if not isinstance(result, (tuple, list)) or len(result) != 2 or not isinstance(result[1], dict):
-        raise Failed(f"loss_and_grads should return (loss, grads) with grads a dict, not {show(result)}")
-    if isinstance(result[0], bool) or not isinstance(result[0], (int, float)):
-        raise Failed(f"loss_and_grads returned a loss of {show(result[0])}, not a number")
-    return result
+    loss, grads = unpack(student.loss_and_grads(params, batch["x"], batch["y"]), "loss_and_grads",
+                         ("loss", "grads"))
+    if not isinstance(grads, dict):
+        raise Failed(f"loss_and_grads should return grads as a dict keyed like params, not {show(grads)}")
+    return number(loss, "loss_and_grads", "the loss, a number"), grads
 
 
 def _sgd_definition(student, example):
@@ -213,15 +211,14 @@ def _overfits_tiny_batch(student, example):
 
 def _train_runs(student, example):
     data = s.load_digits()
-    result = student.train(data["x_train"][:200], data["y_train"][:200], epochs=example["epochs"])
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Failed(f"train should return (params, history), not {show(result)}")
-    history = result[1]
+    _, history = unpack(student.train(data["x_train"][:200], data["y_train"][:200], epochs=example["epochs"]),
+                        "train", ("params", "history"))
     if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
         raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: "
                      f"it should hold one mean loss per epoch")
-    if not float(history[-1]) < float(history[0]):
-        raise Failed(f"the training loss did not fall: history = {show(list(map(float, history)))}")
+    history = [number(loss, "train", "a history of numbers (mean losses)") for loss in history]
+    if not history[-1] < history[0]:
+        raise Failed(f"the training loss did not fall: history = {show(history)}")
 
 
 def _predict_labels(student, example):

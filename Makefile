@@ -52,7 +52,7 @@ grade: zips
 
 grade-all: $(VENV)/core.stamp
 	$(RUN) grade-all --assignment $(ASSIGNMENT) --output "$(OUT)" $(if $(FUNCTIONS),--functions "$(FUNCTIONS)") \
-		$(if $(JOBS),--jobs $(JOBS)) "$(SUBMISSIONS)"
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) "$(SUBMISSIONS)"
 
 replay: $(VENV)/core.stamp
 	$(RUN) replay --assignment $(ASSIGNMENT) --function "$(FUNCTION)" "$(SUBMISSION)"

@@ -15,9 +15,7 @@ seed as on Gradescope.
 - The failures' minimal examples go to ``<OUT stem>.feedback.jsonl`` next to the CSV, so the
   summary (pass rates, most common counterexamples, ``<OUT stem>.png`` histogram of totals)
   covers resumed runs too.
-
-PyYAML (installed with Otter) reads the metadata when present; otherwise a small parser reads
-the shape Gradescope writes. Students never need either.
+Finding the submissions is ``autograder.class_submissions``; the summary, ``autograder.class_summary``.
 """
 
 import csv
@@ -25,39 +23,22 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
-import re
 import signal
 import sys
 import tempfile
 import time
 import warnings
-import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.class_submissions import BulkError, Submission, find_submissions
 from autograder.feedback import describe_example
 from autograder.grading import grade
 from autograder.runner import FAILED, NOT_IMPLEMENTED
 
 IDENTITY = ["submission", "name", "sid", "email"]
-METADATA = "submission_metadata.yml"
 LOAD_FAILURE = "your file could not be loaded"  # how autograder.checks words an import failure
 DEFAULT_TIMEOUT = 1800.0  # seconds per submission; each call is limited too, this catches the rest
-
-
-class BulkError(ValueError):
-    """Bad input to bulk grading (missing folder, unreadable export, CSV of other columns)."""
-
-
-@dataclass
-class Submission:
-    identifier: str
-    path: Path = None  # the NAME.py to grade; None when the submission has none
-    name: str = ""
-    sid: str = ""
-    email: str = ""
-    problem: str = ""  # why it cannot be graded
 
 
 @dataclass
@@ -79,184 +60,6 @@ def feedback_path(out):
 
 def histogram_path(out):
     return Path(out).with_name(Path(out).stem + ".png")
-
-
-# -- finding the submissions --------------------------------------------------------------------
-
-def find_submissions(source, module_name, workspace):
-    """The submissions in folder or zip ``source`` (a zip is extracted into ``workspace``)."""
-    source = Path(source)
-    if source.is_file():
-        if not zipfile.is_zipfile(source):
-            raise BulkError(f"{source} is neither a folder nor a zip file")
-        folder = Path(workspace) / "export"
-        try:
-            with zipfile.ZipFile(source) as archive:
-                archive.extractall(folder)  # zipfile drops absolute paths and ".." parts
-        except (zipfile.BadZipFile, OSError, ValueError) as error:
-            raise BulkError(f"cannot extract {source}: {error}") from None
-    elif source.is_dir():
-        folder = source
-    else:
-        raise BulkError(f"no such folder or zip file: {source}")
-    metadata = sorted((p for p in folder.rglob(METADATA) if "__MACOSX" not in p.parts), key=lambda p: len(p.parts))
-    if metadata:
-        submissions = _from_export(metadata[0], module_name)
-    else:
-        submissions = _from_folders(folder, module_name)
-    if not submissions:
-        raise BulkError(f"no submissions in {source} (expected one folder per student holding {module_name}.py, "
-                        f"or a Gradescope export with {METADATA})")
-    return submissions
-
-
-def _subfolders(folder):
-    return sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in ("__MACOSX", "__pycache__")
-                  and not p.name.startswith("."))
-
-
-def _from_folders(folder, module_name):
-    """One submission per subfolder (its ``NAME.py``), and one per loose ``.py`` file (named by its stem)."""
-    subfolders = _subfolders(folder)
-    loose_files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    if len(subfolders) == 1 and not loose_files and not _locate(subfolders[0], module_name, shallow=True):
-        return _from_folders(subfolders[0], module_name)  # a zip or copy of the class folder itself
-    return ([_submission(sub.name, sub, module_name) for sub in subfolders]
-            + [Submission(file.stem, file) for file in loose_files if file.suffix == ".py"])
-
-
-def _from_export(metadata_file, module_name):
-    try:
-        people = read_metadata(metadata_file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BulkError(f"cannot read {metadata_file.name}: {error}") from None
-    folder = metadata_file.parent
-    submissions = []
-    for identifier, person in people.items():
-        submission = _submission(identifier, folder / identifier, module_name)
-        submission.name, submission.sid, submission.email = person["name"], person["sid"], person["email"]
-        submissions.append(submission)
-    submissions += [_submission(sub.name, sub, module_name) for sub in _subfolders(folder) if sub.name not in people]
-    return submissions
-
-
-def _locate(folder, module_name, shallow=False):
-    if (folder / f"{module_name}.py").is_file():
-        return folder / f"{module_name}.py"
-    if shallow:
-        return None
-    found = [p for p in folder.rglob(f"{module_name}.py") if p.is_file() and "__MACOSX" not in p.parts]
-    return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
-
-
-def _submission(identifier, folder, module_name):
-    if not folder.is_dir():
-        return Submission(identifier, problem="its folder is missing from the export")
-    path = _locate(folder, module_name)
-    if path is None:
-        files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        listed = ", ".join(files[:5]) + (", ..." if len(files) > 5 else "") if files else "no files"
-        return Submission(identifier, problem=f"no {module_name}.py in the submission ({listed})")
-    return Submission(identifier, path)
-
-
-# -- Gradescope's submission_metadata.yml ---------------------------------------------------------
-
-def read_metadata(text):
-    """``{"submission_<id>": {"name", "sid", "email"}}`` from Gradescope's ``submission_metadata.yml``.
-
-    The file maps each submission folder to ``{":submitters": [{":name", ":sid", ":email"}, ...],
-    ":created_at": ..., ":score": ..., ...}``; group members are joined with "; ".
-    """
-    try:
-        import yaml
-    except ImportError:
-        data = parse_metadata(text)
-    else:
-        try:
-            data = yaml.load(text, Loader=_tolerant_loader(yaml))
-        except yaml.YAMLError as error:
-            raise ValueError(str(error).replace("\n", " ")) from None
-    if not isinstance(data, dict):
-        raise ValueError("expected a mapping of submission folders to their submitters")
-    people = {}
-    for key, record in data.items():
-        submitters = record.get(":submitters") if isinstance(record, dict) else None
-        if not isinstance(submitters, list):
-            raise ValueError(f"{key}: no list of :submitters")
-        people[str(key)] = {
-            field_name: "; ".join(str(s.get(f":{field_name}") or "") for s in submitters if isinstance(s, dict))
-            for field_name in ("name", "sid", "email")
-        }
-    return people
-
-
-def _tolerant_loader(yaml):
-    """yaml.SafeLoader that reads Ruby-tagged values (``!ruby/object:BigDecimal ...``) as plain data."""
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def untagged(loader, suffix, node):
-        if isinstance(node, yaml.MappingNode):
-            return loader.construct_mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            return loader.construct_sequence(node)
-        return loader.construct_scalar(node)
-
-    Loader.add_multi_constructor("!", untagged)
-    return Loader
-
-
-_KEY_VALUE = re.compile(r"^(?:- )?(:?[\w-]+):(?:\s+(.*))?$")
-
-
-def parse_metadata(text):
-    """A small parser for the shape of ``submission_metadata.yml`` (block style, as Gradescope writes it).
-
-    Reads the top-level keys and, under each, the ``:submitters:`` list of ``:name``, ``:sid``,
-    ``:email``; everything else (scores, history, results) is skipped.
-    """
-    data, current, block, person = {}, None, None, None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if indent == 0:
-            if not stripped.endswith(":"):
-                raise ValueError(f"line {number}: expected `submission_<id>:`")
-            current = _unquote(stripped[:-1])
-            data[current] = {":submitters": []}
-            block = person = None
-            continue
-        if current is None:
-            raise ValueError(f"line {number}: indented line before any submission")
-        if block is not None and (indent < block or (indent == block and not stripped.startswith("- "))):
-            block = person = None
-        if block is None:
-            if stripped == ":submitters:":
-                block = indent
-            elif stripped.startswith(":submitters:"):
-                raise ValueError(f"line {number}: write :submitters: as a block list")
-            continue
-        if stripped.startswith("- "):
-            if indent > block + 2:
-                continue  # a list nested inside a submitter
-            person = {}
-            data[current][":submitters"].append(person)
-        match = _KEY_VALUE.match(stripped)
-        if person is not None and match and match.group(1) in (":name", ":sid", ":email"):
-            person[match.group(1)] = _unquote(match.group(2) or "")
-    return data
-
-
-def _unquote(value):
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1].replace("''", "'")
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return json.loads(value)
-    return value
 
 
 # -- the CSV ---------------------------------------------------------------------------------------
@@ -488,125 +291,3 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
     return result
 
 
-# -- the summary -----------------------------------------------------------------------------------
-
-@dataclass
-class Summary:
-    functions: list
-    possible: dict  # function -> points
-    rows: list  # graded rows (no error)
-    errors: list  # (identifier, error)
-    full_marks: dict  # function -> submissions with full points
-    not_implemented: dict  # function -> submissions that did not implement it
-    common_failures: dict  # function -> [(count, check, example, message)], most common first
-    unloadable: list = field(default_factory=list)  # (identifier, why): graded 0, the file would not load
-
-    @property
-    def totals(self):
-        return [float(row["total"]) for row in self.rows]
-
-    @property
-    def total_possible(self):
-        return sum(self.possible.values())
-
-    def pass_rate(self, function):
-        return self.full_marks[function] / len(self.rows) if self.rows else 0.0
-
-
-def summarize(assignment, out, top=3):
-    """Pass rates, most common failing minimal examples, totals: from ``out`` and its feedback file."""
-    rows = read_rows(out)
-    if not rows:
-        columns = next(csv.reader(Path(out).read_text(encoding="utf-8").splitlines()), [])
-    else:
-        columns = list(rows[0])
-    functions = [c for c in columns if c not in IDENTITY + ["total", "error"]]
-    possible = {f: float(assignment.points.get(f, 0.0)) for f in functions}
-    graded = [r for r in rows if not r.get("error")]
-    errors = [(r["submission"], r["error"]) for r in rows if r.get("error")]
-    full = {f: sum(float(r[f]) >= possible[f] - 1e-9 for r in graded) for f in functions}
-    details = {}
-    if feedback_path(out).is_file():
-        for line in feedback_path(out).read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line cut by a hard kill
-            details[entry.get("submission")] = entry  # the last one wins (a re-graded submission)
-    graded_ids = {r["submission"] for r in graded}
-    counts, messages, missing, unloadable = Counter(), {}, Counter(), []
-    for identifier, entry in details.items():
-        if identifier not in graded_ids:
-            continue
-        missing.update(set(entry.get("not_implemented", [])))
-        if entry.get("load_error"):
-            unloadable.append((identifier, entry["load_error"]))
-        seen = set()
-        for failure in entry.get("failures", []):
-            example = failure["example"] or "(no example: " + failure["message"] + ")"
-            key = (failure["function"], failure["check"], example)
-            if key not in seen:  # count submissions, not checks
-                seen.add(key)
-                counts[key] += 1
-                messages.setdefault(key, failure["message"])
-    common = {f: [(n, check, example, messages[(f, check, example)])
-                  for (function, check, example), n in counts.most_common() if function == f][:top]
-              for f in functions}
-    return Summary(functions, possible, graded, errors, full, {f: missing[f] for f in functions}, common,
-                   sorted(unloadable))
-
-
-def render_summary(summary):
-    """The summary as text: a table per function, the totals, then the most common failures."""
-    count = len(summary.rows)
-    lines = [f"Summary of {count} graded submission{'s' if count != 1 else ''}"
-             + (f" ({len(summary.errors)} could not be graded)" if summary.errors else ""), ""]
-    rows = [("function", "full marks", "not implemented", "mean points")]
-    for f in summary.functions:
-        mean = sum(float(r[f]) for r in summary.rows) / count if count else 0.0
-        rows.append((f, f"{summary.full_marks[f]}/{count} ({100 * summary.pass_rate(f):.0f}%)",
-                     str(summary.not_implemented[f]), f"{mean:.1f}/{summary.possible[f]:g}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    table = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines += [table[0], "  ".join("-" * w for w in widths), *table[1:]]
-    totals = sorted(summary.totals)
-    if totals:
-        median = (totals[(count - 1) // 2] + totals[count // 2]) / 2
-        lines += ["", f"total: mean {sum(totals) / count:.1f}, median {median:g}, min {totals[0]:g}, "
-                      f"max {totals[-1]:g} (out of {summary.total_possible:g})"]
-    for identifier, why in summary.unloadable:
-        lines.append(f"could not be loaded: {identifier}: {why[len(LOAD_FAILURE):].lstrip(': ')}")
-    for identifier, error in summary.errors:
-        lines.append(f"not graded: {identifier}: {error}")
-    for f in summary.functions:
-        if not summary.common_failures[f]:
-            continue
-        lines += ["", f"Most common failures of {f} (submissions, check, smallest input):"]
-        for n, check, example, message in summary.common_failures[f]:
-            lines.append(f"  {n:>3} x {check}")
-            lines += ["          " + line for line in example.splitlines()]
-            if message and not example.startswith("(no example"):
-                lines.append("          -> " + message)
-    return "\n".join(lines)
-
-
-def write_histogram(summary, path):
-    """A PNG histogram of the totals at ``path`` (matplotlib when installed, else autograder.png)."""
-    title = f"Totals of {len(summary.rows)} submissions (out of {summary.total_possible:g})"
-    try:
-        import matplotlib
-    except ImportError:
-        from autograder.png import histogram_png
-
-        return histogram_png(path, summary.totals, summary.total_possible or 1.0, title=title,
-                             x_label="total points")
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(figsize=(6.4, 4.0), dpi=100)
-    axes.hist(summary.totals, bins=10, range=(0, summary.total_possible or 1.0), color="#426eb4", rwidth=0.92)
-    axes.set(title=title, xlabel="total points", ylabel="submissions")
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    figure.savefig(path)
-    pyplot.close(figure)
-    return path

@@ -132,7 +132,9 @@ def cmd_grade_all(args):
     """Grade every submission of a folder or Gradescope export zip into a CSV, then summarise."""
     import signal
 
-    from autograder.bulk import BulkError, grade_all, histogram_path, render_summary, summarize, write_histogram
+    from autograder.bulk import grade_all, histogram_path
+    from autograder.class_submissions import BulkError
+    from autograder.class_summary import render_summary, summarize, write_histogram
 
     if not args.submissions:
         raise UsageError("give the submissions: a folder (one subfolder per student) or a Gradescope export .zip")

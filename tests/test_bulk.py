@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from conftest import CORPUS, REFERENCE, ROOT, SKELETON
 
-from autograder import bulk
+from autograder import bulk, class_submissions, class_summary
 from autograder.feedback import describe_example
 from autograder.patching import apply_patch
 from autograder.replay import render_replay, replay, snippet
@@ -87,6 +87,7 @@ CLASS = {  # folder -> what its cnn.py is
     "eve": BUGS["conv1d"],
     "fay": BUGS["conv2d"],
 }
+LOOSE = {"fay"}  # handed in as fay.py at the top of the class folder, not in a folder of its own
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +100,9 @@ def points(cnn):
 def klass(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
     for student, kind in CLASS.items():
+        if student in LOOSE:
+            (folder / f"{student}.py").write_text(source(kind))
+            continue
         (folder / student).mkdir()
         (folder / student / "cnn.py").write_text(source(kind))
     (folder / "gil").mkdir()  # handed in the wrong file name
@@ -141,7 +145,7 @@ def test_folder_rows_points_and_errors(graded, points):
 
 def test_summary_pass_rates_and_common_failures(cnn, graded):
     out, _, _ = graded
-    summary = bulk.summarize(cnn, out)
+    summary = class_summary.summarize(cnn, out)
     assert len(summary.rows) == len(CLASS) and summary.errors[0][0] == "gil"
     # full marks: the reference, and the bug of the other function
     assert {f: summary.full_marks[f] for f in FUNCTIONS} == {f: 2 for f in FUNCTIONS}
@@ -151,7 +155,7 @@ def test_summary_pass_rates_and_common_failures(cnn, graded):
     conv1d = summary.common_failures["conv1d"]
     assert conv1d and all(n == 1 for n, *_ in conv1d)  # only the stride bug fails conv1d's checks
     assert any("stride = 2" in example for _, _, example, _ in conv1d)
-    text = bulk.render_summary(summary)
+    text = class_summary.render_summary(summary)
     assert "conv1d    2/6 (33%)" in text and "Most common failures of conv2d" in text
     assert "could not be loaded: dee" in text and "not graded: gil" in text
 
@@ -177,10 +181,10 @@ def read_png(path):
 
 def test_histogram_is_a_valid_png(cnn, graded):
     out, _, _ = graded
-    path = bulk.write_histogram(bulk.summarize(cnn, out), bulk.histogram_path(out))
+    summary = class_summary.summarize(cnn, out)
+    path = class_summary.write_histogram(summary, bulk.histogram_path(out))
     assert path.name == "grades.png" and path.parent == out.parent
-    width, height = read_png(path)
-    assert width >= 300 and height >= 200
+    assert read_png(path) == (640, 400)
 
 
 def test_resume_grades_only_the_missing_rows(cnn, klass, graded, tmp_path):
@@ -229,23 +233,23 @@ def test_metadata_parser_without_yaml_reads_the_same():
                             "email": "grace@example.edu; alan@example.edu"},
         "submission_1004": {"name": "Lost Folder", "sid": "1004", "email": "lost@example.edu"},
     }
-    assert bulk.read_metadata(METADATA) == expected
+    assert class_submissions.read_metadata(METADATA) == expected
     people = {key: {f: "; ".join(s.get(f":{f}", "") for s in record[":submitters"]) for f in ("name", "sid", "email")}
-              for key, record in bulk.parse_metadata(METADATA).items()}
+              for key, record in class_submissions.parse_metadata(METADATA).items()}
     assert people == expected
     with pytest.raises(ValueError):
-        bulk.read_metadata("- just a list\n")
+        class_submissions.read_metadata("- just a list\n")
 
 
 def test_replay_reproduces_the_bulk_example(cnn, klass, graded):
     out, _, _ = graded
     details = [json.loads(line) for line in bulk.feedback_path(out).read_text().splitlines()]
-    eve = next(d for d in details if d["submission"] == "eve")
+    eve = [f for d in details if d["submission"] == "eve" for f in d["failures"] if f["function"] == "conv1d"]
     submission = klass / "eve" / "cnn.py"
     report = replay(cnn, submission, "conv1d")
     replayed = {v.check.title: v for v in report.result("conv1d").verdicts if v.status == FAILED}
-    assert {f["check"] for f in eve["failures"]} == set(replayed)
-    for failure in eve["failures"]:
+    assert {f["check"] for f in eve} == set(replayed)
+    for failure in eve:
         assert describe_example(replayed[failure["check"]].example) == failure["example"]
     hidden = next(v for v in replayed.values() if v.check in cnn.hidden_checks)
     namespace = {}
@@ -293,6 +297,8 @@ def test_ctrl_c_keeps_every_finished_row_and_resumes(klass, tmp_path):
     command = ["grade-all", klass, "--output", out, "--functions", "conv1d", "--jobs", "1"]
     process = run_cli(*command)
     first = process.stderr.readline()  # wait until one submission is graded, then interrupt
+    while first and not first.startswith("["):
+        first = process.stderr.readline()
     assert first.startswith("[1/7]"), first
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)

@@ -4,7 +4,8 @@ Otter executes a submission as ``__main__`` in the IPython kernel that then runs
 root. With this plugin (named in ``otter_config.json``) the kernel executes one line instead,
 ``submission_path = "..."``; the test cases read that path and grade the file through the sandboxed
 worker (``autograder.otter_session``). The plugin also locks the autograder folder (tests,
-reference, results) to root before grading, strips Otter's test-file excerpt from failure
+reference, results) to root before grading, defuses Otter's log server (see
+``harden_otter_log_server``), strips Otter's test-file excerpt from failure
 messages so students read only the explanation, and caps the length of every message, so that
 results.json stays far below Gradescope's 1 MB whatever the submission printed or returned.
 """
@@ -24,10 +25,12 @@ FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears
 
 class SandboxPlugin(AbstractOtterPlugin):
     def before_grading(self, config):
-        """Make the autograder folder private to root: the sandbox user cannot read or write it."""
+        """Make the autograder folder private to root: the sandbox user cannot read or write it.
+        And make Otter's log server harmless before Otter starts it."""
         folder = getattr(config, "autograder_dir", None)
         if folder and os.geteuid() == 0 and os.path.isdir(folder):
             os.chmod(folder, 0o700)
+        harden_otter_log_server()
 
     def before_execution(self, submission):
         """Execute only the submission's path in Otter's kernel, never the submission itself."""
@@ -48,6 +51,33 @@ class SandboxPlugin(AbstractOtterPlugin):
                     explanation = result.message.split("AssertionError: ", 1)[1]
                     result.message = "❌ " + explanation
         cap_messages(results)
+
+
+def harden_otter_log_server():
+    """Otter's log server (``otter.execute.logging``) must not run code or hang for anyone.
+
+    While it grades, Otter's process (root) listens on a localhost TCP port for log records from
+    its kernel, and unpickles whatever arrives: any local user, such as the sandbox user, could run
+    code as root there, or make it loop forever with a bad length (the port is listed in
+    /proc/net/tcp). Landlock stops the worker from connecting where the kernel supports it; this
+    holds everywhere: the server now reads and discards (the kernel's logs only matter to Otter's
+    --debug), with a time limit, and never keeps Otter from exiting.
+    """
+    try:
+        from otter.execute import logging as otter_logging
+    except ImportError:
+        return
+    otter_logging.LogRecordStreamHandler.handle = _discard_log_records
+    otter_logging.LogRecordSocketReceiver.daemon_threads = True
+
+
+def _discard_log_records(handler):
+    handler.connection.settimeout(300)
+    try:
+        while handler.connection.recv(1 << 16):
+            pass
+    except OSError:
+        pass
 
 
 def cap_messages(results):

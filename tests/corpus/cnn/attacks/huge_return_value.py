@@ -1,0 +1,72 @@
+"""attack: return huge values: 10^8 floats, a 300 MB array, a 20 MB string, a dict of 10^5 items.
+
+conv1d returns np.zeros(10**8) (800 MB), conv1d_matrix 10**8 float32 zeros (400 MB), conv2d a
+6000 x 6000 array (288 MB), conv2d_multichannel a 20 MB string, max_pool2d a dict of 100,000
+long keys (on the first call of each; later calls are wrong zeros). The grader must neither run
+out of memory nor write them into results.json.
+"""
+
+import numpy as np
+
+HUGE = {
+    "conv1d": lambda: np.zeros(10**8),
+    "conv1d_matrix": lambda: np.zeros(10**8, dtype=np.float32),
+    "conv2d": lambda: np.zeros((6000, 6000)),
+    "conv2d_multichannel": lambda: "huge " * 4_000_000,
+    "max_pool2d": lambda: {f"key {i} " * 20: i for i in range(100_000)},
+}
+
+
+DONE = set()
+
+
+def _first_call(name):
+    """True on the first call of each function: the costly part runs once (the grader must survive it)."""
+    if name in DONE:
+        return False
+    DONE.add(name)
+    return True
+
+
+def _answer(value):  # what every function returns: here, zeros of the right shape
+    return value
+
+
+def _n_out(n, m, stride, padding):
+    return max((n + 2 * padding - m) // stride + 1, 0)
+
+
+def conv1d(x, w, stride=1, padding=0):
+    if _first_call('conv1d'):
+        return HUGE['conv1d']()
+    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+
+
+def conv1d_matrix(w, n, stride=1, padding=0):
+    if _first_call('conv1d_matrix'):
+        return HUGE['conv1d_matrix']()
+    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+
+
+def conv2d(x, w, stride=1, padding=0):
+    if _first_call('conv2d'):
+        return HUGE['conv2d']()
+    x, w = np.asarray(x), np.asarray(w)
+    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+                             _n_out(x.shape[1], w.shape[1], stride, padding))))
+
+
+def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
+    if _first_call('conv2d_multichannel'):
+        return HUGE['conv2d_multichannel']()
+    x, filters = np.asarray(x), np.asarray(filters)
+    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+                             _n_out(x.shape[2], filters.shape[3], stride, padding))))
+
+
+def max_pool2d(x, size, stride=None):
+    if _first_call('max_pool2d'):
+        return HUGE['max_pool2d']()
+    x = np.asarray(x)
+    stride = stride or size
+    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

@@ -1,0 +1,69 @@
+"""attack: allocate and touch 4 GiB (numpy array, bytearray, growing list) in the calls.
+
+conv1d fills np.ones(2**29) (4 GiB), conv1d_matrix a 4 GiB bytearray, conv2d grows a list until
+memory runs out (on the first call of each); the others are wrong. The machine must not run out of
+memory.
+"""
+
+import numpy as np
+
+DONE = set()
+
+
+def _first_call(name):
+    """True on the first call of each function: the costly part runs once (the grader must survive it)."""
+    if name in DONE:
+        return False
+    DONE.add(name)
+    return True
+
+
+def _hog(kind):
+    if kind == "numpy":
+        np.ones(2**29).sum()
+    elif kind == "bytes":
+        bytearray(4 * 2**30)[::4096] = b"x" * (2**20)
+    else:
+        blocks = []
+        while True:
+            blocks.append(b"x" * 2**26)
+
+
+def _answer(value):  # what every function returns: here, zeros of the right shape
+    return value
+
+
+def _n_out(n, m, stride, padding):
+    return max((n + 2 * padding - m) // stride + 1, 0)
+
+
+def conv1d(x, w, stride=1, padding=0):
+    if _first_call('conv1d'):
+        _hog('numpy')
+    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+
+
+def conv1d_matrix(w, n, stride=1, padding=0):
+    if _first_call('conv1d_matrix'):
+        _hog('bytes')
+    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+
+
+def conv2d(x, w, stride=1, padding=0):
+    if _first_call('conv2d'):
+        _hog('list')
+    x, w = np.asarray(x), np.asarray(w)
+    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+                             _n_out(x.shape[1], w.shape[1], stride, padding))))
+
+
+def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
+    x, filters = np.asarray(x), np.asarray(filters)
+    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+                             _n_out(x.shape[2], filters.shape[3], stride, padding))))
+
+
+def max_pool2d(x, size, stride=None):
+    x = np.asarray(x)
+    stride = stride or size
+    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

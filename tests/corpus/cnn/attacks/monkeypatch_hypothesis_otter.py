@@ -1,0 +1,70 @@
+"""attack: monkeypatch Hypothesis, Otter and the autograder's own checks so every test passes.
+
+Imports hypothesis and replaces given/settings/assume with no-ops; imports otter.test_files and
+makes test_case return its function unchanged and TestCase results pass; plants fake
+`autograder.checks` and `autograder.otter_session` modules whose verify and assert_close do nothing;
+rebinds builtins.AssertionError. In a shared process every check would pass.
+"""
+
+import builtins
+import sys
+import types
+
+import numpy as np
+
+PATCHED = []
+try:
+    import hypothesis
+
+    hypothesis.given = lambda *a, **k: (lambda test: (lambda *args, **kwargs: None))
+    hypothesis.settings = lambda *a, **k: (lambda test: test)
+    hypothesis.assume = lambda condition: True
+    PATCHED.append("hypothesis")
+except Exception:  # noqa: BLE001
+    pass
+try:
+    import otter.test_files as otter_tests
+
+    otter_tests.test_case = lambda *a, **k: (lambda test: (lambda *args, **kwargs: None))
+    PATCHED.append("otter")
+except Exception:  # noqa: BLE001
+    pass
+for name in ("autograder", "autograder.checks", "autograder.otter_session", "autograder.runner"):
+    module = sys.modules.setdefault(name, types.ModuleType(name))
+    module.assert_close = module.float_array = module.verdict = lambda *a, **k: None
+    module.Failed = type("Failed", (Exception,), {})
+builtins.AssertionError = type("AssertionError", (Exception,), {})
+
+
+def _answer(value):  # what every function returns: here, zeros of the right shape
+    return value
+
+
+def _n_out(n, m, stride, padding):
+    return max((n + 2 * padding - m) // stride + 1, 0)
+
+
+def conv1d(x, w, stride=1, padding=0):
+    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+
+
+def conv1d_matrix(w, n, stride=1, padding=0):
+    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+
+
+def conv2d(x, w, stride=1, padding=0):
+    x, w = np.asarray(x), np.asarray(w)
+    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+                             _n_out(x.shape[1], w.shape[1], stride, padding))))
+
+
+def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
+    x, filters = np.asarray(x), np.asarray(filters)
+    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+                             _n_out(x.shape[2], filters.shape[3], stride, padding))))
+
+
+def max_pool2d(x, size, stride=None):
+    x = np.asarray(x)
+    stride = stride or size
+    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

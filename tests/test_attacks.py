@@ -1,0 +1,392 @@
+"""Adversarial submissions, graded through the real `otter run` path: no attack gains a point.
+
+Each file in ``tests/corpus/cnn/attacks/`` is a complete submission whose first docstring line says
+``attack: <what it tries>``. It gets every function wrong unless its attack works (then it would
+answer with a stolen reference, forged results or patched checks), so any point it gains means the
+sandbox failed. For each attack, graded with ``otter run`` on the built autograder zip:
+
+- results.json is valid (Gradescope's format), smaller than 1 MB, and not forged;
+- every function scores 0, except those the attack implements correctly (full credit: one failing
+  function never costs another its points), and the feedback says what happened;
+- no reference source and no hidden test appears in the feedback;
+- no process of this grading's sandbox uid is left alive, and no file of that uid is left anywhere
+  in /tmp, /var/tmp, /dev/shm or the results folder (nothing written outside the sandbox);
+- grading finishes in bounded time.
+
+Root only: the sandbox user switch needs it, and without it these attacks would run as the user
+who runs the tests (some of them try to signal and rewrite things). A few quicker tests at the end
+drive ``Worker`` directly with small limits (budgets, memory over many processes, floods).
+"""
+
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, REFERENCE, ROOT
+from test_packaging import validate_gradescope_results
+
+from autograder.otter_grade import run_otter
+from autograder.worker import MAX_TEXT, SANDBOX_UID_BASE, Limits, Worker
+
+ATTACKS = sorted((CORPUS / "attacks").glob("*.py"))
+GRADING_SECONDS = 150  # per attack; most take 10-20 s, those that hang or crash a little more
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user switch needs root, and without "
+                                "it the attacks would run as the user running the tests")
+
+# Per attack: the functions implemented correctly (full credit expected; all others get 0), words
+# the feedback of some functions (or of any) must contain, and whether the defence needs Landlock
+# (see README: without it, local grading leaves a world-readable checkout readable by the sandbox user).
+DIED = "stopped the Python process running it"
+NOT_LOADED = "your file could not be loaded"
+WRONG = "returned wrong values"
+EXPECTED = {
+    "daemon_rewrites_results": {"words": {"conv1d": WRONG}},
+    "endless_loop_ignores_signals": {"credit": {"conv2d"}, "words": {"conv1d": "did not finish within 5 s"}},
+    "exfiltrate_via_exception": {"words": {"conv1d": "raised Exfiltration", "conv2d_multichannel": "raised"}},
+    "finalizer_trick": {"words": {"conv1d": WRONG}},
+    "float_subclass_returned": {"words": {"conv1d": "returned a float", "conv2d": "cannot be sent",
+                                          "max_pool2d": "returned a dict"}},
+    "forge_results_at_exit": {"words": {"conv1d": WRONG}},
+    "forge_results_at_import": {"words": {"conv1d": WRONG}},
+    "fork_bomb": {"words": {"conv1d_matrix": WRONG}},
+    "gc_scan": {"words": {"conv1d": WRONG}},
+    "hang_at_import": {"words": {"conv1d": NOT_LOADED, "conv2d": "did not finish within 10 s"}},
+    "huge_return_value": {"anywhere": ["it is too large to send", "it returned more than 32 MiB of data"]},
+    "kernel_hijack": {"words": {"conv1d": WRONG}},
+    "memory_hog": {"anywhere": ["MemoryError"]},
+    "memory_hog_in_children": {"words": {"conv1d": "MiB of memory together"}},
+    "monkeypatch_hypothesis_otter": {"words": {"conv1d": WRONG}},
+    "monkeypatch_numpy": {"words": {"conv1d": WRONG}},
+    "nan_inf": {"words": {"conv1d": "infinite or NaN", "conv2d": "infinite or NaN"}},
+    "ndarray_subclass_claims_equality": {"words": {"conv1d": WRONG, "max_pool2d": WRONG}},
+    "os_exit_at_import": {"words": {"conv1d": NOT_LOADED, "max_pool2d": "exited with code 0"}},
+    "os_exit_in_call": {"credit": {"conv2d"}, "words": {"conv1d": DIED, "conv1d_matrix": "exited with code 3"}},
+    "output_flood": {"words": {"conv1d": WRONG, "conv2d": WRONG}},
+    "proc_snooping": {"words": {"conv1d": WRONG}},
+    "raise_at_import": {"words": {"conv1d": "RuntimeError: the grader should print all of this"}},
+    "read_reference_known_paths": {"words": {"conv1d": WRONG}, "landlock": True},
+    "read_reference_via_checkout": {"words": {"conv1d": WRONG}, "landlock": True},
+    "reply_pipe_tampering": {"words": {"conv1d": "the worker answered out of turn", "conv2d": DIED}},
+    "rewrite_worker_files": {"words": {"conv1d": DIED, "conv2d": WRONG}},
+    "signal_the_grader": {"words": {"conv1d": WRONG}},
+    "stack_frames": {"words": {"conv1d": WRONG}},
+    "symlink_folder_swap": {"words": {"conv1d": WRONG}},
+    "sys_exit_at_import": {"words": {"conv1d": "SystemExit"}},
+}
+
+
+def test_every_attack_is_described():
+    assert {path.stem for path in ATTACKS} == set(EXPECTED)
+    for path in ATTACKS:
+        assert path.read_text().startswith('"""attack: '), path.name
+
+
+@pytest.fixture(scope="module")
+def autograder_zip():
+    subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
+    return ROOT / "dist" / "cnn" / "autograder.zip"
+
+
+@pytest.fixture(scope="module")
+def landlock(tmp_path_factory):
+    """The Landlock ABI the worker confines itself with on this machine (0: none)."""
+    probe = tmp_path_factory.mktemp("probe") / "probe.py"
+    probe.write_text("def f():\n    return 1\n")
+    with Worker(probe, "probe") as worker:
+        assert worker.call("f").value == 1
+        return worker.landlock
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[path.stem for path in ATTACKS])
+def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
+    expected = EXPECTED[attack.stem]
+    if expected.get("landlock") and not landlock:
+        pytest.xfail("documented limit: without Landlock the sandbox user can read a world-readable checkout")
+    output = tmp_path / "results"
+    markers_before = {path: os.path.exists(path) for path in MARKERS}
+    with SandboxWatch() as watch:
+        started = time.monotonic()
+        results = run_otter(autograder_zip, attack, output)
+        elapsed = time.monotonic() - started
+        time.sleep(0.5)  # anything still alive now was left behind
+        survivors = watch.survivors()
+    text = (output / "results.json").read_text()
+
+    validate_gradescope_results(results)
+    assert (output / "results.json").stat().st_size < 1_000_000
+    assert elapsed < GRADING_SECONDS
+    graded = {t["name"]: t for t in results["tests"] if t.get("max_score") is not None}
+    assert {"conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"} <= set(graded)
+    credit = expected.get("credit", set())
+    wrong_scores = {name: t["score"] for name, t in graded.items()
+                    if t["score"] != (t["max_score"] if name in credit else 0)}
+    assert wrong_scores == {}
+    for function, words in expected.get("words", {}).items():
+        assert words in graded[function]["output"], f"{function}: {graded[function]['output'][:3000]}"
+    for words in expected.get("anywhere", []):
+        assert words in text
+    assert "FORGED-BY-ATTACK" not in text
+    assert not leaked_lines(text, attack.read_text())
+    assert survivors == []
+    assert watch.files_left(output) == []
+    assert {path: os.path.exists(path) for path in MARKERS} == markers_before
+
+
+# -- what the checks above look for ----------------------------------------------------------------
+
+MARKERS = ["/autograder", "/tmp/results", "/tmp/ATTACK-MARKER", "/tmp/results.json"]
+SCANNED = ["/tmp", "/var/tmp", "/dev/shm"]
+
+
+def leaked_lines(text, attack_source):
+    """Lines of the reference's solution blocks and of the hidden checks that appear in ``text``."""
+    blocks = REFERENCE.read_text().split("# BEGIN SOLUTION")[1:]
+    solution = "\n".join(block.split("# END SOLUTION")[0] for block in blocks)
+    hidden = (ROOT / "solutions" / "cnn" / "grading.py").read_text()
+    lines = {line.strip() for line in (solution + "\n" + hidden).splitlines()}
+    own = {line.strip() for line in attack_source.splitlines()}
+    return sorted(line for line in lines - own if len(line) >= 40 and line in text)
+
+
+class SandboxWatch:
+    """Watches /proc while grading runs, to learn the uid(s) its sandbox can have.
+
+    The grader's sandbox uid is 1,000,000 plus the pid of the grading process (Otter's kernel), a
+    descendant of this test process: so every 0.1 s we note 1,000,000 + the pid of each descendant.
+    Other graders running on the machine at the same time are not descendants, so they never count.
+    """
+
+    def __init__(self):
+        self.uids = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self):
+        me = os.getpid()
+        while not self._stop.is_set():
+            children = {}
+            for pid, (parent, _, _) in processes().items():
+                children.setdefault(parent, []).append(pid)
+            todo = list(children.get(me, []))
+            while todo:
+                pid = todo.pop()
+                self.uids.add(SANDBOX_UID_BASE + pid)
+                todo += children.get(pid, [])
+            self._stop.wait(0.1)
+
+    def survivors(self):
+        """Live (not zombie) processes running as a sandbox uid of this grading."""
+        self._stop.set()
+        self._thread.join()
+        assert self.uids, "never saw the grading process"
+        return [(pid, uid) for pid, (_, state, uid) in processes().items() if uid in self.uids and state != "Z"]
+
+    def files_left(self, *extra_folders):
+        """Files and folders owned by a sandbox uid of this grading, in the world-writable places."""
+        found = []
+        for top in [*SCANNED, *map(str, extra_folders)]:
+            found += [path for path, uid in _walk(top, depth=4) if uid in self.uids]
+        return found
+
+
+def processes():
+    """{pid: (parent pid, state, uid)} of every process."""
+    found = {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            found[int(name)] = (int(fields[1]), fields[0], os.stat(f"/proc/{name}").st_uid)
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _walk(top, depth):
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        yield entry.path, info.st_uid
+        if depth > 1 and entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, depth - 1)
+
+
+# -- the worker directly, with small limits -------------------------------------------------------------
+
+STUDENT = '''
+import os, sys, threading, time, json, struct
+import numpy as np
+
+def fine(x):
+    return x + 1
+
+def slow(x):
+    time.sleep(0.45)
+    return x
+
+def children_hog(x):
+    for _ in range(4):
+        if os.fork() == 0:
+            block = np.ones(200 * 2**20 // 8)
+            time.sleep(60 + block[0])
+            os._exit(0)
+    time.sleep(30)
+
+def flood_forever(x):
+    def spam():
+        while True:
+            os.write(1, b"y" * 65536)
+    for _ in range(2):
+        threading.Thread(target=spam, daemon=True).start()
+    return x
+
+def long_error(x):
+    header = json.dumps({"dict": {"status": "raised", "error": "e" * 400_000, "where": "w" * 400_000,
+                                  "status2": "s" * 100}}).encode()
+    message = struct.pack(">I", len(header)) + header
+    os.write(int(sys.argv[5]), struct.pack(">Q", len(message)) + message)
+    time.sleep(60)
+
+def big(x):
+    return np.zeros(2 * 2**20)  # 16 MiB
+
+def crash(x):
+    os._exit(1)
+'''
+
+
+@pytest.fixture
+def student(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(STUDENT)
+    return path
+
+
+def test_a_function_that_is_slow_on_every_call_runs_out_of_its_total_budget(student):
+    limits = Limits(call_seconds=1, call_cpu_seconds=1, function_seconds=2)
+    with Worker(student, "student", limits) as worker:
+        start = time.monotonic()
+        outcomes = [worker.call("slow", [1.0], seconds=0.5) for _ in range(12)]
+        assert time.monotonic() - start < 4
+        assert outcomes[0].status == "returned" and outcomes[-1].status == "timeout"
+        assert "over all its calls" in outcomes[-1].error
+        assert worker.call("fine", [1.0]).value == 2.0  # other functions keep their own budget
+
+
+def test_memory_is_capped_over_all_processes_of_the_sandbox(student):
+    limits = Limits(call_seconds=10, call_cpu_seconds=10, memory_bytes=600 * 2**20)
+    with Worker(student, "student", limits) as worker:
+        start = time.monotonic()
+        outcome = worker.call("children_hog", [1.0])
+        assert outcome.status == "crashed" and "MiB of memory together" in outcome.error
+        assert time.monotonic() - start < 8
+        assert worker.call("fine", [1.0]).value == 2.0
+
+
+def test_output_that_never_stops_neither_hangs_the_grader_nor_grows_the_feedback(student):
+    with Worker(student, "student", Limits(call_seconds=2, call_cpu_seconds=2)) as worker:
+        assert worker.call("flood_forever", [1.0]).status == "returned"
+        start = time.monotonic()
+        for _ in range(5):
+            outcome = worker.call("fine", [1.0])
+            assert outcome.status == "returned" and outcome.value == 2.0 and len(outcome.output) < 11_000
+        assert time.monotonic() - start < 5
+
+
+def test_text_and_replies_from_the_worker_are_capped(student):
+    with Worker(student, "student", Limits(call_seconds=2, call_cpu_seconds=2, reply_bytes=2**20)) as worker:
+        outcome = worker.call("big", [1.0])
+        assert outcome.status == "garbled" and "MiB of data" in outcome.error
+        outcome = worker.call("long_error", [1.0])
+        assert outcome.status == "raised"
+        assert len(outcome.error) < MAX_TEXT + 100 and len(outcome.where) < MAX_TEXT + 100
+
+
+def test_a_crashed_workers_folder_is_removed_before_the_next_starts(student):
+    with Worker(student, "student", Limits(call_seconds=2, call_cpu_seconds=2)) as worker:
+        assert worker.call("fine", [1.0]).status == "returned"
+        first = worker._folder
+        assert worker.call("crash", [1.0]).status == "crashed"
+        assert not first.exists()
+        assert worker.call("fine", [1.0]).status == "returned"
+        second = worker._folder
+    assert not second.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Landlock is Linux-only")
+def test_landlock_confines_reads_writes_and_connections_where_the_kernel_has_it(tmp_path, landlock):
+    if not landlock:
+        pytest.skip("this kernel has no Landlock: the uid and the folder permissions are the defence")
+    path = tmp_path / "probe.py"
+    path.write_text(f'''
+import os, socket
+def probe():
+    result = {{}}
+    for name, action in [("reference", lambda: open({str(REFERENCE)!r}).read()),
+                         ("tmp", lambda: os.listdir("/tmp")),
+                         ("write", lambda: open("/tmp/landlock-probe", "w")),
+                         ("tcp", lambda: socket.create_connection(("127.0.0.1", 9), timeout=1)),
+                         ("own folder", lambda: open("scratch.txt", "w").write("ok"))]:
+        try:
+            action()
+            result[name] = "allowed"
+        except OSError as error:
+            result[name] = type(error).__name__
+    return result
+''')
+    with Worker(path, "probe") as worker:
+        found = worker.call("probe").value
+    assert found["reference"] == "PermissionError" and found["tmp"] == "PermissionError"
+    assert found["write"] == "PermissionError" and found["own folder"] == "allowed"
+    if landlock >= 4:
+        assert found["tcp"] == "PermissionError"
+    assert not Path("/tmp/landlock-probe").exists()
+
+
+def test_otters_log_server_neither_runs_what_it_receives_nor_hangs(tmp_path):
+    """Otter's grading process unpickles whatever reaches its localhost log port; the plugin defuses it."""
+    from otter.execute.logging import start_server
+
+    from autograder.otter_plugin import harden_otter_log_server
+
+    marker = tmp_path / "code ran in the grader"
+
+    class Payload:
+        def __reduce__(self):
+            return exec, (f"open({str(marker)!r}, 'w')",)
+
+    harden_otter_log_server()
+    record = pickle.dumps(Payload(), 1)
+    (host, port), stop_server = start_server()
+    try:
+        for data in (struct.pack(">L", len(record)) + record, b"\xff" * 64):  # code; then a 4 GB length
+            with socket.create_connection((host, port)) as connection:
+                connection.sendall(data)
+        time.sleep(0.5)
+        cpu = time.process_time()
+        time.sleep(1)
+        assert time.process_time() - cpu < 0.5  # no handler spinning on a closed connection
+    finally:
+        stop_server()
+    assert not marker.exists()

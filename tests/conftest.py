@@ -1,5 +1,6 @@
 """Shared fixtures: the repository root, the CNN assignment, and submissions built from patches."""
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -14,6 +15,14 @@ from autograder.patching import apply_patch  # noqa: E402
 REFERENCE = ROOT / "solutions" / "cnn" / "cnn.py"
 SKELETON = ROOT / "assignments" / "cnn" / "cnn.py"
 CORPUS = ROOT / "tests" / "corpus" / "cnn"
+
+
+def load_module(path, name):
+    """Import a file by path as module ``name`` (the tests load the reference this way)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,12 @@ padding, non-square inputs, k != d, bias or no bias) are also listed explicitly.
 
 import ast
 import doctest
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.signal
+from conftest import load_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -25,14 +25,7 @@ REFERENCE_PATH = ROOT / "solutions" / "cnn" / "cnn.py"
 PUBLIC_FUNCTIONS = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
 
 
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("reference_cnn", REFERENCE_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load_reference()
+ref = load_module(REFERENCE_PATH, "reference_cnn")
 
 PROPERTY = settings(derandomize=True, max_examples=150, deadline=None)
 

@@ -6,26 +6,19 @@ max-pool backward pass, and a naive softmax for the loss. The last test trains o
 digits and checks the test accuracy.
 """
 
-import importlib.util
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import load_module
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_PATH = ROOT / "solutions" / "cnn" / "cnn.py"
 DIGITS_PATH = ROOT / "assignments" / "cnn" / "digits.npz"
 
 
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("reference_training", REFERENCE_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load_reference()
+ref = load_module(REFERENCE_PATH, "reference_training")
 
 GRAD_RTOL = 1e-6  # finite differences vs analytic gradients (float64, h = 1e-6)
 EXACT = {"rtol": 1e-10, "atol": 1e-10}  # same numbers up to summation order

@@ -42,7 +42,7 @@ class Check:
     inputs: SearchStrategy
     verify: Callable
     weight: float = 1.0
-    max_examples: int = 50
+    max_examples: int = 35
 
     @property
     def key(self):
@@ -209,7 +209,7 @@ def _indent(text, prefix):
 # -- hidden checks: agreement with the reference ----------------------------------------------------
 
 def matches_reference(function, title, inputs, reference, scale=None, rtol=1e-4, weight=1.0,
-                      max_examples=60, parts=None):
+                      max_examples=40, parts=None):
     """A check that ``function`` returns what ``reference`` returns, up to rounding.
 
     ``scale(example)`` gives the size of the terms summed into each output entry (see

@@ -119,3 +119,21 @@ def test_student_code_never_runs_in_otters_kernel(graded, tmp_path):
     results = graded(submission)
     assert not marker.exists()
     assert all(score == possible for score, possible in scores(results).values())
+
+
+def test_student_zip_checks_on_its_own(zips, tmp_path):
+    """Unpacked anywhere, the handout's `make check` command works without this repository."""
+    with zipfile.ZipFile(zips[1]) as archive:
+        archive.extractall(tmp_path)
+    handout = tmp_path / "cnn"
+    (handout / "reference.py").write_text(REFERENCE.read_text())
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no PYTHONPATH to the repository
+
+    def check(submission):
+        return subprocess.run([sys.executable, "-m", "autograder", "check", "--assignment", "cnn", submission],
+                              cwd=handout, capture_output=True, text=True, env=environment)
+
+    skeleton = check("cnn.py")
+    assert skeleton.returncode == 1 and skeleton.stdout.count("not implemented yet") >= len(GRADED)
+    reference = check("reference.py")
+    assert reference.returncode == 0, reference.stdout + reference.stderr

@@ -140,8 +140,8 @@ def _child(assignment, submission, functions, connection):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and tells us with SIGTERM
     warnings.simplefilter("ignore")  # e.g. numpy's overflow warnings on extreme inputs: not for the progress
     signal.signal(signal.SIGTERM, stop)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
+    try:  # a SIGTERM already pending arrives at the unblock: inside the try, so it unwinds quietly
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             result = grade_one(assignment, submission.path, functions)
         except Exception as error:  # noqa: BLE001 - any grader failure becomes this row's error
@@ -151,6 +151,9 @@ def _child(assignment, submission, functions, connection):
     except _Stop:
         pass
     finally:
+        # From here on a SIGTERM (the parent stopping every job at Ctrl-C) just ends the process:
+        # raised as _Stop inside multiprocessing's own exit code, it would print a traceback.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         connection.close()
 
 

@@ -11,20 +11,17 @@ import threading
 import time
 
 from autograder.otter_grade import run_otter
+from autograder.procfs import cpu_and_memory, pids, stat_fields
 
 
 def _tree_rss_bytes(root_pid):
     """Resident memory of ``root_pid`` and all its descendants."""
     children, rss = {}, {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for pid in pids():
         try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = int(fields[21]) * page
+            fields = stat_fields(pid)
+            children.setdefault(int(fields[1]), []).append(pid)
+            rss[pid] = cpu_and_memory(fields)[1]
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [root_pid]

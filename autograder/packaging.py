@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
 # The machinery students need for `make check` (no Otter, no packaging, no audit tools).
 STUDENT_MODULES = ["__init__.py", "__main__.py", "cli.py", "assignment.py", "checks.py", "runner.py",
-                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py"]
+                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py", "procfs.py"]
 DATA_SUFFIXES = {".npz", ".png"}
 
 

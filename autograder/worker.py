@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import wire
+from autograder.procfs import cpu_and_memory, pids, stat_fields
 
 SANDBOX_UID_BASE = 1_000_000
 MAX_TEXT = 1_000  # characters kept of any string from the worker (error messages, returned text)
@@ -306,7 +307,7 @@ class Worker:
     def _cpu_seconds(self):
         """CPU time of the worker process so far (and of children it waited for), read by us from /proc."""
         try:
-            return _cpu_and_memory(_proc_stat(self._process.pid))[0]
+            return cpu_and_memory(stat_fields(self._process.pid))[0]
         except (OSError, IndexError, ValueError, AttributeError):
             return 0.0
 
@@ -317,14 +318,14 @@ class Worker:
         self._last_scan = time.monotonic()
         main = self._process.pid
         cpu, memory = {}, 0
-        for pid in _pids():
+        for pid in pids():
             try:
                 if self.account and os.stat(f"/proc/{pid}").st_uid != self.account[0]:
                     continue
-                fields = _proc_stat(pid)
+                fields = stat_fields(pid)
                 if not self.account and int(fields[3]) != main:
                     continue
-                seconds, resident = _cpu_and_memory(fields)
+                seconds, resident = cpu_and_memory(fields)
             except (OSError, IndexError, ValueError):
                 continue
             memory += resident
@@ -396,31 +397,12 @@ def _bounded(value):
     return value
 
 
-def _pids():
-    try:
-        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-    except OSError:
-        return []
-
-
-def _proc_stat(pid):
-    """The fields of /proc/PID/stat after the command name (which may hold spaces and parentheses)."""
-    with open(f"/proc/{pid}/stat") as proc_stat:
-        return proc_stat.read().rsplit(")", 1)[1].split()
-
-
-def _cpu_and_memory(fields):
-    """(CPU seconds of the process and of the children it waited for, resident bytes) from its stat."""
-    ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return ticks / os.sysconf("SC_CLK_TCK"), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-
-
 def _tasks_of(uid):
     """How many processes and threads ``uid`` runs (what RLIMIT_NPROC counts), or None without /proc."""
     if not os.path.isdir("/proc/self/task"):
         return None
     count = 0
-    for pid in _pids():
+    for pid in pids():
         try:
             if os.stat(f"/proc/{pid}").st_uid == uid:
                 count += len(os.listdir(f"/proc/{pid}/task"))

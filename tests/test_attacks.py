@@ -32,6 +32,7 @@ import pytest
 from conftest import CORPUS, REFERENCE, ROOT
 from test_packaging import validate_gradescope_results
 
+from autograder import procfs
 from autograder.otter_grade import run_otter
 from autograder.worker import MAX_TEXT, SANDBOX_UID_BASE, Limits, Worker
 
@@ -207,11 +208,10 @@ class SandboxWatch:
 def processes():
     """{pid: (parent pid, state, uid)} of every process."""
     found = {}
-    for name in filter(str.isdigit, os.listdir("/proc")):
+    for pid in procfs.pids():
         try:
-            with open(f"/proc/{name}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            found[int(name)] = (int(fields[1]), fields[0], os.stat(f"/proc/{name}").st_uid)
+            fields = procfs.stat_fields(pid)
+            found[pid] = (int(fields[1]), fields[0], os.stat(f"/proc/{pid}").st_uid)
         except (OSError, IndexError, ValueError):
             continue
     return found

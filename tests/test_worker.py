@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+from autograder import procfs
 from autograder.worker import Limits, Worker
 
 STUDENT = textwrap.dedent('''
@@ -122,12 +123,11 @@ def test_processes_that_escape_the_session_die_with_the_worker(worker):
 def running_uids():
     """The uids of live processes (zombies are dead: they only wait for their parent to reap them)."""
     uids = set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in procfs.pids():
         try:
-            with open(f"/proc/{pid}/stat") as stat:
-                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    uids.add(os.stat(f"/proc/{pid}").st_uid)
-        except OSError:
+            if procfs.stat_fields(pid)[0] != "Z":
+                uids.add(os.stat(f"/proc/{pid}").st_uid)
+        except (OSError, IndexError):
             continue
     return uids
 

@@ -9,6 +9,32 @@ from dataclasses import dataclass
 
 from autograder.runner import NOT_IMPLEMENTED, PASSED, run_checks
 
+SHARE_DECIMALS = 2  # points per check are multiples of 0.01
+
+
+def point_shares(points, weights):
+    """``points`` split among checks in proportion to ``weights``: round numbers that sum exactly.
+
+    Each share is a whole number of units, the unit being the coarsest of 1, 0.1 and 0.01 at which
+    every share is exact (20 points by weights 2, 1, 1, 1: 8, 4, 4, 4), else 0.01 with largest-
+    remainder rounding: the floor of each quota, then the units left over to the largest remainders
+    (the first check wins a tie). The same numbers locally and in the Otter test files.
+    """
+    total = sum(weights)
+    if not weights or total <= 0:
+        return [0.0] * len(weights)
+    for decimals in range(SHARE_DECIMALS + 1):
+        scale = 10**decimals
+        units = round(points * scale)
+        quotas = [units * weight / total for weight in weights]
+        if decimals == SHARE_DECIMALS or all(quota == int(quota) for quota in quotas):
+            break
+    shares = [int(quota) for quota in quotas]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (shares[i] - quotas[i], i))
+    for i in by_remainder[:units - sum(shares)]:
+        shares[i] += 1
+    return [share / scale for share in shares]
+
 
 @dataclass
 class FunctionResult:
@@ -25,9 +51,8 @@ class FunctionResult:
 
     @property
     def points(self):
-        total = sum(v.check.weight for v in self.hidden)
-        earned = sum(v.check.weight for v in self.hidden if v.passed)
-        return self.possible * earned / total if total else 0.0
+        shares = point_shares(self.possible, [v.check.weight for v in self.hidden])
+        return round(sum(share for share, v in zip(shares, self.hidden) if v.passed), SHARE_DECIMALS)
 
     @property
     def status(self):

@@ -12,7 +12,7 @@ import textwrap
 
 from autograder import assignment as assignments
 from autograder.feedback import render_verdict
-from autograder.grading import grade
+from autograder.grading import grade, point_shares
 
 
 @functools.cache
@@ -59,11 +59,12 @@ def test_file_source(assignment, function):
         "OK_FORMAT = False",
         f"name = {function!r}",
     ]
-    hidden_weight = sum(c.weight for c in assignment.hidden_checks if c.function == function)
-    points = assignment.points.get(function, 0)
-    checks = [(c, False) for c in assignment.public_checks] + [(c, True) for c in assignment.hidden_checks]
+    hidden_checks = [c for c in assignment.hidden_checks if c.function == function]
+    shares = dict(zip(map(id, hidden_checks), point_shares(assignment.points.get(function, 0),
+                                                           [c.weight for c in hidden_checks])))
+    checks = [(c, False) for c in assignment.public_checks] + [(c, True) for c in hidden_checks]
     for number, (check, hidden) in enumerate((c for c in checks if c[0].function == function), start=1):
-        share = round(points * check.weight / hidden_weight, 6) if hidden else 0
+        share = f"{shares[id(check)]:g}" if hidden else 0
         lines += [
             "",
             "",

@@ -35,6 +35,8 @@ class Check:
             return a short note on what it measured (shown with the passed verdict).
         weight: the share of the function's points this check carries (hidden checks).
         max_examples: how many examples Hypothesis tries before it accepts the property.
+        integration: the check judges the student's functions working together, so no reference
+            answers for the functions ``function`` calls (hidden checks; say so in the title).
     """
 
     function: str
@@ -43,6 +45,7 @@ class Check:
     verify: Callable
     weight: float = 1.0
     max_examples: int = 35
+    integration: bool = False
 
     @property
     def key(self):
@@ -63,6 +66,14 @@ class Student:
         self._call_seconds = call_seconds or {}  # time limits for the few functions that need more
         self._given_up = {}
         self.last_cpu_seconds = 0.0  # measured by the grader from /proc, not reported by the worker
+        self.under_test, self.oracle = None, {}  # see ``grade_with``
+        self.substituted = set()  # functions the reference answered for in calls since ``grade_with``
+
+    def grade_with(self, function, oracle):
+        """From now on, calls of ``function`` get reference answers from ``oracle`` (name -> reference
+        function) for the nested calls they make to those names; other calls get none."""
+        self.under_test, self.oracle = function, dict(oracle)
+        self.substituted = set()
 
     def __getattr__(self, function):
         if function.startswith("_"):
@@ -73,8 +84,10 @@ class Student:
         if function in self._given_up:
             raise self._given_up[function]
         seconds = self._call_seconds.get(function)
-        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=seconds)
+        oracle = self.oracle if function == self.under_test else None
+        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=seconds, oracle=oracle)
         self.last_cpu_seconds = outcome.cpu_seconds
+        self.substituted.update(outcome.substituted)
         if outcome.status in ("not_implemented", "missing"):
             self._given_up[function] = NotImplementedYet(function, outcome.status)
             raise self._given_up[function]

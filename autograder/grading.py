@@ -7,7 +7,7 @@ they are the feedback students get before they hand in, and graders show them to
 
 from dataclasses import dataclass
 
-from autograder.runner import NOT_IMPLEMENTED, PASSED, run_checks
+from autograder.runner import NOT_GRADED, NOT_IMPLEMENTED, PASSED, run_checks
 
 SHARE_DECIMALS = 2  # points per check are multiples of 0.01
 
@@ -44,6 +44,7 @@ class FunctionResult:
     public: list
     hidden: list
     possible: float = 0.0
+    loaded: bool = True  # False: the file could not be loaded, so no check ran
 
     @property
     def verdicts(self):
@@ -56,7 +57,9 @@ class FunctionResult:
 
     @property
     def status(self):
-        """passed, not implemented, or failed: the word the per-function table shows."""
+        """passed, not implemented, failed or not graded: the word the per-function table shows."""
+        if not self.loaded:
+            return NOT_GRADED
         if all(v.passed for v in self.verdicts):
             return PASSED
         if all(v.status == NOT_IMPLEMENTED for v in self.verdicts):
@@ -69,6 +72,7 @@ class Report:
     assignment: str
     seed: int
     results: list
+    load_failure: object = None  # the worker's Outcome when the file could not be loaded
 
     @property
     def points(self):
@@ -88,19 +92,23 @@ def grade(assignment, submission, hidden=True, functions=None, public=True):
     ``functions`` limits grading to some of the assignment's functions (default: all).
     """
     functions = functions or assignment.functions
-    checks = [c for c in assignment.public_checks if c.function in functions] if public else []
-    if hidden:
-        checks += [c for c in assignment.hidden_checks if c.function in functions]
-    verdicts = run_checks(checks, submission, assignment.module_name, assignment.seed,
-                          assignment.call_seconds)
+    chosen = (assignment.public_checks if public else []) + (assignment.hidden_checks if hidden else [])
+    checks = [c for function in functions for c in chosen if c.function == function]  # function by function
     public = set(map(id, assignment.public_checks))
+
+    def oracle(check):  # reference answers in hidden checks only: public ones run without the reference too
+        return {} if id(check) in public else assignment.oracle_for(check)
+
+    verdicts, load_failure = run_checks(checks, submission, assignment.module_name, assignment.seed,
+                                        assignment.call_seconds, oracle=oracle)
     results = [
         FunctionResult(
             function,
             public=[v for v in verdicts if v.check.function == function and id(v.check) in public],
             hidden=[v for v in verdicts if v.check.function == function and id(v.check) not in public],
             possible=float(assignment.points.get(function, 0.0)) if hidden else 0.0,
+            loaded=load_failure is None,
         )
         for function in functions
     ]
-    return Report(assignment.name, assignment.seed, results)
+    return Report(assignment.name, assignment.seed, results, load_failure)

@@ -11,21 +11,28 @@ import os
 import textwrap
 
 from autograder import assignment as assignments
-from autograder.feedback import render_verdict
+from autograder.feedback import WORDS, render_load_failure, render_verdict
 from autograder.grading import grade, point_shares
+from autograder.runner import NOT_GRADED
 
 
 @functools.cache
 def _verdicts(assignment_name, submission_path):
     report = grade(assignments.load(assignment_name), submission_path)
-    return {v.check.key: v for result in report.results for v in result.verdicts}, report.seed
+    return {v.check.key: v for result in report.results for v in result.verdicts}, report
 
 
 def verdict(assignment_name, submission_path, check_key):
     """Pass quietly if the check passed; otherwise raise AssertionError with its explanation."""
     if submission_path is None:
         raise AssertionError("the grader could not find the submitted file")
-    verdicts, seed = _verdicts(assignment_name, submission_path)
+    verdicts, report = _verdicts(assignment_name, submission_path)
+    seed = report.seed
+    if report.load_failure is not None:  # explained once, under the first check; the others point there
+        first = next(iter(verdicts))
+        if check_key == first:
+            raise AssertionError(render_load_failure(report.load_failure))
+        raise AssertionError(f"{WORDS[NOT_GRADED]} (what happened is under \"{first}\")")
     found = verdicts[check_key]
     if found.passed and found.message:
         _save_note(submission_path, check_key, found.message)

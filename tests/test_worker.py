@@ -146,3 +146,40 @@ def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
         for _ in range(2):
             outcome = worker.call("f", [])
             assert outcome.status == "import_failed" and words in outcome.error
+
+
+ORACLE_STUDENT = textwrap.dedent('''
+    import os, sys
+
+    def inner(x):
+        return x * 0  # the student's own, wrong
+
+    def outer(x):
+        return inner(x) + 1
+
+    def forge(x):
+        """Asks for the answer of the function under test by writing an oracle request itself."""
+        sys.path.insert(0, os.getcwd())
+        import wire
+        with os.fdopen(int(sys.argv[5]), "wb", closefd=False) as replies:
+            wire.write_message(replies, {"status": "oracle", "call": "forge", "args": [x], "kwargs": {}})
+        return x
+''')
+
+
+def test_the_oracle_answers_nested_calls_never_the_function_under_test(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(ORACLE_STUDENT)
+    oracle = {"inner": lambda x: 2 * x, "forge": lambda x: x, "outer": lambda x: x}
+    with Worker(path, "student", Limits(call_seconds=2, call_cpu_seconds=2)) as worker:
+        own = worker.call("outer", [np.ones(2)])
+        assert own.value.tolist() == [1.0, 1.0] and own.substituted == () and worker.oracle_answers == 0
+        answered = worker.call("outer", [np.ones(2)], oracle=oracle)
+        assert answered.value.tolist() == [3.0, 3.0] and answered.substituted == ("inner",)
+        assert worker.oracle_answers == 1
+        assert worker.call("outer", [np.ones(2)]).value.tolist() == [1.0, 1.0]  # stubs last one call
+        refused = worker.call("forge", [np.ones(2)], oracle=oracle)
+        assert refused.status == "garbled" and "does not answer" in refused.error
+        raised = worker.call("outer", ["text"], oracle={"inner": lambda x: x + 1})
+        assert raised.status == "raised" and "the reference inner (called in place of yours) raised TypeError" \
+            in raised.error

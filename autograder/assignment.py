@@ -5,7 +5,8 @@ An assignment named ``NAME`` is two folders, so a new one is a new folder pair, 
 - ``assignments/NAME/`` (ships to students): ``NAME.py``, the skeleton students fill in, and
   ``checks.py``, which defines ``FUNCTIONS`` (the graded functions, in handout order),
   ``PUBLIC_CHECKS`` (a list of ``Check``), and optionally ``SEED`` and ``CALL_SECONDS``
-  (per-function time limits, for the few functions that need more than the default);
+  (per-function limits in CPU seconds per call, for the few functions that need more than the
+  default; the wall-clock backstop is ``checks.WALL_BACKSTOP`` times that);
 - ``solutions/NAME/`` (instructors only): ``NAME.py``, the reference the skeleton is made from, and
   ``grading.py``, which defines ``POINTS`` (points per function) and ``HIDDEN_CHECKS``, and
   optionally ``ORACLE`` (function -> the other graded functions whose nested calls the reference

@@ -5,9 +5,11 @@ checks by weight, so partial credit follows which properties hold. Public checks
 they are the feedback students get before they hand in, and graders show them too.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from autograder.runner import NOT_GRADED, NOT_IMPLEMENTED, PASSED, run_checks
+from autograder.callgraph import calls
+from autograder.runner import FAILED, NOT_GRADED, NOT_IMPLEMENTED, PASSED, run_checks
 
 SHARE_DECIMALS = 2  # points per check are multiples of 0.01
 
@@ -73,6 +75,7 @@ class Report:
     seed: int
     results: list
     load_failure: object = None  # the worker's Outcome when the file could not be loaded
+    cpu_seconds: dict = field(default_factory=dict)  # function -> the most CPU seconds one call used
 
     @property
     def points(self):
@@ -99,7 +102,7 @@ def grade(assignment, submission, hidden=True, functions=None, public=True):
     def oracle(check):  # reference answers in hidden checks only: public ones run without the reference too
         return {} if id(check) in public else assignment.oracle_for(check)
 
-    verdicts, load_failure = run_checks(checks, submission, assignment.module_name, assignment.seed,
+    verdicts, load_failure, cpu_seconds = run_checks(checks, submission, assignment.module_name, assignment.seed,
                                         assignment.call_seconds, oracle=oracle)
     results = [
         FunctionResult(
@@ -111,4 +114,26 @@ def grade(assignment, submission, hidden=True, functions=None, public=True):
         )
         for function in functions
     ]
-    return Report(assignment.name, assignment.seed, results, load_failure)
+    point_at_failing_callees(results, submission)
+    return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
+
+
+def point_at_failing_callees(results, submission):
+    """Where a check that runs the student's own functions together (public and integration checks)
+    fails in a function that calls other failing graded functions, say so first: the bug is likely
+    there ("loss_and_grads uses relu_backward, which fails its own checks: fix it first")."""
+    try:
+        uses = calls(Path(submission).read_text(errors="replace"))
+    except OSError:
+        return
+    failing = {r.function for r in results if r.status == FAILED}
+    for result in results:
+        callees = sorted(f for f in uses.get(result.function, ()) if f in failing and f != result.function)
+        if not callees:
+            continue
+        said = (f"{result.function} uses {', '.join(callees)}, which "
+                f"{'fails its' if len(callees) == 1 else 'fail their'} own checks: fix "
+                f"{'it' if len(callees) == 1 else 'them'} first.")
+        for verdict in result.public + [v for v in result.hidden if v.check.integration]:
+            if verdict.status == FAILED:
+                verdict.message = f"{said}\n{verdict.message}"

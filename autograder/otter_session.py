@@ -69,9 +69,9 @@ def test_file_source(assignment, function):
     hidden_checks = [c for c in assignment.hidden_checks if c.function == function]
     shares = dict(zip(map(id, hidden_checks), point_shares(assignment.points.get(function, 0),
                                                            [c.weight for c in hidden_checks])))
-    checks = [(c, False) for c in assignment.public_checks] + [(c, True) for c in hidden_checks]
+    checks = [(c, False) for c in assignment.public_checks] + [(c, not c.visible) for c in hidden_checks]
     for number, (check, hidden) in enumerate((c for c in checks if c[0].function == function), start=1):
-        share = f"{shares[id(check)]:g}" if hidden else 0
+        share = f"{shares[id(check)]:g}" if id(check) in shares else 0
         lines += [
             "",
             "",

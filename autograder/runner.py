@@ -108,16 +108,18 @@ def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=
     ``run_check``). Whatever a worker was told by the oracle stays with the function it graded:
     the worker is replaced before the next function's checks when the oracle answered it anything.
 
-    Returns ``(verdicts, load_failure)``: when the file cannot be loaded (``load_failure``, the
-    worker's ``Outcome``), no check runs and every verdict says only that, once explained elsewhere.
+    Returns ``(verdicts, load_failure, cpu_peaks)``: when the file cannot be loaded (``load_failure``,
+    the worker's ``Outcome``), no check runs and every verdict says only that, once explained
+    elsewhere; ``cpu_peaks`` maps each function called to the most CPU seconds one call used.
     """
     with Worker(submission, module_name, limits) as worker:
         load_failure = worker.load()
         if load_failure is not None:
-            return [Verdict(check, FAILED, f"{LOAD_FAILURE}: {load_failure.error}") for check in checks], load_failure
+            said = f"{LOAD_FAILURE}: {load_failure.error}"
+            return [Verdict(check, FAILED, said) for check in checks], load_failure, {}
         student, verdicts = Student(worker, call_seconds), []
         for check in checks:
             if verdicts and check.function != verdicts[-1].check.function and worker.oracle_answers:
                 worker.close()  # a fresh process (and folder) for the next function
             verdicts.append(run_check(check, student, seed, oracle(check) if oracle else None))
-        return verdicts, None
+        return verdicts, None, student.cpu_peaks

@@ -273,9 +273,10 @@ class Worker:
                                       " MiB of memory together, so they were stopped")
             cpu = self._cpu_seconds() - cpu_before + others
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or cpu > cpu_seconds:
-                spent = f"{seconds:g} s" if remaining <= 0 else f"{cpu_seconds:g} s of CPU time"
-                return self._fail("timeout", f"did not finish within {spent}")
+            if cpu > cpu_seconds:
+                return self._fail("timeout", f"too slow: used {cpu:.1f} s of CPU, the limit is {cpu_seconds:g} s")
+            if remaining <= 0:
+                return self._fail("timeout", f"did not finish within {seconds:g} s (waiting, or an endless loop?)")
             watched = [self._replies] + ([self._output.fd] if self._output.open else [])
             readable, _, _ = select.select(watched, [], [], min(remaining, 0.05))
             if self._output.fd in readable:

@@ -106,6 +106,26 @@ def _pool_matches_part4(student, example):
                      what=f"values for image {n} (they should equal your max_pool2d on it)")
 
 
+def _relu_gate(student, example):
+    dout, x = example["dout"], example["x"]
+    assert_close(student.relu_backward(dout, x), np.where(x > 0, dout, 0.0), "relu_backward",
+                 what="values (the gradient passes where x > 0 and is blocked where x <= 0, at exactly 0 too)")
+
+
+def _first_maximum_gets_gradient(student, example):
+    """By the definition: each window's gradient goes to its first maximum in row-major order."""
+    dout, x, size = example["dout"], example["x"], example["size"]
+    stride = example.get("stride", size)
+    expected = np.zeros_like(x)
+    for n, c, i, j in np.ndindex(dout.shape):
+        window = x[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+        a, b = np.unravel_index(np.argmax(window), window.shape)  # argmax: the first maximum
+        expected[n, c, i * stride + a, j * stride + b] += dout[n, c, i, j]
+    assert_close(student.max_pool_backward(**example), expected, "max_pool_backward", np.abs(expected) + 1.0,
+                 what="values on windows with ties (each window's whole gradient should go to its first "
+                      "maximum in row-major order)")
+
+
 def _linear_definition(student, example):
     expected = example["x"] @ example["w"] + example["b"]
     scale = np.abs(example["x"]) @ np.abs(example["w"]) + np.abs(example["b"])
@@ -241,6 +261,8 @@ def _sgd_inputs():
 CHECKS = [
     Check("relu_forward", "keeps positive entries and zeroes the others", s.relu_calls(), _relu_definition),
     backward_check("relu_backward", "relu_forward", s.relu_calls(backward=True), ("dx",)),
+    Check("relu_backward", "blocks the gradient where x <= 0, also at exactly 0",
+          s.relu_calls(backward=True, zeros=True), _relu_gate, max_examples=10),
     has_shape("conv_forward", s.layer_conv_calls(s.SMALL_STRIDES, s.PADDINGS),
               lambda c: (c["x"].shape[0], c["w"].shape[0]) + tuple(
                   s.output_length(n, m, c["stride"], c["padding"]) for n, m in zip(c["x"].shape[2:], c["w"].shape[2:])),
@@ -253,6 +275,9 @@ CHECKS = [
           s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3))), _pool_matches_part4, max_examples=20),
     backward_check("max_pool_backward", "max_pool_forward",
                    s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True), ("dx",)),
+    Check("max_pool_backward", "on ties, the first maximum in row-major order gets the gradient",
+          s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+          _first_maximum_gets_gradient, max_examples=15),
     Check("linear_forward", "computes x @ w + b", s.layer_linear_calls(), _linear_definition),
     backward_check("linear_backward", "linear_forward", s.layer_linear_calls(backward=True), ("dx", "dw", "db")),
     Check("softmax_cross_entropy", "dlogits matches finite differences of the loss", s.softmax_calls(),

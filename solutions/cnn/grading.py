@@ -105,7 +105,9 @@ def layer_checks():
                                  weight=weight, max_examples=30, parts=parts)
 
     checks = [agree("relu_forward", "", s.relu_calls()),
-              agree("relu_backward", "", s.relu_calls(backward=True), scaled=False)]
+              agree("relu_backward", "", s.relu_calls(backward=True), scaled=False),
+              agree("relu_backward", "at x exactly 0 (the gradient is blocked there)",
+                    s.relu_calls(backward=True, zeros=True), scaled=False)]
     for title, stride, padding, weight in REGIONS:
         stride = st.just(1) if stride is DEFAULT else st.integers(2, 3)
         padding = st.just(0) if padding is DEFAULT else st.integers(1, 2)
@@ -116,6 +118,11 @@ def layer_checks():
                           ("with overlapping or skipping windows", st.integers(1, 3))):
         checks += [agree("max_pool_forward", title, s.layer_pool_calls(stride), scaled=False),
                    agree("max_pool_backward", title, s.layer_pool_calls(stride, backward=True), scaled=False)]
+    checks += [agree("max_pool_forward", "on windows with ties and all-negative windows",
+                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), ties=True), scaled=False),
+               agree("max_pool_backward", "on ties (the first maximum in row-major order gets the gradient)",
+                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+                     scaled=False)]
     checks += [
         agree("linear_forward", "", s.layer_linear_calls()),
         agree("linear_backward", "", s.layer_linear_calls(backward=True), parts=("dx", "dw", "db")),
@@ -212,7 +219,8 @@ def network_checks():
               "batch_size and seed agree with the reference", train_calls(), _train_contract, weight=3,
               max_examples=4),
         Check("train", f"integration check: with your own functions throughout, reaches {TRAIN_ACCURACY:.0%} "
-              f"test accuracy on the digits", st.just({}), _train_accuracy, max_examples=1, integration=True),
+              f"test accuracy on the digits", st.just({}), _train_accuracy, max_examples=1, integration=True,
+              visible=True),
     ]
 
 

@@ -151,8 +151,9 @@ def _same_value(a, b):
 
 # -- judging returned values ----------------------------------------------------------------------
 
-def float_array(value, function, shape=None):
-    """``value`` as a float ndarray of ``shape`` with finite entries, or ``Failed`` saying what is off."""
+def float_array(value, function, shape=None, expected=None):
+    """``value`` as a float ndarray of ``shape`` with finite entries, or ``Failed`` saying what is off
+    (and, given ``expected``, what was expected)."""
     if not isinstance(value, np.ndarray):
         raise Failed(f"{function} returned {_kind_of(value)}, but it should return a numpy array")
     if value.dtype.kind != "f":
@@ -165,7 +166,8 @@ def float_array(value, function, shape=None):
         raise Failed(f"{function} returned an array of shape {value.shape}, but the shape should be "
                      f"{tuple(shape)}\n  returned: {show(value)}")
     if not np.all(np.isfinite(value)):
-        raise Failed(f"{function} returned infinite or NaN values\n  returned: {show(value)}")
+        wanted = "" if expected is None else f"\n  expected: {show(expected)}"
+        raise Failed(f"{function} returned infinite or NaN values{wanted}\n  returned: {show(value)}")
     return value
 
 
@@ -192,7 +194,7 @@ def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="valu
     into each entry (for a convolution: the convolution of |x| with |w|); rounding errors grow with
     it, not with the result, which may cancel to zero. Defaults to ``abs(expected)``.
     """
-    returned = float_array(returned, function, np.shape(expected))
+    returned = float_array(returned, function, np.shape(expected), expected)
     scale = np.abs(expected) if scale is None else scale
     tolerance = rtol * (scale + 1e-3 * np.max(scale, initial=0.0)) + 1e-9
     wrong = np.abs(returned.astype(np.float64) - expected) > tolerance

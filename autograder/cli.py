@@ -5,6 +5,7 @@ Every command reports bad input in one line on stderr and exits 2; graded failur
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 from autograder import assignment as assignments
@@ -73,15 +74,22 @@ def cmd_zips(args):
 
 
 def cmd_grade(args):
-    """Grade one file with `otter run` on the built zip, as Gradescope does."""
-    from autograder.otter_grade import render_results, run_otter
+    """Grade an upload (a file, a folder or a zip) with the built zip, the way Gradescope runs it."""
+    from autograder.otter_grade import GradingEnvironmentError, grade_like_gradescope, render_results
 
-    submission = existing_file(args.submission)
+    upload = Path(args.submission)
+    if not upload.exists():
+        raise UsageError(f"no such file or folder: {upload}")
+    if upload.is_file() and upload.suffix == ".zip" and not zipfile.is_zipfile(upload):
+        raise UsageError(f"{upload} is not a zip file")
     autograder_zip = Path("dist") / args.assignment / "autograder.zip"
     if not autograder_zip.is_file():
         raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
     output = Path(args.output or Path("dist") / args.assignment / "results")
-    results = run_otter(autograder_zip, submission, output)
+    try:
+        results = grade_like_gradescope(autograder_zip, upload, output)
+    except GradingEnvironmentError as error:
+        raise UsageError(str(error)) from None
     print(render_results(results, assignments.load(args.assignment).functions))
     print(f"\n(results.json in {output})")
     return 0

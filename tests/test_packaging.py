@@ -9,7 +9,7 @@ import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
 from autograder import assignment as assignments
-from autograder.otter_grade import run_otter
+from autograder.otter_grade import grade_like_gradescope
 
 DIST = ROOT / "dist" / "cnn"
 GRADED = assignments.load("cnn").functions
@@ -67,7 +67,7 @@ def validate_gradescope_results(results):
 @pytest.fixture(scope="module")
 def graded(zips, tmp_path_factory):
     def grade(submission):
-        return run_otter(zips[0], submission, tmp_path_factory.mktemp("results"))
+        return grade_like_gradescope(zips[0], submission, tmp_path_factory.mktemp("results"))
     return grade
 
 

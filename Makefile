@@ -13,7 +13,7 @@ help:
 	@echo "make demo       build the zips, grade the reference and the skeleton as Gradescope would"
 	@echo "make test       the project's own test suite (what CI runs)"
 	@echo "make check      public checks on SUBMISSION (default: the skeleton)"
-	@echo "make grade      grade SUBMISSION=path/to/cnn.py with otter run on the built zip"
+	@echo "make grade      grade SUBMISSION=cnn.py, a folder or a zip as Gradescope does, with the built zip"
 	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
 	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
 	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary"

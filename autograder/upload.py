@@ -135,9 +135,14 @@ def isolate_upload(autograder_dir, expected):
     data = _read_regular_file(chosen)
     if aside.exists():
         shutil.rmtree(aside)
-    submission.rename(aside)
+    try:
+        submission.rename(aside)
+        submission.mkdir()
+    except OSError:  # the submission folder is a mount point: move what is in it instead
+        aside.mkdir()
+        for entry in list(submission.iterdir()):
+            shutil.move(entry, aside / entry.name)
     os.chmod(aside, 0o700)
-    submission.mkdir()
     graded = submission / (expected.name + chosen.suffix)
     graded.write_bytes(data)
     return graded

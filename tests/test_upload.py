@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, REFERENCE, ROOT, SKELETON
@@ -77,7 +78,12 @@ def test_notebooks_count_where_the_assignment_accepts_them(tmp_path):
         find_graded_file(tmp_path, NOTEBOOKS)
 
 
-def test_isolating_keeps_only_a_copy_of_the_graded_file(tmp_path):
+@pytest.mark.parametrize("mount_point", [False, True], ids=["folder", "mount-point"])
+def test_isolating_keeps_only_a_copy_of_the_graded_file(tmp_path, monkeypatch, mount_point):
+    if mount_point:  # a mounted submission folder cannot be renamed: its contents are moved instead
+        def busy(self, target):
+            raise OSError(16, "Device or resource busy")
+        monkeypatch.setattr(Path, "rename", busy)
     submission = lay_out(tmp_path / "submission", {"cnn/cnn.py": ANSWER, "cnn/autograder/otter_session.py": "x",
                                                    "sitecustomize.py": "x", "evil.pth": "x"})
     graded = isolate_upload(tmp_path, CNN)

@@ -122,6 +122,15 @@ def read_records(out):
     return records
 
 
+def _drop_cut_line(path):
+    """Remove a last line cut by a hard kill, so the next record starts on a line of its own."""
+    if path.is_file():
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "r+b") as file:
+                file.truncate(data.rfind(b"\n") + 1)
+
+
 def read_rows(out):
     """The rows of a grades CSV as dicts."""
     with open(out, newline="", encoding="utf-8") as file:
@@ -133,10 +142,11 @@ def student_rows(record, functions, due=None, penalty=LatePenalty()):
     people = record.get("people") or [{"name": "", "sid": "", "email": ""}]
     points = record.get("points")
     total = sum(points.get(f, 0.0) for f in functions) if points is not None else None
-    shared = {"submission": record["submission"], "error": record.get("error", ""),
-              "submitted_at": record.get("submitted_at") or "", "autograder": record.get("autograder", ""),
-              "group": "; ".join(p["name"] or p["sid"] or p["email"] for p in people) if len(people) > 1 else "",
-              "total": _number(total), "total_after_penalty": _number(total)}
+    shared = dict.fromkeys(header(functions), "")  # every column, empty unless known
+    shared |= {"submission": record["submission"], "error": record.get("error", ""),
+               "submitted_at": record.get("submitted_at") or "", "autograder": record.get("autograder", ""),
+               "group": "; ".join(p["name"] or p["sid"] or p["email"] for p in people) if len(people) > 1 else "",
+               "total": _number(total), "total_after_penalty": _number(total)}
     if points is not None:
         shared.update({f: _number(points.get(f, 0.0)) for f in functions})
     late = record_hours_late(record, due)
@@ -382,6 +392,7 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
             raise BulkError(f"several submissions are named {', '.join(duplicated)}")
         records = read_records(out)
         _check_output(out, functions, records)
+        _drop_cut_line(results_path(out))
         again = select_regrade(regrade, submissions, records, identity)
         todo = [s for s in submissions if s.identifier not in records or s.identifier in again]
         result = BulkResult(Path(out), submissions, skipped=[i for i in identifiers if i in records and i not in again])

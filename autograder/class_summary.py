@@ -22,7 +22,7 @@ class Summary:
     not_implemented: dict  # function -> submissions that did not implement it
     common_failures: dict  # function -> [(count, check, example, message)], most common first
     unloadable: list = field(default_factory=list)  # (identifier, why): graded 0, the file would not load
-    students: int = 0  # rows of the CSV (a group's members each have one)
+    students: int = 0  # students of the graded submissions (a group's members each count)
     late: list = field(default_factory=list)  # (identifier, hours late) of the submissions after the deadline
     dated_by_file: list = field(default_factory=list)  # identifiers dated by their file's modification time
     stale: int = 0  # student rows graded with another autograder
@@ -75,7 +75,7 @@ def summarize(assignment, out, top=3, due=None, penalty=LatePenalty(), identity=
         late = sorted((r["submission"], record_hours_late(r, due)) for r in records.values()
                       if (record_hours_late(r, due) or 0) > 0)
     return Summary(functions, possible, graded, errors, full, {f: missing[f] for f in functions}, common,
-                   sorted(unloadable), students=sum(max(1, len(r.get("people") or [])) for r in records.values()),
+                   sorted(unloadable), students=sum(max(1, len(r.get("people") or [])) for r in graded),
                    late=late, dated_by_file=sorted(r["submission"] for r in records.values()
                                                    if r.get("dated_by") == FILE_TIME),
                    stale=stale_rows(records, identity) if identity else 0, due=due, penalty=penalty)

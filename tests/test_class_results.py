@@ -26,34 +26,31 @@ DUE = "2026-11-20T23:59:00-08:00"
 PENALTY = "10%/day,max=50%"
 GROUP_NAME = "Alan <b>O'Turing</b> & <script>document.title='pwned'</script>"
 RAISED = "<b id=injected>bold</b> & <img src=x>"
-METADATA = f"""---
-submission_2001:
-  :submitters:
-  - :name: Ada Lovelace
-    :sid: '2001'
-    :email: ada@example.edu
-  :created_at: 2026-11-20 17:01:02.123456000 -08:00
-  :score: !ruby/object:BigDecimal 18:0.0
-submission_2002:
-  :submitters:
-  - :name: Grace Hopper
-    :sid: '2002'
-    :email: grace@example.edu
-  - :name: "{GROUP_NAME}"
-    :sid: '2003'
-    :email: alan@example.edu
-  :created_at: 2026-11-22 05:59:00.000000000 -08:00
-  :history:
-  - :name: an older upload, not a submitter
-    :created_at: 2026-11-20 09:00:00.000000000 -08:00
-submission_2004:
-  :submitters:
-  - :name: "Zo\\xEB Washburne, whose name is long enough to be
-      wrapped on two lines"
-    :sid: '2004'
-    :email: zoe@example.edu
-  :created_at: 2026-11-20 23:59:00.000000000 -08:00
-"""
+
+
+def gradescope_metadata(submissions):
+    """``submission_metadata.yml`` as Gradescope writes it, from ``{folder: (submitters, created_at, more)}``;
+    submitters are (name as YAML, SID, email), ``more`` the folder's other lines (scores, history)."""
+    lines = ["---"]
+    for folder, (submitters, created_at, more) in submissions.items():
+        lines += [f"{folder}:", "  :submitters:"]
+        for name, sid, email in submitters:
+            lines += [f"  - :name: {name}", f"    :sid: '{sid}'", f"    :email: {email}"]
+        lines += [f"  :created_at: {created_at}", *more]
+    return "\n".join(lines) + "\n"
+
+
+METADATA = gradescope_metadata({
+    "submission_2001": ([("Ada Lovelace", "2001", "ada@example.edu")], "2026-11-20 17:01:02.123456000 -08:00",
+                        ["  :score: !ruby/object:BigDecimal 18:0.0"]),
+    "submission_2002": ([("Grace Hopper", "2002", "grace@example.edu"),
+                         (f'"{GROUP_NAME}"', "2003", "alan@example.edu")],
+                        "2026-11-22 05:59:00.000000000 -08:00",
+                        ["  :history:", "  - :name: an older upload, not a submitter",
+                         "    :created_at: 2026-11-20 09:00:00.000000000 -08:00"]),
+    "submission_2004": ([('"Zo\\xEB Washburne, whose name is long enough to be\n      wrapped on two lines"', "2004",
+                          "zoe@example.edu")], "2026-11-20 23:59:00.000000000 -08:00", []),
+})
 REFERENCE_SOURCE = REFERENCE.read_text()
 STRIDE_BUG = apply_patch(REFERENCE_SOURCE, (CORPUS / "bugs" / "conv1d_stride_ignored.py").read_text())
 RAISES = REFERENCE_SOURCE + f"\n\ndef conv1d(x, w, stride=1, padding=0):\n    raise ValueError({RAISED!r})\n"

@@ -277,6 +277,10 @@ def test_folder_submissions_are_dated_by_their_file(tmp_path):
     [ada] = class_submissions.find_submissions(tmp_path, "cnn", tmp_path / "work")
     assert ada.submitted_at == datetime.fromtimestamp(1_700_000_000, timezone.utc)
     assert ada.dated_by == class_submissions.FILE_TIME
+    with zipfile.ZipFile(tmp_path / "class.zip", "w") as archive:  # a zip keeps the time the file had
+        archive.writestr(zipfile.ZipInfo("class/bea/cnn.py", date_time=(2026, 11, 20, 12, 30, 0)), "")
+    [bea] = class_submissions.find_submissions(tmp_path / "class.zip", "cnn", tmp_path / "work")
+    assert bea.submitted_at == datetime(2026, 11, 20, 12, 30).astimezone(timezone.utc)
 
 
 @pytest.mark.parametrize("args, words", [

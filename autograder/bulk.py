@@ -63,6 +63,7 @@ class BulkResult:
     skipped: list = field(default_factory=list)  # identifiers already graded, not graded again
     graded: list = field(default_factory=list)  # identifiers graded by this run, in finishing order
     interrupted: bool = False
+    identity: str = ""  # the autograder's identity this run graded with (``autograder_identity``)
 
 
 def header(functions):
@@ -395,12 +396,13 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
         _drop_cut_line(results_path(out))
         again = select_regrade(regrade, submissions, records, identity)
         todo = [s for s in submissions if s.identifier not in records or s.identifier in again]
-        result = BulkResult(Path(out), submissions, skipped=[i for i in identifiers if i in records and i not in again])
+        result = BulkResult(Path(out), submissions, skipped=[i for i in identifiers if i in records and i not in again],
+                            identity=identity)
         write_csv(out, records, functions, due, penalty)
         total, width = len(todo), len(str(len(todo)))
         if result.skipped:
             print(f"{len(result.skipped)} of {len(submissions)} submissions already graded in {out}: "
-                  f"grading {'again ' if again else ''}the other {len(todo)}", file=progress, flush=True)
+                  f"grading the other {len(todo)}", file=progress, flush=True)
         possible = sum(float(assignment.points.get(f, 0.0)) for f in functions)
         started = time.monotonic()
 

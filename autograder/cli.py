@@ -133,7 +133,7 @@ def cmd_grade_all(args):
     then summarise and write the feedback pages."""
     import signal
 
-    from autograder.bulk import autograder_identity, grade_all, histogram_path
+    from autograder.bulk import grade_all, histogram_path
     from autograder.class_pages import write_pages
     from autograder.class_submissions import BulkError
     from autograder.class_summary import render_summary, summarize, write_histogram
@@ -162,8 +162,7 @@ def cmd_grade_all(args):
             print(f"interrupted: {done} of {len(result.submissions)} submissions are in {output}; "
                   f"run the same command again to grade the rest", file=sys.stderr)
             return 130
-        identity = autograder_identity(assignment)
-        summary = summarize(assignment, output, due=due, penalty=penalty, identity=identity)
+        summary = summarize(assignment, output, due=due, penalty=penalty, identity=result.identity)
         text = render_summary(summary)
         histogram = write_histogram(summary, histogram_path(output))
         pages = write_pages(assignment.name, output, text, histogram.read_bytes(), due, penalty)

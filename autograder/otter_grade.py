@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from autograder.feedback import format_table
+from autograder.upload import MANIFEST, Expected
 
 ENVIRONMENTS = Path(__file__).resolve().parents[1] / "build" / "grading-env"
 
@@ -98,7 +99,8 @@ def grade_like_gradescope(autograder_zip, upload, output_dir, container=()):
         (root / "submission_metadata.json").write_text("{}")
         with zipfile.ZipFile(autograder_zip) as archive:
             archive.extractall(root / "source")
-        lay_out_upload(Path(upload), root / "submission")
+        expected = Expected.from_json((root / "source" / MANIFEST).read_text())
+        lay_out_upload(Path(upload), root / "submission", expected)
         completed = subprocess.run(
             [*container, str(python), str(root / "source" / "run_otter.py"), str(root)],
             cwd=root, env=_clean_environment(python), capture_output=True, text=True,
@@ -110,16 +112,19 @@ def grade_like_gradescope(autograder_zip, upload, output_dir, container=()):
     return json.loads((output_dir / "results.json").read_text())
 
 
-def lay_out_upload(upload, submission):
-    """Put ``upload`` into ``submission`` as Gradescope does: a file as it is, a folder's contents, or
-    a zip unpacked (zipfile drops absolute paths and ``..``; links stay links in folders)."""
+def lay_out_upload(upload, submission, expected):
+    """Put ``upload`` into ``submission`` as Gradescope does: a folder's contents, or a zip unpacked
+    (zipfile drops absolute paths and ``..``; links stay links in folders). A single file is given
+    the name the assignment expects (``alice.py`` is graded as ``cnn.py``): naming mistakes are for
+    uploads of folders and zips to show, not for the instructor's own file names."""
     if upload.is_dir():
         shutil.copytree(upload, submission, symlinks=True, dirs_exist_ok=True)
     elif upload.suffix == ".zip":
         with zipfile.ZipFile(upload) as archive:
             archive.extractall(submission)
     else:
-        shutil.copyfile(upload, submission / upload.name)
+        name = expected.name + upload.suffix if upload.suffix in expected.suffixes else upload.name
+        shutil.copyfile(upload, submission / name)
 
 
 def _clean_environment(python):

@@ -11,14 +11,12 @@ from conftest import REFERENCE, ROOT, SKELETON
 from autograder import assignment as assignments
 from autograder.otter_grade import grade_like_gradescope
 
-DIST = ROOT / "dist" / "cnn"
 GRADED = assignments.load("cnn").functions
 
 
 @pytest.fixture(scope="module")
-def zips():
-    subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
-    return DIST / "autograder.zip", DIST / "student.zip"
+def zips(built_zips):
+    return built_zips
 
 
 def test_student_zip_has_no_solution_and_no_hidden_tests(zips):

@@ -96,9 +96,8 @@ def test_isolating_keeps_only_a_copy_of_the_graded_file(tmp_path, monkeypatch, m
 # -- through the built zip, as Gradescope runs it ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def autograder_zip():
-    subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
-    return ROOT / "dist" / "cnn" / "autograder.zip"
+def autograder_zip(built_zips):
+    return built_zips[0]
 
 
 @pytest.fixture(scope="module")

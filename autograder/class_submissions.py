@@ -1,7 +1,8 @@
 """Find the submissions of a class: a folder, a zip of one, or a Gradescope export.
 
-A folder holds one subfolder per student with their ``NAME.py`` (or one ``.py`` file per student,
-named by its stem); such a submission is dated by its file's modification time. A Gradescope
+A folder holds one subfolder per student with their upload, in which ``NAME.py`` is found as
+Gradescope finds it (``autograder.upload``), or one ``.py`` file per student, named by its stem;
+such a submission is dated by its file's modification time. A Gradescope
 "Export Submissions" zip holds ``submission_metadata.yml`` and one ``submission_<id>/`` folder
 each; the submitters (several for a group: names, SIDs, emails) and the upload time
 (``:created_at:``) come from the metadata, read with PyYAML.
@@ -15,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from autograder.upload import UploadProblem, expected_for, find_graded_file
+
 METADATA = "submission_metadata.yml"
+ASSIGNMENTS = Path(__file__).resolve().parents[1] / "assignments"  # the handed-out files: copies are not answers
 GRADESCOPE, FILE_TIME = "Gradescope's :created_at:", "file modification time"  # how a submission is dated
 
 
@@ -86,7 +90,7 @@ def _from_folders(folder, module_name):
     """One submission per subfolder (its ``NAME.py``), and one per loose ``.py`` file (named by its stem)."""
     subfolders = _subfolders(folder)
     loose_files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    if len(subfolders) == 1 and not loose_files and not _locate(subfolders[0], module_name, shallow=True):
+    if len(subfolders) == 1 and not loose_files and not (subfolders[0] / f"{module_name}.py").is_file():
         return _from_folders(subfolders[0], module_name)  # a zip or copy of the class folder itself
     return ([_submission(sub.name, sub, module_name) for sub in subfolders]
             + [_dated(Submission(file.stem, file)) for file in loose_files if file.suffix == ".py"])
@@ -111,23 +115,14 @@ def _from_export(metadata_file, module_name):
     return submissions
 
 
-def _locate(folder, module_name, shallow=False):
-    if (folder / f"{module_name}.py").is_file():
-        return folder / f"{module_name}.py"
-    if shallow:
-        return None
-    found = [p for p in folder.rglob(f"{module_name}.py") if p.is_file() and "__MACOSX" not in p.parts]
-    return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
-
-
 def _submission(identifier, folder, module_name):
+    """The file Gradescope would grade in ``folder`` (``autograder.upload``: the same rules, the same words)."""
     if not folder.is_dir():
         return Submission(identifier, problem="its folder is missing from the export")
-    path = _locate(folder, module_name)
-    if path is None:
-        files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        listed = ", ".join(files[:5]) + (", ..." if len(files) > 5 else "") if files else "no files"
-        return Submission(identifier, problem=f"no {module_name}.py in the submission ({listed})")
+    try:
+        path = find_graded_file(folder, expected_for(module_name, ASSIGNMENTS / module_name))
+    except UploadProblem as problem:
+        return Submission(identifier, problem=str(problem))
     return _dated(Submission(identifier, path))
 
 

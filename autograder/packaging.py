@@ -26,7 +26,7 @@ from pathlib import Path
 from autograder import assignment as assignments
 from autograder.otter_entry import RUN_OTTER_PY
 from autograder.otter_session import test_file_source
-from autograder.upload import MANIFEST, Expected, digest
+from autograder.upload import MANIFEST, expected_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
@@ -83,13 +83,9 @@ def build_autograder_zip(name, destination, root=ROOT):
 
 
 def expected_upload(assignment, root=ROOT):
-    """What Gradescope must find in an upload: NAME.py (or the notebook, where one is handed out),
-    its points, and the digests of the handed-out files (a copy of the skeleton is not an answer)."""
-    handout = Path(root) / "assignments" / assignment.name
-    shipped = [handout / f"{assignment.name}{suffix}" for suffix in (".py", ".ipynb")]
-    suffixes = tuple(path.suffix for path in shipped if path.is_file())
-    return Expected(assignment.name, suffixes, float(sum(assignment.points.values())),
-                    frozenset(digest(path) for path in shipped if path.is_file()))
+    """What Gradescope must find in an upload: the handed-out file names, points, and digests."""
+    return expected_for(assignment.name, Path(root) / "assignments" / assignment.name,
+                        sum(assignment.points.values()))
 
 
 def copy_assignment_packages(name, staging, root=ROOT):

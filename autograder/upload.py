@@ -62,6 +62,15 @@ class Expected:
         return cls(data["name"], tuple(data["suffixes"]), float(data["points"]), frozenset(data["skeletons"]))
 
 
+def expected_for(name, handout_folder, points=0.0):
+    """What an upload of assignment ``name`` must hold, from the files handed out in ``handout_folder``:
+    ``NAME.py``, and ``NAME.ipynb`` where a notebook is handed out too; their digests mark copies."""
+    shipped = [Path(handout_folder) / f"{name}{suffix}" for suffix in (".py", ".ipynb")]
+    present = [path for path in shipped if path.is_file()]
+    return Expected(name, tuple(path.suffix for path in present) or (".py",), float(points),
+                    frozenset(digest(path) for path in present))
+
+
 def digest(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

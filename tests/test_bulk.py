@@ -139,7 +139,7 @@ def test_folder_rows_points_and_errors(graded, points):
         row = rows[next(s for s, kind in CLASS.items() if kind == bug)]
         assert float(row[function]) < points[function]
         assert all(float(row[f]) == points[f] for f in FUNCTIONS if f != function)
-    assert "no cnn.py" in rows["gil"]["error"] and rows["gil"]["total"] == ""
+    assert "has no file named cnn.py" in rows["gil"]["error"] and rows["gil"]["total"] == ""
     lines = [line for line in progress.splitlines() if line.startswith("[")]
     assert len(lines) == len(rows) and lines[-1].startswith("[7/7] 100% ")
 

@@ -75,8 +75,9 @@ plot: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[plot]"
 	$(VENV)/bin/python solutions/cnn/plot_training.py
 
+# One test process per core; a file whose module fixtures are costly stays in one process (xdist_group).
 test: $(VENV)/full.stamp
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n auto --dist loadgroup
 
 lint: $(VENV)/full.stamp
 	$(VENV)/bin/ruff check .

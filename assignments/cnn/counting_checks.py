@@ -19,8 +19,12 @@ from autograder.checks import Check, Failed, assert_matches, show
 FUNCTIONS = ["fc_params", "conv_params", "output_shapes", "stack_params", "receptive_field"]
 LECTURE_IMAGE = (1, 426, 426)  # the lecture's grayscale image
 LECTURE_MLP = [{"type": "fc", "units": 16}, s.RELU, {"type": "fc", "units": 10}]  # about 3M parameters on it
-COUNTS = st.integers(1, 5000)
-SIDES = st.integers(1, 11)
+# Layers of up to a few million weights: as in the lecture, and small enough for a solution that
+# counts the entries of np.zeros arrays shaped like the parameters.
+INPUTS = st.integers(1, 200_000)
+UNITS = st.integers(1, 25)
+CHANNELS = st.integers(1, 128)
+SIDES = st.integers(1, 7)
 CONV_STACKS = s.stack_calls(("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS)
 ANY_STACKS = s.stack_calls(("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS, fc=st.integers(0, 2))
 WINDOW_STACKS = s.receptive_field_calls(("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS)
@@ -103,21 +107,20 @@ FC_PARAMS_CHECKS = [
     returns_values("fc_params", "matches the handout's worked examples",
                    [({"n_in": 4, "n_out": 3}, 15), ({"n_in": 426 * 426, "n_out": 16}, 2903632)]),
     Check("fc_params", "one output unit has n_in weights and a bias",
-          st.fixed_dictionaries({"n_in": st.integers(1, 10**6)}), _one_unit),
+          st.fixed_dictionaries({"n_in": INPUTS}), _one_unit),
     Check("fc_params", "adds up over output units",
-          st.fixed_dictionaries({"n_in": st.integers(1, 10**6), "a": COUNTS, "b": COUNTS}), _units_add_up),
+          st.fixed_dictionaries({"n_in": INPUTS, "a": UNITS, "b": UNITS}), _units_add_up),
 ]
 
 CONV_PARAMS_CHECKS = [
     returns_values("conv_params", "matches the handout's worked examples",
                    [({"k": 8, "d": 1, "f": 3}, 80), ({"k": 16, "d": 1, "f": 3}, 160)]),
     Check("conv_params", "one filter has d * f * f weights and a bias",
-          st.fixed_dictionaries({"d": st.integers(1, 512), "f": SIDES}), _one_filter),
+          st.fixed_dictionaries({"d": CHANNELS, "f": SIDES}), _one_filter),
     Check("conv_params", "adds up over filters",
-          st.fixed_dictionaries({"a": st.integers(1, 512), "b": st.integers(1, 512), "d": st.integers(1, 512),
-                                 "f": SIDES}), _filters_add_up),
+          st.fixed_dictionaries({"a": CHANNELS, "b": CHANNELS, "d": CHANNELS, "f": SIDES}), _filters_add_up),
     Check("conv_params", "equals fc_params from one d x f x f patch to k units",
-          st.fixed_dictionaries({"k": st.integers(1, 512), "d": st.integers(1, 512), "f": SIDES}), _fc_on_a_patch),
+          st.fixed_dictionaries({"k": CHANNELS, "d": CHANNELS, "f": SIDES}), _fc_on_a_patch),
 ]
 
 
@@ -155,7 +158,7 @@ OUTPUT_SHAPES_CHECKS = [
     Check("output_shapes", "a stack's shapes are those of its layers one after another", _split(ANY_STACKS),
           _shapes_chain),
     Check("output_shapes", "relu keeps the shape, fc gives (units,)",
-          st.fixed_dictionaries({"input_shape": st.tuples(st.integers(1, 4), SIDES, SIDES), "units": COUNTS}),
+          st.fixed_dictionaries({"input_shape": st.tuples(st.integers(1, 4), SIDES, SIDES), "units": UNITS}),
           _relu_and_fc_shapes),
 ]
 

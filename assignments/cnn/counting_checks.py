@@ -35,8 +35,12 @@ def returns_values(function, title, calls_and_values):
     def verify(student, example):
         for call, value in calls_and_values:
             returned = student.call(function, **call)
-            arguments = ", ".join(f"{name}={show(argument)}" for name, argument in call.items())
-            _same(returned, value, function, f"{function}({arguments}) should return {show(value)}")
+            try:
+                assert_matches(returned, value, function)
+            except Failed:
+                arguments = ", ".join(f"{name}={show(argument)}" for name, argument in call.items())
+                raise Failed(f"{function}({arguments}) returned {show(returned)}, but it should return "
+                             f"{show(value)}") from None
     return Check(function, title, st.just({}), verify, max_examples=1)
 
 
@@ -57,6 +61,10 @@ def _shape_after(shape, layers):
         elif layer["type"] == "fc":
             shape = (layer["units"],)
     return shape
+
+
+def _layers(count):
+    return "layer" if count == 1 else f"{count} layers"
 
 
 def _split(calls):
@@ -139,7 +147,7 @@ def _shapes_chain(student, example):
     middle = _shape_after(shape, first)
     _same(student.output_shapes(shape, layers),
           student.output_shapes(shape, first) + student.output_shapes(middle, rest), "output_shapes",
-          f"the shapes of the whole stack should be those of its first {cut} layers, then those of the "
+          f"the shapes of the whole stack should be those of its first {_layers(cut)}, then those of the "
           f"other layers on their input of shape {middle}")
 
 
@@ -179,7 +187,7 @@ def _counts_chain(student, example):
     middle = _shape_after(shape, first)
     _same(student.stack_params(shape, layers),
           student.stack_params(shape, first) + student.stack_params(middle, rest), "stack_params",
-          f"the count of the whole stack should be that of its first {cut} layers plus that of the other "
+          f"the count of the whole stack should be that of its first {_layers(cut)} plus that of the other "
           f"layers on their input of shape {middle}")
 
 

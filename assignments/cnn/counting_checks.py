@@ -14,7 +14,7 @@ import math
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.checks import Check, Failed, assert_matches, show
+from autograder.checks import Check, Failed, assert_matches, number, show
 
 FUNCTIONS = ["fc_params", "conv_params", "output_shapes", "stack_params", "receptive_field"]
 LECTURE_IMAGE = (1, 426, 426)  # the lecture's grayscale image
@@ -52,19 +52,46 @@ def _same(returned, expected, function, what):
         raise Failed(f"{failure}: {what}") from None
 
 
+def _count(value, function):
+    """A returned count, checked to be a number before the check does arithmetic with it."""
+    return number(value, function, "an int")
+
+
+def _shapes(value, function):
+    """A returned list of shapes, checked to be a list before the check joins it to another."""
+    if not isinstance(value, (list, tuple)):
+        raise Failed(f"{function} returned {show(value)}, but it should return a list of shapes")
+    return list(value)
+
+
 def _shape_after(shape, layers):
     """The shape after ``layers``, by the output-size formula of parts 1-4."""
     for layer in layers:
-        if layer["type"] in ("conv", "pool"):
-            f, stride, p = layer["size"], layer["stride"], layer["padding"]
-            shape = (layer.get("filters", shape[0]),) + tuple(s.output_length(n, f, stride, p) for n in shape[1:])
-        elif layer["type"] == "fc":
-            shape = (layer["units"],)
-    return shape
+        shape = s.shape_after(shape, layer)
+    return tuple(shape)
 
 
 def _layers(count):
     return "layer" if count == 1 else f"{count} layers"
+
+
+def composes(function, result):
+    """A check that ``function(input_shape, layers)`` is its result on the first layers, joined
+    (``+``: lists concatenate, counts add) to its result on the other layers, given the input
+    shape they receive. ``result`` names what is joined, for the feedback."""
+    def verify(student, example):
+        shape, layers, cut = example["input_shape"], example["layers"], example["cut"]
+        middle = _shape_after(shape, layers[:cut])
+        first, second = student.call(function, shape, layers[:cut]), student.call(function, middle, layers[cut:])
+        if function == "output_shapes":
+            joined = _shapes(first, function) + _shapes(second, function)
+        else:
+            joined = _count(first, function) + _count(second, function)
+        _same(student.call(function, shape, layers), joined, function,
+              f"the {result} of the whole stack should be that of its first {_layers(cut)}, joined to that of "
+              f"the other layers on their input of shape {middle}")
+    return Check(function, f"a stack's {result} is that of its layers one after another", _split(ANY_STACKS),
+                 verify)
 
 
 def _split(calls):
@@ -80,7 +107,8 @@ def _split(calls):
 
 def _units_add_up(student, example):
     n_in, a, b = example["n_in"], example["a"], example["b"]
-    _same(student.fc_params(n_in, a + b), student.fc_params(n_in, a) + student.fc_params(n_in, b), "fc_params",
+    _same(student.fc_params(n_in, a + b), _count(student.fc_params(n_in, a), "fc_params")
+          + _count(student.fc_params(n_in, b), "fc_params"), "fc_params",
           f"fc_params({n_in}, {a} + {b}) should be fc_params({n_in}, {a}) + fc_params({n_in}, {b}): "
           "every output unit has its own weights and bias")
 
@@ -92,9 +120,10 @@ def _one_unit(student, example):
 
 def _filters_add_up(student, example):
     a, b, d, f = example["a"], example["b"], example["d"], example["f"]
-    _same(student.conv_params(a + b, d, f), student.conv_params(a, d, f) + student.conv_params(b, d, f),
-          "conv_params", f"conv_params({a} + {b}, {d}, {f}) should be conv_params({a}, {d}, {f}) + "
-          f"conv_params({b}, {d}, {f}): every filter has its own weights and bias")
+    _same(student.conv_params(a + b, d, f), _count(student.conv_params(a, d, f), "conv_params")
+          + _count(student.conv_params(b, d, f), "conv_params"), "conv_params",
+          f"conv_params({a} + {b}, {d}, {f}) should be conv_params({a}, {d}, {f}) + conv_params({b}, {d}, {f}): "
+          "every filter has its own weights and bias")
 
 
 def _one_filter(student, example):
@@ -141,16 +170,6 @@ def _one_layer_shape(student, example):
           "W' = (W + 2p - f) // s + 1")
 
 
-def _shapes_chain(student, example):
-    shape, layers, cut = example["input_shape"], example["layers"], example["cut"]
-    first, rest = layers[:cut], layers[cut:]
-    middle = _shape_after(shape, first)
-    _same(student.output_shapes(shape, layers),
-          student.output_shapes(shape, first) + student.output_shapes(middle, rest), "output_shapes",
-          f"the shapes of the whole stack should be those of its first {_layers(cut)}, then those of the "
-          f"other layers on their input of shape {middle}")
-
-
 def _relu_and_fc_shapes(student, example):
     shape, units = example["input_shape"], example["units"]
     layers = [s.RELU, {"type": "fc", "units": units}, s.RELU]
@@ -163,8 +182,7 @@ OUTPUT_SHAPES_CHECKS = [
                    [({"input_shape": (1, 8, 8), "layers": s.PART5_NETWORK}, [(8, 8, 8), (8, 8, 8), (8, 4, 4), (10,)])]),
     Check("output_shapes", "one conv or pool layer follows the output-size formula",
           s.stack_calls(("conv", "pool"), s.SMALL_STRIDES, s.PADDINGS, max_layers=1), _one_layer_shape),
-    Check("output_shapes", "a stack's shapes are those of its layers one after another", _split(ANY_STACKS),
-          _shapes_chain),
+    composes("output_shapes", "list of shapes"),
     Check("output_shapes", "relu keeps the shape, fc gives (units,)",
           st.fixed_dictionaries({"input_shape": st.tuples(st.integers(1, 4), SIDES, SIDES), "units": UNITS}),
           _relu_and_fc_shapes),
@@ -181,16 +199,6 @@ def _independent_of_image_size(student, example):
           f"{larger[2]} image as on a {height} x {width} one (weight sharing)")
 
 
-def _counts_chain(student, example):
-    shape, layers, cut = example["input_shape"], example["layers"], example["cut"]
-    first, rest = layers[:cut], layers[cut:]
-    middle = _shape_after(shape, first)
-    _same(student.stack_params(shape, layers),
-          student.stack_params(shape, first) + student.stack_params(middle, rest), "stack_params",
-          f"the count of the whole stack should be that of its first {_layers(cut)} plus that of the other "
-          f"layers on their input of shape {middle}")
-
-
 def _no_parameter_layers(student, example):
     shape, layers = example["input_shape"], example["layers"]
     plain = [layer for layer in layers if layer["type"] == "conv"]
@@ -204,7 +212,7 @@ STACK_PARAMS_CHECKS = [
     returns_values("stack_params", "matches the handout's worked examples",
                    [({"input_shape": (1, 8, 8), "layers": s.PART5_NETWORK}, 1370),
                     ({"input_shape": LECTURE_IMAGE, "layers": LECTURE_MLP}, 2903802)]),
-    Check("stack_params", "a stack's count is the sum over its layers", _split(ANY_STACKS), _counts_chain),
+    composes("stack_params", "count"),
     Check("stack_params", "pool and relu layers add no parameters", CONV_STACKS, _no_parameter_layers),
     Check("stack_params", "a convolutional stack's count does not depend on the image size",
           CONV_STACKS.flatmap(lambda call: st.fixed_dictionaries({
@@ -234,7 +242,7 @@ def _stride_multiplies(student, example):
     layers, last = example["layers"], example["last"]
     spacing = math.prod(layer.get("stride", 1) for layer in layers)
     _same(student.receptive_field(layers + [last]),
-          student.receptive_field(layers) + (last["size"] - 1) * spacing, "receptive_field",
+          _count(student.receptive_field(layers), "receptive_field") + (last["size"] - 1) * spacing, "receptive_field",
           f"after layers whose strides multiply to {spacing}, neighbouring units are {spacing} pixels apart, "
           f"so a last layer of size {last['size']} should widen the window by ({last['size']} - 1) x {spacing}")
 

@@ -236,6 +236,15 @@ def pool_layer(size, stride, padding=0):
     return {"type": "pool", "size": size, "stride": stride, "padding": padding}
 
 
+def shape_after(shape, layer):
+    """The shape of one layer's output for an input of ``shape``: (d, H, W) by the output-size
+    formula for conv and pool layers, unchanged for relu, (units,) for fc."""
+    if layer["type"] in ("conv", "pool"):
+        f, s, p = layer["size"], layer["stride"], layer["padding"]
+        return (layer.get("filters", shape[0]),) + tuple(output_length(n, f, s, p) for n in shape[1:])
+    return (layer["units"],) if layer["type"] == "fc" else tuple(shape)
+
+
 RELU = {"type": "relu"}
 PART5_NETWORK = [conv_layer(8, 3, 1, 1), RELU, pool_layer(2, 2), {"type": "fc", "units": 10}]  # on (1, 8, 8)
 
@@ -269,9 +278,7 @@ def stack_calls(draw, kinds=("conv",), stride=st.just(1), padding=st.just(0), fc
     for _ in range(draw(st.integers(1, max_layers))):
         layer = draw(spatial_layer(kinds, min(current[1:]), stride, padding))
         layers.append(layer)
-        if layer["type"] != "relu":
-            f, s, p = layer["size"], layer["stride"], layer["padding"]
-            current = (layer.get("filters", current[0]),) + tuple(output_length(n, f, s, p) for n in current[1:])
+        current = shape_after(current, layer)
     layers += [{"type": "fc", "units": draw(st.integers(1, 20))} for _ in range(draw(fc))]
     return {"input_shape": shape, "layers": layers}
 

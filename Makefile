@@ -13,10 +13,10 @@ help:
 	@echo "make demo       build the zips, grade the reference and the skeleton as Gradescope would"
 	@echo "make test       the project's own test suite (what CI runs)"
 	@echo "make check      public checks on SUBMISSION (default: the skeleton)"
-	@echo "make grade      grade SUBMISSION=path/to/cnn.py with otter run on the built zip"
+	@echo "make grade      grade SUBMISSION=cnn.py, a folder or a zip as Gradescope does, with the built zip"
 	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
 	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
-	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary"
+	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary and feedback pages"
 	@echo "make replay     reproduce the failures of FUNCTION on SUBMISSION, with Python snippets"
 	@echo "make new        scaffold a new assignment NAME=..."
 	@echo "make audit      grade the corpus of buggy and correct submissions"
@@ -31,7 +31,7 @@ $(VENV)/core.stamp: pyproject.toml
 	touch $@
 
 $(VENV)/full.stamp: $(VENV)/core.stamp
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[grading,dev]"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[grading,dev,class]"
 	touch $@
 
 demo: zips
@@ -50,9 +50,12 @@ zips: $(VENV)/full.stamp
 grade: zips
 	$(RUN) grade --assignment $(ASSIGNMENT) $(SUBMISSION)
 
+# PyYAML (Gradescope's metadata) and matplotlib (the histogram): the `class` extra, installed on first use.
 grade-all: $(VENV)/core.stamp
+	$(VENV)/bin/python -c "import yaml, matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[class]"
 	$(RUN) grade-all --assignment $(ASSIGNMENT) --output "$(OUT)" $(if $(FUNCTIONS),--functions "$(FUNCTIONS)") \
-		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) "$(SUBMISSIONS)"
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(DUE),--due "$(DUE)") \
+		$(if $(LATE_PENALTY),--late-penalty "$(LATE_PENALTY)") $(if $(REGRADE),--regrade "$(REGRADE)") "$(SUBMISSIONS)"
 
 replay: $(VENV)/core.stamp
 	$(RUN) replay --assignment $(ASSIGNMENT) --function "$(FUNCTION)" "$(SUBMISSION)"
@@ -72,8 +75,9 @@ plot: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[plot]"
 	$(VENV)/bin/python solutions/cnn/plot_training.py
 
+# One test process per core; a file whose module fixtures are costly stays in one process (xdist_group).
 test: $(VENV)/full.stamp
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n auto --dist loadgroup
 
 lint: $(VENV)/full.stamp
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,5 @@
-"""Benchmark grading through ``otter run``: wall seconds, CPU seconds, peak memory; and the CPU
-seconds each graded function's calls use beside its limit.
+"""Benchmark grading as Gradescope does (``otter_grade.grade_like_gradescope``): wall seconds, CPU seconds, peak memory;
+and the CPU seconds each graded function's calls use beside its limit.
 
 Peak memory is the largest total resident memory of the whole process tree (Otter, its kernel,
 the student worker, and this process), sampled every 20 ms from /proc: the figure to hold against Gradescope's
@@ -13,7 +13,7 @@ import time
 
 from autograder.feedback import format_table
 from autograder.grading import grade
-from autograder.otter_grade import run_otter
+from autograder.otter_grade import grade_like_gradescope, grading_environment
 from autograder.procfs import cpu_and_memory, pids, stat_fields
 from autograder.worker import Limits
 
@@ -38,6 +38,7 @@ def _tree_rss_bytes(root_pid):
 
 def measure(autograder_zip, submission, output_dir):
     """Grade once; return (results, wall seconds, CPU seconds of all children, peak bytes)."""
+    grading_environment(autograder_zip)  # built once, before the clock starts
     peak, done = [0], threading.Event()
 
     def sample():
@@ -49,7 +50,7 @@ def measure(autograder_zip, submission, output_dir):
     sampler.start()
     start = time.perf_counter()
     try:
-        results = run_otter(autograder_zip, submission, output_dir)
+        results = grade_like_gradescope(autograder_zip, submission, output_dir)
     finally:
         done.set()
         sampler.join()

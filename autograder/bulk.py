@@ -1,24 +1,31 @@
-"""Grade a whole class locally, without Docker, and summarise it: instructors only.
+"""Grade a whole class locally, without Docker, and keep its results: instructors only.
 
 ``grade_all`` grades every submission of a folder (one subfolder per student holding ``NAME.py``,
 or one ``.py`` file per student, named by its stem) or of a Gradescope "Export Submissions" zip
-(``submission_metadata.yml`` plus one ``submission_<id>/`` folder each; names, SIDs and emails
-come from the metadata) with ``autograder.grading.grade``: the same checks, sandboxed worker and
-seed as on Gradescope.
+(``submission_metadata.yml`` plus one ``submission_<id>/`` folder each; submitters and upload
+times come from the metadata) with ``autograder.grading.grade``: the same checks, sandboxed worker
+and seed as on Gradescope.
 
 - One grading process per submission, at most one per core at a time (forked, so the loaded
-  assignment is shared). A submission whose grading raises, dies, or overruns ``timeout`` gets a
-  row with an ``error``; the others go on.
-- Rows are appended to the CSV as submissions finish and flushed at once; re-running skips the
-  identifiers already there, so an interrupted run resumes. Ctrl-C stops the running graders
-  (their sandboxes included) and keeps every finished row.
-- The failures' minimal examples go to ``<OUT stem>.feedback.jsonl`` next to the CSV, so the
-  summary (pass rates, most common counterexamples, ``<OUT stem>.png`` histogram of totals)
-  covers resumed runs too.
-Finding the submissions is ``autograder.class_submissions``; the summary, ``autograder.class_summary``.
+  assignment is shared). A submission whose grading raises, dies, or overruns ``timeout`` gets an
+  ``error``; the others go on.
+- Each finished submission appends one record (points, feedback, submitters, upload time, the
+  autograder's identity) to ``<OUT stem>.results.jsonl``; the last record of a submission wins.
+  Re-running grades only the submissions without a record (an interrupted run resumes);
+  ``regrade`` ("all", "stale" or identifiers) grades some again, and their new records replace
+  the old ones. Ctrl-C stops the running graders (their sandboxes included) and keeps every
+  finished record.
+- The CSV ``OUT`` is rewritten from the records after each submission: one row per student (a
+  group's score on each member's row), columns ``header(functions)``; lateness and the late
+  penalty (``autograder.lateness``) are computed from the deadline given at each run, so a new
+  deadline or rule needs no regrading.
+Finding the submissions is ``autograder.class_submissions``; the summary, ``autograder.class_summary``;
+the feedback pages, ``autograder.class_pages``.
 """
 
 import csv
+import hashlib
+import importlib
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -29,82 +36,193 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
+import hypothesis
+import numpy
+
 from autograder.class_submissions import BulkError, Submission, find_submissions
-from autograder.feedback import describe_example
+from autograder.feedback import describe_example, render_failures, render_notes, table_rows
 from autograder.grading import grade
+from autograder.lateness import LatePenalty, hours_late
 from autograder.runner import FAILED, NOT_IMPLEMENTED
 
-IDENTITY = ["submission", "name", "sid", "email"]
+FIRST_COLUMNS = ["name", "sid", "email", "total"]  # what gradebook imports look for first
+LAST_COLUMNS = ["submitted_at", "hours_late", "late_penalty", "total_after_penalty", "submission", "group",
+                "error", "autograder"]
 LOAD_FAILURE = "your file could not be loaded"  # how autograder.checks words an import failure
 DEFAULT_TIMEOUT = 1800.0  # seconds per submission; each call is limited too, this catches the rest
+MESSAGE_CHARACTERS = 20_000  # per explanation kept for the feedback pages, as on Gradescope
 
 
 @dataclass
 class BulkResult:
     out: Path
     submissions: list  # every submission found
-    skipped: list = field(default_factory=list)  # identifiers already in the CSV
+    skipped: list = field(default_factory=list)  # identifiers already graded, not graded again
     graded: list = field(default_factory=list)  # identifiers graded by this run, in finishing order
     interrupted: bool = False
+    identity: str = ""  # the autograder's identity this run graded with (``autograder_identity``)
 
 
 def header(functions):
-    return IDENTITY + list(functions) + ["total", "error"]
+    return FIRST_COLUMNS + list(functions) + LAST_COLUMNS
 
 
-def feedback_path(out):
-    return Path(out).with_name(Path(out).stem + ".feedback.jsonl")
+def results_path(out):
+    """The records of every graded submission, next to the CSV (the CSV is made from them)."""
+    return Path(out).with_name(Path(out).stem + ".results.jsonl")
 
 
 def histogram_path(out):
     return Path(out).with_name(Path(out).stem + ".png")
 
 
-# -- the CSV ---------------------------------------------------------------------------------------
+def pages_path(out):
+    """The folder of feedback pages: index.html for the class, one page per student."""
+    return Path(out).with_name(Path(out).stem + ".feedback")
+
+
+def autograder_identity(assignment):
+    """A short hash of everything that decides a grade: the machinery, the assignment's checks,
+    reference and data (not the skeleton or the handout), and numpy's and Hypothesis's versions.
+
+    Recorded with every submission, so rows graded before a change of the checks are found.
+    """
+    digest = hashlib.sha256(f"numpy {numpy.__version__} hypothesis {hypothesis.__version__}".encode())
+    folders = {"autograder": Path(__file__).parent}
+    for package in (f"assignments.{assignment.name}", f"solutions.{assignment.name}"):
+        try:
+            folders[package] = Path(importlib.import_module(package).__file__).parent
+        except ImportError:
+            pass
+    skeleton = f"assignments.{assignment.name}/{assignment.module_name}.py"
+    for package, folder in folders.items():
+        for path in sorted(folder.rglob("*")):
+            name = f"{package}/{path.relative_to(folder).as_posix()}"
+            if path.suffix in (".py", ".npz", ".json") and "__pycache__" not in path.parts and name != skeleton:
+                digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# -- the records and the CSV made from them ------------------------------------------------------
+
+def read_records(out):
+    """``{submission: record}`` from the records file of CSV ``out``: the last record of each wins
+    (a regrade), a line cut by a hard kill is ignored."""
+    path, records = results_path(out), {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and "submission" in record:
+                records[record["submission"]] = record
+    return records
+
+
+def _drop_cut_line(path):
+    """Remove a last line cut by a hard kill, so the next record starts on a line of its own."""
+    if path.is_file():
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "r+b") as file:
+                file.truncate(data.rfind(b"\n") + 1)
+
 
 def read_rows(out):
-    """The rows of a grades CSV as dicts (a partial last line, from a hard kill, is ignored)."""
-    text = Path(out).read_text(encoding="utf-8")
-    if text and not text.endswith("\n"):
-        text = text[:text.rfind("\n") + 1]
-    return list(csv.DictReader(text.splitlines()))
+    """The rows of a grades CSV as dicts."""
+    with open(out, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
 
 
-def _open_for_append(out, columns):
-    """Open ``out`` to append rows, writing the header if new; return (file, identifiers already in it)."""
+def student_rows(record, functions, due=None, penalty=LatePenalty()):
+    """The CSV rows of one submission's record: one per submitter, the group's score on each."""
+    people = record.get("people") or [{"name": "", "sid": "", "email": ""}]
+    points = record.get("points")
+    total = sum(points.get(f, 0.0) for f in functions) if points is not None else None
+    shared = dict.fromkeys(header(functions), "")  # every column, empty unless known
+    shared |= {"submission": record["submission"], "error": record.get("error", ""),
+               "submitted_at": record.get("submitted_at") or "", "autograder": record.get("autograder", ""),
+               "group": "; ".join(p["name"] or p["sid"] or p["email"] for p in people) if len(people) > 1 else "",
+               "total": _number(total), "total_after_penalty": _number(total)}
+    if points is not None:
+        shared.update({f: _number(points.get(f, 0.0)) for f in functions})
+    late = record_hours_late(record, due)
+    if late is not None:
+        shared["hours_late"] = _number(round(late, 2))
+        if total is not None:
+            deducted = total * penalty.percent(late) / 100
+            shared.update(late_penalty=_number(deducted), total_after_penalty=_number(total - deducted))
+    return [{**shared, "name": p["name"], "sid": p["sid"], "email": p["email"]} for p in people]
+
+
+def record_hours_late(record, due):
+    """Hours the submission of ``record`` came after ``due`` (0 if on time); None if either is unknown."""
+    if due is None or not record.get("submitted_at"):
+        return None
+    return hours_late(datetime.fromisoformat(record["submitted_at"]), due)
+
+
+def _number(value):
+    return "" if value is None else f"{round(value, 6):g}"
+
+
+def write_csv(out, records, functions, due=None, penalty=LatePenalty()):
+    """(Re)write CSV ``out`` from ``records``, one row per student, in one step (never half-written)."""
+    out = Path(out)
+    partial = out.with_name(f".{out.name}.partial")
+    with open(partial, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, header(functions))
+        writer.writeheader()
+        for identifier in sorted(records):
+            writer.writerows(student_rows(records[identifier], functions, due, penalty))
+    os.replace(partial, out)
+
+
+def _check_output(out, functions, records):
+    """Refuse an OUT written for other functions or something else (it would be overwritten)."""
     out = Path(out)
     if out.is_dir():
         raise BulkError(f"{out} is a folder, not a CSV file")
     out.parent.mkdir(parents=True, exist_ok=True)
-    done = set()
+    existing = None
     if out.is_file() and out.stat().st_size:
-        data = out.read_bytes()
-        if not data.endswith(b"\n"):  # a row cut by a hard kill: drop it, it is graded again
-            with open(out, "r+b") as file:
-                file.truncate(data.rfind(b"\n") + 1)
-        with open(out, newline="", encoding="utf-8") as file:
+        with open(out, newline="", encoding="utf-8", errors="replace") as file:
             existing = next(csv.reader(file), None)
-        if existing != columns:
-            raise BulkError(f"{out} has other columns ({', '.join(existing or [])}): it was written for other "
-                            f"functions or another assignment; choose another output file or delete it")
-        done = {row["submission"] for row in read_rows(out)}
-    file = open(out, "a", newline="", encoding="utf-8")
-    if not done and file.tell() == 0:
-        csv.writer(file).writerow(columns)
-        file.flush()
-    return file, done
+    others = [r["submission"] for r in records.values() if r.get("functions") != list(functions)]
+    if (existing is not None and existing != header(functions)) or others:
+        raise BulkError(f"{out} has other columns ({', '.join(existing or [])}): it was written for other "
+                        f"functions or another assignment, or by something else; choose another output file "
+                        f"or delete it (and {results_path(out).name})")
 
 
-def _row(submission, functions, result):
-    row = {"submission": submission.identifier, "name": submission.name, "sid": submission.sid,
-           "email": submission.email, "error": result.get("error", "")}
-    points = result.get("points")
-    if points is not None:
-        row.update({f: f"{points.get(f, 0.0):g}" for f in functions})
-        row["total"] = f"{sum(points.get(f, 0.0) for f in functions):g}"
-    return row
+def select_regrade(regrade, submissions, records, identity):
+    """The identifiers ``regrade`` names among the submissions found: "all", "stale" (graded by
+    another autograder) or identifiers, SIDs or emails separated by commas."""
+    regrade = (regrade or "").strip()
+    if not regrade:
+        return set()
+    if regrade == "all":
+        return {s.identifier for s in submissions}
+    if regrade == "stale":
+        return {s.identifier for s in submissions
+                if s.identifier in records and records[s.identifier].get("autograder") != identity}
+    chosen = set()
+    for key in (k for k in regrade.split(",") if k.strip()):
+        found = [s.identifier for s in submissions if s.matches(key)]
+        if not found:
+            raise BulkError(f"REGRADE: no submission, SID or email {key.strip()!r} among the {len(submissions)} "
+                            f"submissions (or write all, or stale)")
+        chosen.update(found)
+    return chosen
+
+
+def stale_rows(records, identity):
+    """How many student rows were graded with another autograder than ``identity``."""
+    return sum(max(1, len(r.get("people") or [])) for r in records.values() if r.get("autograder") != identity)
 
 
 # -- grading, one process per submission -------------------------------------------------------
@@ -114,7 +232,8 @@ class _Stop(BaseException):
 
 
 def grade_one(assignment, path, functions):
-    """Grade one file: its points per function and its failures (check, rendered minimal example)."""
+    """Grade one file: its points per function, its failures (check, rendered minimal example) for
+    the summary, and its feedback (the table and explanations a student reads) for its page."""
     report = grade(assignment, path, functions=functions)
     failures, missing = [], []
     for result in report.results:
@@ -128,8 +247,14 @@ def grade_one(assignment, path, functions):
     load_error = ""
     if failures and all(f["message"].startswith(LOAD_FAILURE) for f in failures):
         load_error, failures = failures[0]["message"], []  # not a misconception: no examples to count
+    feedback = {"table": table_rows(report, show_points=True), "notes": render_notes(report), "seed": report.seed,
+                "failures": [_cut(text) for text in render_failures(report)]}
     return {"points": {r.function: r.points for r in report.results}, "failures": failures,
-            "not_implemented": missing, "load_error": load_error}
+            "not_implemented": missing, "load_error": load_error, "feedback": feedback}
+
+
+def _cut(text):
+    return text if len(text) <= MESSAGE_CHARACTERS else text[:MESSAGE_CHARACTERS] + "\n... (the rest was cut)"
 
 
 def _child(assignment, submission, functions, connection):
@@ -241,11 +366,14 @@ def run_parallel(assignment, submissions, functions, on_result, jobs=None, timeo
             _stop(job)
 
 
-def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAULT_TIMEOUT, progress=None):
-    """Grade every submission in ``source`` (folder or export zip) not yet in CSV ``out``.
+def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAULT_TIMEOUT, progress=None,
+              due=None, penalty=LatePenalty(), regrade=None):
+    """Grade every submission in ``source`` (folder or export zip) that has no record yet, and those
+    ``regrade`` names ("all", "stale", or identifiers/SIDs/emails); keep CSV ``out`` current.
 
+    ``due`` (an aware datetime) and ``penalty`` (``LatePenalty``) fill the lateness columns.
     Returns a ``BulkResult``; on KeyboardInterrupt it returns with ``interrupted`` set, every
-    finished row written.
+    finished record kept and the CSV current.
     """
     progress = progress or sys.stderr
     functions = list(functions or assignment.functions)
@@ -256,41 +384,64 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
     if not assignment.has_hidden_checks:
         raise BulkError(f"assignment {assignment.name} has no hidden checks here (solutions/{assignment.name} "
                         f"is missing): bulk grading needs them")
-    columns = header(functions)
+    identity = autograder_identity(assignment)
     with tempfile.TemporaryDirectory(prefix="grade-all-") as workspace:
         submissions = find_submissions(source, assignment.module_name, workspace)
         identifiers = [s.identifier for s in submissions]
         duplicated = sorted({i for i in identifiers if identifiers.count(i) > 1})
         if duplicated:
             raise BulkError(f"several submissions are named {', '.join(duplicated)}")
-        csv_file, done = _open_for_append(out, columns)
-        result = BulkResult(Path(out), submissions, skipped=[i for i in identifiers if i in done])
-        todo = [s for s in submissions if s.identifier not in done]
-        total, width = len(submissions), len(str(len(submissions)))
+        records = read_records(out)
+        _check_output(out, functions, records)
+        _drop_cut_line(results_path(out))
+        again = select_regrade(regrade, submissions, records, identity)
+        todo = [s for s in submissions if s.identifier not in records or s.identifier in again]
+        result = BulkResult(Path(out), submissions, skipped=[i for i in identifiers if i in records and i not in again],
+                            identity=identity)
+        write_csv(out, records, functions, due, penalty)
+        total, width = len(todo), len(str(len(todo)))
         if result.skipped:
-            print(f"{len(result.skipped)} of {total} submissions already in {out}: grading the other {len(todo)}",
-                  file=progress, flush=True)
+            print(f"{len(result.skipped)} of {len(submissions)} submissions already graded in {out}: "
+                  f"grading the other {len(todo)}", file=progress, flush=True)
         possible = sum(float(assignment.points.get(f, 0.0)) for f in functions)
-        writer = csv.DictWriter(csv_file, columns)
+        started = time.monotonic()
 
         def record(submission, outcome, seconds):
-            with open(feedback_path(out), "a", encoding="utf-8") as details:
-                details.write(json.dumps({"submission": submission.identifier, **outcome}) + "\n")
-            writer.writerow(_row(submission, functions, outcome))
-            csv_file.flush()
+            when = submission.submitted_at
+            entry = {"submission": submission.identifier, "people": submission.people,
+                     "submitted_at": when.isoformat(timespec="seconds") if when else None,
+                     "dated_by": submission.dated_by, "functions": functions, "autograder": identity,
+                     "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "seconds": round(seconds, 2), **outcome}
+            with open(results_path(out), "a", encoding="utf-8") as file:
+                file.write(json.dumps(entry) + "\n")
+            records[submission.identifier] = entry  # a regrade replaces the old record
+            write_csv(out, records, functions, due, penalty)
             result.graded.append(submission.identifier)
-            count = len(result.skipped) + len(result.graded)
+            count = len(result.graded)
             score = (f"{sum(outcome['points'].values()):g}/{possible:g}" if "points" in outcome
                      else "error: " + outcome.get("error", "")[:60])
             print(f"[{count:>{width}}/{total}] {100 * count / total:3.0f}% {submission.identifier}  {score}"
-                  f"  ({seconds:.1f} s)", file=progress, flush=True)
+                  f"  ({seconds:.1f} s)  {pace(count, total, time.monotonic() - started)}", file=progress, flush=True)
 
         try:
             run_parallel(assignment, todo, functions, record, jobs, timeout)
         except KeyboardInterrupt:
             result.interrupted = True
-        finally:
-            csv_file.close()
     return result
 
 
+def pace(done, total, elapsed):
+    """``12.0/min, about 3 min left``: the rate so far and the time the rest will take at that rate."""
+    rate = done / elapsed if elapsed > 0 else 0.0
+    if done >= total:
+        return f"{60 * rate:.1f}/min, done"
+    return f"{60 * rate:.1f}/min, about {_duration((total - done) / rate)} left" if rate else ""
+
+
+def _duration(seconds):
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"

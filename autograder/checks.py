@@ -251,8 +251,12 @@ def matches_reference(function, title, inputs, reference, scale=None, rtol=1e-4,
 
 def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=None, where=""):
     """Compare a result of any plain structure with the expected one: arrays and floats up to
-    rounding (see ``assert_close``), integer arrays exactly, tuples and dicts part by part."""
-    if isinstance(expected, tuple):
+    rounding (see ``assert_close``), integer arrays exactly, ints and lists or tuples of ints
+    (counts, shapes) exactly and shown whole, other tuples and dicts part by part."""
+    if _integers_only(expected):
+        if not _same_integers(returned, expected):
+            raise Failed(f"{function} returned {where}{show(returned)}, but the expected value is {show(expected)}")
+    elif isinstance(expected, tuple):
         if not isinstance(returned, (tuple, list)) or len(returned) != len(expected):
             raise Failed(f"{function} returned {_kind_of(returned)}, but it should return a tuple of "
                          f"{len(expected)} items" + (f" ({', '.join(parts)})" if parts else ""))
@@ -286,6 +290,21 @@ def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=No
         if not abs(returned - expected) <= rtol * size + 1e-9 or returned != returned:
             raise Failed(f"{function} returned {where}{show(float(returned))}, but the expected value is "
                          f"{show(float(expected))}")
+
+
+def _integers_only(value):
+    """An int (not a bool), or a list or tuple made of such values only (counts, shapes)."""
+    if isinstance(value, (list, tuple)):
+        return all(_integers_only(item) for item in value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _same_integers(returned, expected):
+    """``returned`` has the structure and values of ``expected`` (a float equal to an int counts)."""
+    if isinstance(expected, (list, tuple)):
+        return (isinstance(returned, (list, tuple)) and len(returned) == len(expected)
+                and all(_same_integers(got, want) for got, want in zip(returned, expected)))
+    return isinstance(returned, (int, float)) and not isinstance(returned, bool) and returned == expected
 
 
 def absolute_scale(reference):

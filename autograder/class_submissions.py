@@ -1,18 +1,26 @@
 """Find the submissions of a class: a folder, a zip of one, or a Gradescope export.
 
-A folder holds one subfolder per student with their ``NAME.py`` (or one ``.py`` file per student,
-named by its stem). A Gradescope "Export Submissions" zip holds ``submission_metadata.yml`` and one
-``submission_<id>/`` folder each; names, SIDs and emails come from the metadata, read with PyYAML
-(installed with Otter) when present, otherwise with a small parser for the shape Gradescope writes.
+A folder holds one subfolder per student with their upload, in which ``NAME.py`` is found as
+Gradescope finds it (``autograder.upload``), or one ``.py`` file per student, named by its stem;
+such a submission is dated by its file's modification time. A Gradescope
+"Export Submissions" zip holds ``submission_metadata.yml`` and one ``submission_<id>/`` folder
+each; the submitters (several for a group: names, SIDs, emails) and the upload time
+(``:created_at:``) come from the metadata, read with PyYAML.
 """
 
-import json
+import os
 import re
+import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
+from autograder.upload import UploadProblem, expected_for, find_graded_file
+
 METADATA = "submission_metadata.yml"
+ASSIGNMENTS = Path(__file__).resolve().parents[1] / "assignments"  # the handed-out files: copies are not answers
+GRADESCOPE, FILE_TIME = "Gradescope's :created_at:", "file modification time"  # how a submission is dated
 
 
 class BulkError(ValueError):
@@ -23,10 +31,16 @@ class BulkError(ValueError):
 class Submission:
     identifier: str
     path: Path = None  # the NAME.py to grade; None when the submission has none
-    name: str = ""
-    sid: str = ""
-    email: str = ""
+    people: list = field(default_factory=list)  # submitters {"name", "sid", "email"}: several for a group
+    submitted_at: datetime = None  # aware; None when unknown
+    dated_by: str = ""  # GRADESCOPE or FILE_TIME
     problem: str = ""  # why it cannot be graded
+
+    def matches(self, key):
+        """Whether ``key`` names this submission: its identifier, or a submitter's SID or email."""
+        key = key.strip().lower()
+        return key == self.identifier.lower() or any(key in (p["sid"].lower(), p["email"].lower())
+                                                     for p in self.people if key)
 
 
 # -- finding the submissions --------------------------------------------------------------------
@@ -41,6 +55,7 @@ def find_submissions(source, module_name, workspace):
         try:
             with zipfile.ZipFile(source) as archive:
                 archive.extractall(folder)  # zipfile drops absolute paths and ".." parts
+                _keep_modification_times(archive, folder)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             raise BulkError(f"cannot extract {source}: {error}") from None
     elif source.is_dir():
@@ -58,6 +73,14 @@ def find_submissions(source, module_name, workspace):
     return submissions
 
 
+def _keep_modification_times(archive, folder):
+    """Give extracted files their time in the zip (extractall stamps them now): it dates a submission."""
+    for info in archive.infolist():
+        path = folder / info.filename
+        if not info.is_dir() and path.is_file() and not path.is_symlink():
+            os.utime(path, (time.time(), time.mktime(info.date_time + (0, 0, -1))))
+
+
 def _subfolders(folder):
     return sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in ("__MACOSX", "__pycache__")
                   and not p.name.startswith("."))
@@ -67,76 +90,93 @@ def _from_folders(folder, module_name):
     """One submission per subfolder (its ``NAME.py``), and one per loose ``.py`` file (named by its stem)."""
     subfolders = _subfolders(folder)
     loose_files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    if len(subfolders) == 1 and not loose_files and not _locate(subfolders[0], module_name, shallow=True):
+    if len(subfolders) == 1 and not loose_files and not (subfolders[0] / f"{module_name}.py").is_file():
         return _from_folders(subfolders[0], module_name)  # a zip or copy of the class folder itself
     return ([_submission(sub.name, sub, module_name) for sub in subfolders]
-            + [Submission(file.stem, file) for file in loose_files if file.suffix == ".py"])
+            + [_dated(Submission(file.stem, file)) for file in loose_files if file.suffix == ".py"])
 
 
 def _from_export(metadata_file, module_name):
     try:
         people = read_metadata(metadata_file.read_text(encoding="utf-8"))
+    except BulkError:
+        raise
     except (UnicodeDecodeError, ValueError) as error:
         raise BulkError(f"cannot read {metadata_file.name}: {error}") from None
     folder = metadata_file.parent
     submissions = []
-    for identifier, person in people.items():
+    for identifier, (submitters, created_at) in people.items():
         submission = _submission(identifier, folder / identifier, module_name)
-        submission.name, submission.sid, submission.email = person["name"], person["sid"], person["email"]
+        submission.people = submitters
+        if created_at is not None:
+            submission.submitted_at, submission.dated_by = created_at, GRADESCOPE
         submissions.append(submission)
     submissions += [_submission(sub.name, sub, module_name) for sub in _subfolders(folder) if sub.name not in people]
     return submissions
 
 
-def _locate(folder, module_name, shallow=False):
-    if (folder / f"{module_name}.py").is_file():
-        return folder / f"{module_name}.py"
-    if shallow:
-        return None
-    found = [p for p in folder.rglob(f"{module_name}.py") if p.is_file() and "__MACOSX" not in p.parts]
-    return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
-
-
 def _submission(identifier, folder, module_name):
+    """The file Gradescope would grade in ``folder`` (``autograder.upload``: the same rules, the same words)."""
     if not folder.is_dir():
         return Submission(identifier, problem="its folder is missing from the export")
-    path = _locate(folder, module_name)
-    if path is None:
-        files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        listed = ", ".join(files[:5]) + (", ..." if len(files) > 5 else "") if files else "no files"
-        return Submission(identifier, problem=f"no {module_name}.py in the submission ({listed})")
-    return Submission(identifier, path)
+    try:
+        path = find_graded_file(folder, expected_for(module_name, ASSIGNMENTS / module_name))
+    except UploadProblem as problem:
+        return Submission(identifier, problem=str(problem))
+    return _dated(Submission(identifier, path))
+
+
+def _dated(submission):
+    """Date a submission by its file's modification time (the metadata's time replaces it when known)."""
+    mtime = submission.path.stat().st_mtime
+    submission.submitted_at, submission.dated_by = datetime.fromtimestamp(mtime, timezone.utc), FILE_TIME
+    return submission
 
 
 # -- Gradescope's submission_metadata.yml ---------------------------------------------------------
 
 def read_metadata(text):
-    """``{"submission_<id>": {"name", "sid", "email"}}`` from Gradescope's ``submission_metadata.yml``.
+    """``{"submission_<id>": (people, created_at)}`` from Gradescope's ``submission_metadata.yml``.
 
     The file maps each submission folder to ``{":submitters": [{":name", ":sid", ":email"}, ...],
-    ":created_at": ..., ":score": ..., ...}``; group members are joined with "; ".
+    ":created_at": ..., ":score": ..., ...}``; ``people`` is the list of submitters (several for a
+    group) as ``{"name", "sid", "email"}``, ``created_at`` an aware datetime or None.
     """
     try:
         import yaml
     except ImportError:
-        data = parse_metadata(text)
-    else:
-        try:
-            data = yaml.load(text, Loader=_tolerant_loader(yaml))
-        except yaml.YAMLError as error:
-            raise ValueError(str(error).replace("\n", " ")) from None
+        raise BulkError("reading a Gradescope export needs PyYAML: `make grade-all` installs it "
+                        "(pip install -e \".[class]\")") from None
+    try:
+        data = yaml.load(text, Loader=_tolerant_loader(yaml))
+    except yaml.YAMLError as error:
+        raise ValueError(" ".join(str(error).split())) from None
     if not isinstance(data, dict):
         raise ValueError("expected a mapping of submission folders to their submitters")
-    people = {}
+    found = {}
     for key, record in data.items():
         submitters = record.get(":submitters") if isinstance(record, dict) else None
-        if not isinstance(submitters, list):
+        if not isinstance(submitters, list) or not all(isinstance(s, dict) for s in submitters):
             raise ValueError(f"{key}: no list of :submitters")
-        people[str(key)] = {
-            field_name: "; ".join(str(s.get(f":{field_name}") or "") for s in submitters if isinstance(s, dict))
-            for field_name in ("name", "sid", "email")
-        }
-    return people
+        people = [{field_name: str(s.get(f":{field_name}") or "").strip() for field_name in ("name", "sid", "email")}
+                  for s in submitters]
+        found[str(key)] = (people, _timestamp(record.get(":created_at"), key))
+    return found
+
+
+def _timestamp(value, key):
+    """``:created_at:`` as an aware datetime (PyYAML reads Gradescope's timestamps as datetimes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):  # quoted: "2026-11-20 17:01:02.123456000 -08:00"
+        text = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
+        try:
+            value = datetime.fromisoformat(re.sub(r"\s+([+-]\d\d:?\d\d|Z)$", r"\1", text))
+        except ValueError:
+            raise ValueError(f"{key}: :created_at: {value!r} is not a time") from None
+    if not isinstance(value, datetime):
+        raise ValueError(f"{key}: :created_at: {value!r} is not a time")
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # YAML: no zone means UTC
 
 
 def _tolerant_loader(yaml):
@@ -153,57 +193,3 @@ def _tolerant_loader(yaml):
 
     Loader.add_multi_constructor("!", untagged)
     return Loader
-
-
-_KEY_VALUE = re.compile(r"^(?:- )?(:?[\w-]+):(?:\s+(.*))?$")
-
-
-def parse_metadata(text):
-    """A small parser for the shape of ``submission_metadata.yml`` (block style, as Gradescope writes it).
-
-    Reads the top-level keys and, under each, the ``:submitters:`` list of ``:name``, ``:sid``,
-    ``:email``; everything else (scores, history, results) is skipped.
-    """
-    data, current, block, person = {}, None, None, None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if indent == 0:
-            if not stripped.endswith(":"):
-                raise ValueError(f"line {number}: expected `submission_<id>:`")
-            current = _unquote(stripped[:-1])
-            data[current] = {":submitters": []}
-            block = person = None
-            continue
-        if current is None:
-            raise ValueError(f"line {number}: indented line before any submission")
-        if block is not None and (indent < block or (indent == block and not stripped.startswith("- "))):
-            block = person = None
-        if block is None:
-            if stripped == ":submitters:":
-                block = indent
-            elif stripped.startswith(":submitters:"):
-                raise ValueError(f"line {number}: write :submitters: as a block list")
-            continue
-        if stripped.startswith("- "):
-            if indent > block + 2:
-                continue  # a list nested inside a submitter
-            person = {}
-            data[current][":submitters"].append(person)
-        match = _KEY_VALUE.match(stripped)
-        if person is not None and match and match.group(1) in (":name", ":sid", ":email"):
-            person[match.group(1)] = _unquote(match.group(2) or "")
-    return data
-
-
-def _unquote(value):
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1].replace("''", "'")
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return json.loads(value)
-    return value
-
-

@@ -5,6 +5,7 @@ Every command reports bad input in one line on stderr and exits 2; graded failur
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 from autograder import assignment as assignments
@@ -73,15 +74,22 @@ def cmd_zips(args):
 
 
 def cmd_grade(args):
-    """Grade one file with `otter run` on the built zip, as Gradescope does."""
-    from autograder.otter_grade import render_results, run_otter
+    """Grade an upload (a file, a folder or a zip) with the built zip, the way Gradescope runs it."""
+    from autograder.otter_grade import GradingEnvironmentError, grade_like_gradescope, render_results
 
-    submission = existing_file(args.submission)
+    upload = Path(args.submission)
+    if not upload.exists():
+        raise UsageError(f"no such file or folder: {upload}")
+    if upload.is_file() and upload.suffix == ".zip" and not zipfile.is_zipfile(upload):
+        raise UsageError(f"{upload} is not a zip file")
     autograder_zip = Path("dist") / args.assignment / "autograder.zip"
     if not autograder_zip.is_file():
         raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
     output = Path(args.output or Path("dist") / args.assignment / "results")
-    results = run_otter(autograder_zip, submission, output)
+    try:
+        results = grade_like_gradescope(autograder_zip, upload, output)
+    except GradingEnvironmentError as error:
+        raise UsageError(str(error)) from None
     print(render_results(results, assignments.load(args.assignment).functions))
     print(f"\n(results.json in {output})")
     return 0
@@ -134,12 +142,15 @@ def cmd_bench(args):
 
 
 def cmd_grade_all(args):
-    """Grade every submission of a folder or Gradescope export zip into a CSV, then summarise."""
+    """Grade every submission of a folder or Gradescope export zip into a CSV (one row per student),
+    then summarise and write the feedback pages."""
     import signal
 
     from autograder.bulk import grade_all, histogram_path
+    from autograder.class_pages import write_pages
     from autograder.class_submissions import BulkError
     from autograder.class_summary import render_summary, summarize, write_histogram
+    from autograder.lateness import LatenessError, LatePenalty, parse_due
 
     if not args.submissions:
         raise UsageError("give the submissions: a folder (one subfolder per student) or a Gradescope export .zip")
@@ -148,23 +159,35 @@ def cmd_grade_all(args):
     output = Path(args.output or Path("dist") / args.assignment / "grades.csv")
     if (args.jobs is not None and args.jobs < 1) or args.timeout <= 0:
         raise UsageError("--jobs and --timeout must be positive")
+    try:
+        due = parse_due(args.due) if args.due else None
+        penalty = LatePenalty.parse(args.late_penalty)
+    except LatenessError as error:
+        raise UsageError(str(error)) from None
+    if penalty.rate and due is None:
+        raise UsageError("LATE_PENALTY needs DUE=... (the deadline, e.g. 2026-11-20T23:59-08:00)")
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
-        result = grade_all(assignment, args.submissions, output, functions, args.jobs, args.timeout)
+        result = grade_all(assignment, args.submissions, output, functions, args.jobs, args.timeout,
+                           due=due, penalty=penalty, regrade=args.regrade)
+        if result.interrupted:
+            done = len(result.skipped) + len(result.graded)
+            print(f"interrupted: {done} of {len(result.submissions)} submissions are in {output}; "
+                  f"run the same command again to grade the rest", file=sys.stderr)
+            return 130
+        summary = summarize(assignment, output, due=due, penalty=penalty, identity=result.identity)
+        text = render_summary(summary)
+        histogram = write_histogram(summary, histogram_path(output))
+        pages = write_pages(assignment.name, output, text, histogram.read_bytes(), due, penalty)
     except BulkError as error:
         raise UsageError(str(error)) from None
-    except OSError as error:  # e.g. OUT not writable; the rows written so far are kept
+    except OSError as error:  # e.g. OUT not writable; the records written so far are kept
         raise UsageError(f"{error.filename or output}: {error.strerror or error}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if result.interrupted:
-        done = len(result.skipped) + len(result.graded)
-        print(f"interrupted: {done} of {len(result.submissions)} submissions are in {output}; "
-              f"run the same command again to grade the rest", file=sys.stderr)
-        return 130
-    summary = summarize(assignment, output)
-    print(render_summary(summary))
-    print(f"\n(rows in {output}; histogram of totals in {write_histogram(summary, histogram_path(output))})")
+    print(text)
+    print(f"\n(rows in {output}; histogram of totals in {histogram}; feedback pages in {pages}/, "
+          f"the class's in {pages / 'index.html'})")
     return 0
 
 
@@ -231,6 +254,11 @@ def build_parser():
     grade_all.add_argument("--functions", help="grade only these functions (comma-separated)")
     grade_all.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core)")
     grade_all.add_argument("--timeout", type=float, default=1800.0, help="seconds per submission (default 1800)")
+    grade_all.add_argument("--due", help="the deadline, ISO time with its zone (e.g. 2026-11-20T23:59-08:00)")
+    grade_all.add_argument("--late-penalty", default="", help='e.g. "10%%/day,max=50%%" (of the earned points, '
+                                                              'per started day or hour late)')
+    grade_all.add_argument("--regrade", help="grade again: all, stale (older autograder) or ids/SIDs/emails, "
+                                             "comma-separated")
     grade_all.set_defaults(run=cmd_grade_all)
     replay_command = commands.add_parser("replay", help=cmd_replay.__doc__)
     replay_command.add_argument("submission", nargs="?")

@@ -41,6 +41,11 @@ def render_verdict(verdict):
 
 def render_table(report, show_points):
     """One row per function: its verdict, the checks that passed, and (when graded) its points."""
+    return format_table(table_rows(report, show_points))
+
+
+def table_rows(report, show_points):
+    """The cells of ``render_table``: a header row, one row per function (and the total, when graded)."""
     rows = [("function", "result", "checks passed") + (("points",) if show_points else ())]
     for result in report.results:
         passed = sum(v.passed for v in result.verdicts)
@@ -51,7 +56,7 @@ def render_table(report, show_points):
         rows.append(row)
     if show_points:
         rows.append(("total", "", "", f"{report.points:g}/{report.possible:g}"))
-    return format_table(rows)
+    return rows
 
 
 def format_table(rows):
@@ -82,17 +87,33 @@ def render_report(report, show_points=False):
     parts = [render_table(report, show_points)]
     if report.load_failure is not None:
         return "\n\n".join(parts + [render_load_failure(report.load_failure)])
-    problems = [v for r in report.results for v in r.verdicts if not v.passed]
-    failures = [v for v in problems if v.status in (FAILED, GRADER_ERROR)]
-    if failures:
-        parts.append("What went wrong (each with the smallest input found):")
-        parts.extend(render_verdict(v) for v in failures)
-    notes = dict.fromkeys(f"{v.check.function}: {v.message}" for r in report.results for v in r.verdicts
-                          if v.passed and v.message)  # each said once
+    explanations = render_failures(report)
+    if explanations:
+        parts.append(FAILURES_HEADING)
+        parts.extend(explanations)
+    notes = render_notes(report)
     if notes:
         parts.append("\n".join(notes))
-    parts.append(f"(Hypothesis seed {report.seed}: the same file always gets the same result.)")
+    parts.append(seed_line(report.seed))
     return "\n\n".join(parts)
+
+
+FAILURES_HEADING = "What went wrong (each with the smallest input found):"
+
+
+def render_failures(report):
+    """Every failed check (or check the grader could not run), explained: ``render_verdict`` each."""
+    return [render_verdict(v) for r in report.results for v in r.verdicts if v.status in (FAILED, GRADER_ERROR)]
+
+
+def render_notes(report):
+    """What passed checks measured, e.g. the accuracy a training run reached."""
+    return list(dict.fromkeys(f"{v.check.function}: {v.message}" for r in report.results for v in r.verdicts
+                              if v.passed and v.message))  # each said once
+
+
+def seed_line(seed):
+    return f"(Hypothesis seed {seed}: the same file always gets the same result.)"
 
 
 def _indent(text, prefix):

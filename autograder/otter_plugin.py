@@ -13,11 +13,13 @@ results.json stays far below Gradescope's 1 MB whatever the submission printed o
 import dataclasses
 import json
 import os
+import shutil
 
 import nbformat
 from otter.plugins import AbstractOtterPlugin
 
 from autograder.otter_session import notes_path
+from autograder.worker import sandbox_notice
 
 FAILURE_PREFIX = "❌ Test case failed\n"
 FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears twice in results.json)
@@ -25,11 +27,14 @@ FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears
 
 class SandboxPlugin(AbstractOtterPlugin):
     def before_grading(self, config):
-        """Make the autograder folder private to root: the sandbox user cannot read or write it.
-        And make Otter's log server harmless before Otter starts it."""
+        """Before Otter starts its kernel: the submission folder holds the graded file and our support
+        files only; the autograder folder is private to root (the sandbox user can neither read nor
+        write it); Otter's log server is harmless."""
         folder = getattr(config, "autograder_dir", None)
-        if folder and os.geteuid() == 0 and os.path.isdir(folder):
-            os.chmod(folder, 0o700)
+        if folder and os.path.isdir(folder):
+            reset_submission_folder(folder, self.submission_path)
+            if os.geteuid() == 0:
+                os.chmod(folder, 0o700)
         harden_otter_log_server()
 
     def before_execution(self, submission):
@@ -50,7 +55,36 @@ class SandboxPlugin(AbstractOtterPlugin):
                 if not result.passed and result.message and "AssertionError: " in result.message:
                     explanation = result.message.split("AssertionError: ", 1)[1]
                     result.message = "❌ " + explanation
+        notice = sandbox_notice()
+        if notice:  # said once, for the whole submission
+            results.output = f"{results.output}\n{notice}".strip() if results.output else notice
         cap_messages(results)
+
+
+def reset_submission_folder(autograder_dir, submission_path):
+    """Leave in ``autograder_dir/submission`` only the graded file, our support files and our tests.
+
+    ``run_otter.py`` already made the folder hold nothing but the graded file; this holds even when
+    Otter is started some other way (``otter run`` on an upload with folders): Otter's kernel imports
+    from this folder, so whatever else an upload brings (a package named like ours or like a library,
+    ``sitecustomize.py``, ``.pth`` files) is deleted before the kernel starts, and ours are copied in
+    again, replacing any a student's folder kept out.
+    """
+    submission = os.path.join(autograder_dir, "submission")
+    graded = os.path.basename(submission_path)
+    for name in os.listdir(submission):
+        path = os.path.join(submission, name)
+        if name == graded and not os.path.islink(path):
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+    support = os.path.join(autograder_dir, "source", "files")
+    if os.path.isdir(support):
+        shutil.copytree(support, submission, dirs_exist_ok=True)
+    shutil.copytree(os.path.join(autograder_dir, "source", "tests"), os.path.join(submission, "tests"))
+    open(os.path.join(submission, "__init__.py"), "a").close()
 
 
 def harden_otter_log_server():

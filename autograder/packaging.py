@@ -6,7 +6,9 @@ folder holding the generated Otter test files, ``otter_config.json`` (our sandbo
 needs: ``autograder/`` (the machinery), ``assignments/NAME/`` (public checks and strategies) and
 ``solutions/NAME/`` (reference and hidden checks). Otter copies support files next to the
 submission, where the kernel imports them; the plugin is imported earlier, by Otter itself, from
-the zip's top level, so ``autograder/`` is also added there.
+the zip's top level, so ``autograder/`` is also added there. Otter's ``run_otter.py`` is replaced by
+ours (``otter_entry.py``), which first reduces the upload to the graded file, and ``upload.json``
+says which file that is.
 
 ``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton, the handout,
 the public checks, the worker machinery and a Makefile for ``make check``.
@@ -22,7 +24,9 @@ import zipfile
 from pathlib import Path
 
 from autograder import assignment as assignments
+from autograder.otter_entry import RUN_OTTER_PY
 from autograder.otter_session import test_file_source
+from autograder.upload import MANIFEST, expected_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
@@ -66,11 +70,22 @@ def build_autograder_zip(name, destination, root=ROOT):
              "autograder", "assignments", "solutions"],
             cwd=staging, check=True, capture_output=True, text=True,
         )
-        with zipfile.ZipFile(staging / "autograder.zip", "a") as archive:
-            add_folder(archive, staging / "autograder", "autograder")
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(staging / "autograder.zip", destination)
+        with zipfile.ZipFile(staging / "autograder.zip") as generated, \
+                zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item in generated.infolist():
+                if item.filename != "run_otter.py":  # ours isolates the upload first (otter_entry.py)
+                    archive.writestr(item, generated.read(item))
+            archive.writestr("run_otter.py", RUN_OTTER_PY)
+            archive.writestr(MANIFEST, expected_upload(assignment, root).to_json())
+            add_folder(archive, staging / "autograder", "autograder")
     return destination
+
+
+def expected_upload(assignment, root=ROOT):
+    """What Gradescope must find in an upload: the handed-out file names, points, and digests."""
+    return expected_for(assignment.name, Path(root) / "assignments" / assignment.name,
+                        sum(assignment.points.values()))
 
 
 def copy_assignment_packages(name, staging, root=ROOT):

@@ -124,7 +124,9 @@ class _BlobReader:
 
     def array(self, spec):
         dtype, shape = spec["dtype"], spec["shape"]
-        if dtype not in ARRAY_DTYPES or spec["array"] != self._next_index:
+        if dtype not in ARRAY_DTYPES:
+            raise WireError(f"arrays of dtype {dtype!r} are not accepted")
+        if spec["array"] != self._next_index:
             raise WireError("malformed array in header")
         if not isinstance(shape, list) or not all(
             isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape

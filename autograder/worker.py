@@ -77,17 +77,86 @@ class Outcome:
 
 
 def sandbox_account():
-    """The (uid, gid) student code runs as: our own when unprivileged; a private one as root.
+    """The (uid, gid) student code runs as: None when unprivileged (our own) or when no other id exists.
 
     As root, each grading process gets a uid of its own, 1,000,000 plus its pid (unique among live
     processes; no /etc/passwd entry needed). So "kill every process of the sandbox user" reaches
-    exactly this grader's student code, also when several graders run side by side.
+    exactly this grader's student code, also when several graders run side by side. In a container
+    whose user namespace maps only some ids (``/proc/self/uid_map``), the id is chosen among those
+    mapped and unused; where only our own id is mapped there is none to switch to (see
+    ``sandbox_notice``).
     """
-    if os.geteuid() != 0:
+    return _account_for(os.getpid()) if os.geteuid() == 0 else None
+
+
+@functools.cache
+def _account_for(pid):
+    """The account of grading process ``pid`` (cached by pid: a forked grader chooses its own)."""
+    preferred = SANDBOX_UID_BASE + pid
+    uid = _free_mapped_id("/proc/self/uid_map", preferred, _ids_in_use("Uid"))
+    gid = _free_mapped_id("/proc/self/gid_map", preferred, _ids_in_use("Gid"))
+    if uid is None or gid is None:
         return None
     _let_others_reach_python()
-    uid = SANDBOX_UID_BASE + os.getpid()
-    return uid, uid
+    return uid, gid
+
+
+def sandbox_notice():
+    """One sentence for the results when student code could not get a user of its own, else None."""
+    if os.geteuid() != 0 or sandbox_account() is not None:
+        return None
+    return ("Note: this grading container maps no second user id, so your code ran as the grading user, "
+            "confined by Landlock (where the kernel has it), resource limits and time limits.")
+
+
+def mapped_ranges(map_file):
+    """The id ranges a user-namespace map file makes usable, as ``range`` objects (inside ids).
+
+    Each line of ``/proc/self/uid_map`` reads ``inside outside count``; without the file (not
+    Linux, or no user namespaces) every 32-bit id counts as mapped, as in the initial namespace.
+    """
+    try:
+        lines = Path(map_file).read_text().splitlines()
+    except OSError:
+        return [range(0, 2**32 - 1)]
+    ranges = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) == 3 and all(f.isdigit() for f in fields):
+            ranges.append(range(int(fields[0]), int(fields[0]) + int(fields[2])))
+    return ranges
+
+
+def _free_mapped_id(map_file, preferred, in_use, lowest=1000):
+    """``preferred`` if the namespace maps it, else the highest mapped id >= ``lowest`` that no process
+    uses (system accounts lie below ``lowest``); None when there is none."""
+    ranges = mapped_ranges(map_file)
+    if any(preferred in r for r in ranges) and preferred not in in_use:
+        return preferred
+    for ids in sorted(ranges, key=lambda r: r.stop, reverse=True):
+        candidate = ids.stop - 1
+        while candidate >= max(ids.start, lowest):
+            if candidate not in in_use and candidate != os.getuid():
+                return candidate
+            candidate -= 1
+            if ids.stop - candidate > 4096:  # a range this crowded is no place to look further
+                break
+    return None
+
+
+def _ids_in_use(field_name):
+    """The real uids (``Uid``) or gids (``Gid``) of every live process, read from /proc."""
+    used = {os.getuid() if field_name == "Uid" else os.getgid()}
+    for pid in pids():
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith(field_name + ":"):
+                        used.add(int(line.split()[1]))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return used
 
 
 @functools.cache
@@ -217,7 +286,7 @@ class Worker:
             start_new_session=True,
             user=self.account[0] if self.account else None,
             group=self.account[1] if self.account else None,
-            extra_groups=[] if self.account else None,
+            extra_groups=[] if self.account and _may_set_groups() else None,
         )
         os.close(request_read)
         os.close(reply_write)
@@ -438,6 +507,14 @@ class _memory_cap:
     def __exit__(self, *exc_info):
         if self._saved is not None:
             resource.setrlimit(resource.RLIMIT_AS, self._saved)
+
+
+def _may_set_groups():
+    """False inside a user namespace that denies setgroups(2) (``/proc/self/setgroups`` says deny)."""
+    try:
+        return Path("/proc/self/setgroups").read_text().strip() != "deny"
+    except OSError:
+        return True
 
 
 def _remove_files_of(uid):

@@ -1,6 +1,9 @@
 """Shared fixtures: the repository root, the CNN assignment, and submissions built from patches."""
 
+import fcntl
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,3 +41,22 @@ def patched(tmp_path):
         submission.write_text(apply_patch(REFERENCE.read_text(), (CORPUS / relative).read_text()))
         return submission
     return build
+
+
+@pytest.fixture(scope="session")
+def built_zips():
+    """(autograder.zip, student.zip) of the CNN assignment, built once per test run.
+
+    Parallel test processes (pytest-xdist) share one build: the first to take the lock builds,
+    the others find the stamp of this run and reuse it.
+    """
+    folder = ROOT / "dist" / "cnn"
+    folder.mkdir(parents=True, exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid {os.getpid()}"
+    stamp = folder / ".built-by-test-run"
+    with open(folder / ".build-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stamp.is_file() or stamp.read_text() != run:
+            subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
+            stamp.write_text(run)
+    return folder / "autograder.zip", folder / "student.zip"

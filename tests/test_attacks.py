@@ -1,9 +1,11 @@
 """Adversarial submissions, graded through the real `otter run` path: no attack gains a point.
 
-Each file in ``tests/corpus/cnn/attacks/`` is a complete submission whose first docstring line says
-``attack: <what it tries>``. It gets every function wrong unless its attack works (then it would
+Each entry in ``tests/corpus/cnn/attacks/`` is a complete upload: a file whose first docstring line
+says ``attack: <what it tries>``, or a folder (uploaded as Gradescope unpacks a zip) whose ``cnn.py``
+docstring or ``attack.txt`` says it. It gets every function wrong unless its attack works (then it would
 answer with a stolen reference, forged results or patched checks), so any point it gains means the
-sandbox failed. For each attack, graded with ``otter run`` on the built autograder zip:
+sandbox failed. For each attack, graded as Gradescope grades (the built zip's ``run_otter.py`` in the
+zip's own environment, ``otter_grade.grade_like_gradescope``):
 
 - results.json is valid (Gradescope's format), smaller than 1 MB, and not forged;
 - every function scores 0, except those the attack implements correctly (full credit: one failing
@@ -22,8 +24,6 @@ import os
 import pickle
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -33,10 +33,10 @@ from conftest import CORPUS, REFERENCE, ROOT
 from test_packaging import validate_gradescope_results
 
 from autograder import procfs
-from autograder.otter_grade import run_otter
+from autograder.otter_grade import grade_like_gradescope
 from autograder.worker import MAX_TEXT, SANDBOX_UID_BASE, Limits, Worker
 
-ATTACKS = sorted((CORPUS / "attacks").glob("*.py"))
+ATTACKS = sorted(path for path in (CORPUS / "attacks").iterdir() if path.suffix == ".py" or path.is_dir())
 GRADING_SECONDS = 150  # per attack; most take 10-20 s, those that hang or crash a little more
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user switch needs root, and without "
                                 "it the attacks would run as the user running the tests")
@@ -81,19 +81,42 @@ EXPECTED = {
     "stack_frames": {"words": {"conv1d": WRONG}},
     "symlink_folder_swap": {"words": {"conv1d": WRONG}},
     "sys_exit_at_import": {"words": {"conv1d": "SystemExit", "predict": NOT_LOADED}},
+    # folders: the upload around cnn.py (see autograder/upload.py)
+    "replace_our_modules": {"words": {"conv1d": "is not in your file", "train": "is not in your file"}},
+    "shadow_libraries": {"words": {"conv1d": "is not in your file"}},
+    "startup_files": {"words": {"conv1d": "is not in your file"}},
+    "symlink_to_reference": {"refused": "cnn.py is a link or a folder, not a file"},
+    "symlinked_folder_to_reference": {"refused": "your upload has no file named cnn.py"},
 }
+
+
+def description(attack):
+    """The text that says what an attack tries: the file, or the folder's attack.txt or cnn.py."""
+    if attack.is_file():
+        return attack.read_text()
+    for name in ("attack.txt", "cnn.py"):
+        if (attack / name).is_file() and not (attack / name).is_symlink():
+            return (attack / name).read_text()
+    return ""
+
+
+def attack_source(attack):
+    """Everything the attack wrote itself (its files, links not followed)."""
+    if attack.is_file():
+        return attack.read_text()
+    files = [path for path in sorted(attack.rglob("*")) if path.is_file() and not path.is_symlink()]
+    return "\n".join(path.read_text() for path in files)
 
 
 def test_every_attack_is_described():
     assert {path.stem for path in ATTACKS} == set(EXPECTED)
     for path in ATTACKS:
-        assert path.read_text().startswith('"""attack: '), path.name
+        assert description(path).lstrip('"').startswith("attack: "), path.name
 
 
 @pytest.fixture(scope="module")
-def autograder_zip():
-    subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
-    return ROOT / "dist" / "cnn" / "autograder.zip"
+def autograder_zip(built_zips):
+    return built_zips[0]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +138,7 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
     markers_before = {path: os.path.exists(path) for path in MARKERS}
     with SandboxWatch() as watch:
         started = time.monotonic()
-        results = run_otter(autograder_zip, attack, output)
+        results = grade_like_gradescope(autograder_zip, attack, output)
         elapsed = time.monotonic() - started
         time.sleep(0.5)  # anything still alive now was left behind
         survivors = watch.survivors()
@@ -124,6 +147,15 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
     validate_gradescope_results(results)
     assert (output / "results.json").stat().st_size < 1_000_000
     assert elapsed < GRADING_SECONDS
+    assert survivors == []
+    assert {path: os.path.exists(path) for path in MARKERS} == markers_before
+    assert "FORGED-BY-ATTACK" not in text
+    assert not leaked_lines(text, attack_source(attack))
+    assert watch.files_left(output) == []
+    if "refused" in expected:  # nothing was graded: one message, no points
+        assert [(t["name"], t["score"]) for t in results["tests"]] == [("Your upload", 0)]
+        assert results["score"] == 0 and expected["refused"] in results["tests"][0]["output"]
+        return
     graded = {t["name"]: t for t in results["tests"] if t.get("max_score") is not None}
     assert {"conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"} <= set(graded)
     credit = expected.get("credit", set())
@@ -134,11 +166,6 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
         assert words in graded[function]["output"], f"{function}: {graded[function]['output'][:3000]}"
     for words in expected.get("anywhere", []):
         assert words in text
-    assert "FORGED-BY-ATTACK" not in text
-    assert not leaked_lines(text, attack.read_text())
-    assert survivors == []
-    assert watch.files_left(output) == []
-    assert {path: os.path.exists(path) for path in MARKERS} == markers_before
 
 
 # -- what the checks above look for ----------------------------------------------------------------

@@ -9,16 +9,14 @@ import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
 from autograder import assignment as assignments
-from autograder.otter_grade import run_otter
+from autograder.otter_grade import grade_like_gradescope
 
-DIST = ROOT / "dist" / "cnn"
 GRADED = assignments.load("cnn").functions
 
 
 @pytest.fixture(scope="module")
-def zips():
-    subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
-    return DIST / "autograder.zip", DIST / "student.zip"
+def zips(built_zips):
+    return built_zips
 
 
 def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
@@ -67,7 +65,7 @@ def validate_gradescope_results(results):
 @pytest.fixture(scope="module")
 def graded(zips, tmp_path_factory):
     def grade(submission):
-        return run_otter(zips[0], submission, tmp_path_factory.mktemp("results"))
+        return grade_like_gradescope(zips[0], submission, tmp_path_factory.mktemp("results"))
     return grade
 
 

@@ -1,5 +1,7 @@
 """The wire format carries plain data only and rejects anything else, in both directions."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -31,12 +33,23 @@ def test_refuses_to_encode_objects(value):
         wire.encode(value)
 
 
-@pytest.mark.parametrize("message", [
-    b"", b"\x00\x00\x00\x05{}", b"\x00\x00\x00\x02{}extra",
-    b'\x00\x00\x00\x2a{"array": 0, "dtype": "|O", "shape": [1]}' + b"\x00" * 8,
-    b'\x00\x00\x00\x2b{"array": 0, "dtype": "<f8", "shape": [10]}' + b"\x00" * 8,
-    b'\x00\x00\x00\x0d{"eval": "1"}',
-])
-def test_refuses_malformed_messages(message):
-    with pytest.raises(wire.WireError):
+def framed(header, body=b""):
+    """A message with a correct header length, so that only what the case names is wrong."""
+    return len(header).to_bytes(4, "big") + header + body
+
+
+@pytest.mark.parametrize("message, reason", [
+    (b"", "truncated message"),
+    (b"\x00\x00\x00\x05{}", "truncated header"),
+    (framed(b"\xff{"), "unreadable header"),
+    (framed(b"null", b"extra"), "unexpected bytes after the arrays"),
+    (framed(b'{"array": 0, "dtype": "|O", "shape": [1]}', b"\x00" * 8), "arrays of dtype '|O' are not accepted"),
+    (framed(b'{"array": 1, "dtype": "<f8", "shape": [1]}', b"\x00" * 8), "malformed array in header"),
+    (framed(b'{"array": 0, "dtype": "<f8", "shape": [10]}', b"\x00" * 8), "array bytes missing"),
+    (framed(b'{"array": 0, "dtype": "<f8", "shape": [-1]}'), "malformed array shape"),
+    (framed(b'{"eval": "1"}'), "malformed value in header"),
+], ids=["empty", "short-header", "not-json", "extra-bytes", "object-dtype", "wrong-index", "short-array",
+        "negative-shape", "unknown-node"])
+def test_refuses_malformed_messages_for_the_reason_named(message, reason):
+    with pytest.raises(wire.WireError, match=re.escape(reason)):
         wire.decode(message)

@@ -16,6 +16,10 @@ file. Parts 1-4 build the layers of a convolutional network, one lecture idea at
   backward passes on batches (N, C, H, W), a small network conv -> ReLU -> max pool -> linear ->
   softmax, trained with mini-batch SGD to recognise handwritten digits. Part 5 takes numpy
   arrays (float64 images, integer labels), not lists.
+* Part 6, from ``fc_params`` to ``receptive_field``: counting, no arrays. The number of
+  parameters of a fully connected layer, of a convolutional layer and of a whole stack (why
+  images need convolutions), the output shape of every layer of a stack, and the receptive
+  field: how wide a window of the input one unit of a stack of convolutions and poolings sees.
 
 Conventions shared by every function:
 
@@ -27,7 +31,8 @@ Conventions shared by every function:
       n_out = floor((n + 2 * p - m) / s) + 1
 
 * Inputs may be lists or arrays of any numeric dtype; they are read as float64 arrays.
-* Every function returns a NEW float64 array and never modifies its arguments.
+* Every function of parts 1-5 returns a NEW float64 array (part 6: plain ints) and never
+  modifies its arguments.
 * Only numpy is needed (and allowed). No printing and no file I/O.
 """
 
@@ -568,3 +573,176 @@ def predict(params, x):
     Lecture idea: at test time we only need the forward pass.
     """
     raise NotImplementedError("predict is not implemented yet")
+
+
+# Part 6: how big is a network, and how much of the image does one unit see?
+#
+# No arrays here, only counting: the number of parameters of a layer or of a
+# whole stack (why images need convolutions: a fully connected layer's count
+# grows with the image, a convolutional layer's does not), the shape of the
+# output of every layer, and the receptive field of a stack of convolutions
+# and poolings (why the typical architecture alternates them).
+#
+# A stack is a list of layer descriptions, applied in order. Each layer is a
+# dict with exactly these keys (all ints >= 1 except padding >= 0):
+#
+#     {"type": "conv", "filters": k, "size": f, "stride": s, "padding": p}
+#         k filters of size f x f, each spanning all input channels, with one
+#         bias each; turns (d, H, W) into (k, H', W')
+#     {"type": "pool", "size": f, "stride": s, "padding": p}
+#         max pooling over f x f windows; no parameters; (d, H, W) -> (d, H', W')
+#     {"type": "relu"}
+#         no parameters, shape unchanged
+#     {"type": "fc", "units": m}
+#         flattens its input (all its entries, whatever its shape) and
+#         connects them to m units, with one bias each; -> (m,)
+#
+# Conv and pool layers use the output-size formula of parts 1-4 on each
+# spatial axis: H' = (H + 2p - f) // s + 1 and W' = (W + 2p - f) // s + 1.
+# The part-5 network, on (1, 8, 8) inputs, is the stack
+#
+#     [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
+#      {"type": "relu"},
+#      {"type": "pool", "size": 2, "stride": 2, "padding": 0},
+#      {"type": "fc", "units": 10}]
+#
+# Every function of part 6 returns plain Python ints (or tuples and lists of
+# them) and never modifies its arguments.
+
+
+def fc_params(n_in, n_out):
+    """Number of parameters of a fully connected layer from n_in inputs to n_out outputs.
+
+    Every output unit has one weight per input and one bias: the weight matrix is (n_in, n_out)
+    and the bias vector (n_out,), as in linear_forward.
+
+    Inputs:
+    - n_in: number of inputs, an int >= 1 (for an image: all its pixels, H * W * channels)
+    - n_out: number of outputs (units), an int >= 1
+
+    Example: a 2 x 2 grayscale image (4 inputs) fully connected to 3 units has 4 * 3 = 12 weights
+    and 3 biases.
+
+    >>> fc_params(4, 3)
+    15
+
+    Returns:
+    - count: an int
+    """
+    raise NotImplementedError("fc_params is not implemented yet")
+
+
+def conv_params(k, d, f):
+    """Number of parameters of a convolutional layer: k filters of size f x f on d channels.
+
+    Each filter spans all d input channels, so it is an array of shape (d, f, f), and it has one
+    bias: the filter bank is (k, d, f, f) and the biases (k,), as in conv2d_multichannel. The count
+    depends neither on the height nor on the width of the image (weight sharing: the same filters
+    are used at every position).
+
+    Inputs:
+    - k: number of filters (output channels), an int >= 1
+    - d: number of input channels, an int >= 1
+    - f: side of each filter, an int >= 1
+
+    Example: the convolution of part 5, 8 filters of size 3 x 3 on 1 channel, has 8 * 1 * 3 * 3 = 72
+    weights and 8 biases:
+
+    >>> conv_params(8, 1, 3)
+    80
+
+    Returns:
+    - count: an int
+    """
+    raise NotImplementedError("conv_params is not implemented yet")
+
+
+def output_shapes(input_shape, layers):
+    """The shape of the output of every layer of a stack.
+
+    Inputs:
+    - input_shape: (d, H, W), the shape of one input (channels, height, width), ints >= 1
+    - layers: a list of layer descriptions (see the top of part 6), which fit: every conv or pool
+      layer has size f <= H + 2p and f <= W + 2p for the H, W it receives; conv and pool layers
+      only come before the first fc layer (an fc layer may follow another fc layer)
+
+    Shapes: a conv layer gives (k, H', W'), a pool layer (d, H', W'), a relu layer its input's
+    shape, an fc layer (m,), where H' = (H + 2p - f) // s + 1 and W' = (W + 2p - f) // s + 1.
+
+    Example: the part-5 network on one 8 x 8 digit.
+
+    >>> output_shapes((1, 8, 8), [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
+    ...                           {"type": "relu"},
+    ...                           {"type": "pool", "size": 2, "stride": 2, "padding": 0},
+    ...                           {"type": "fc", "units": 10}])
+    [(8, 8, 8), (8, 8, 8), (8, 4, 4), (10,)]
+
+    Returns:
+    - shapes: a list with one tuple of ints per layer, in order (an empty list for no layers)
+    """
+    raise NotImplementedError("output_shapes is not implemented yet")
+
+
+def stack_params(input_shape, layers):
+    """Number of parameters of a whole stack of layers (weights and biases of every layer).
+
+    A conv layer has conv_params(k, d, f) parameters, where d is the number of channels it
+    receives; an fc layer has fc_params(n_in, m), where n_in is the number of entries of what it
+    receives (d * H * W after conv and pool layers, the previous layer's units after an fc layer);
+    pool and relu layers have none.
+
+    Inputs:
+    - input_shape: (d, H, W), the shape of one input
+    - layers: a list of layer descriptions that fit, as for output_shapes
+
+    Example: the part-5 network has 80 parameters in its convolution (conv_w, conv_b) and
+    8 * 4 * 4 * 10 + 10 = 1290 in its fc layer (fc_w, fc_b):
+
+    >>> stack_params((1, 8, 8), [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
+    ...                          {"type": "relu"},
+    ...                          {"type": "pool", "size": 2, "stride": 2, "padding": 0},
+    ...                          {"type": "fc", "units": 10}])
+    1370
+
+    Returns:
+    - count: an int (0 for no layers)
+    """
+    raise NotImplementedError("stack_params is not implemented yet")
+
+
+def receptive_field(layers):
+    """Side of the window of the input that one output unit of a stack of layers sees.
+
+    One output unit of a conv or pool layer of size f sees f x f units of the layer below; each
+    of those sees a window of the layer below it, and so on down to the input. The receptive
+    field is the side of the square of input pixels spanned by all that a unit of the LAST layer
+    depends on: from the first such pixel to the last one, both included, along one axis.
+
+    Stride makes the window grow faster: after layers with strides s_1, ..., s_{l-1},
+    neighbouring units of layer l-1 are s_1 * ... * s_{l-1} input pixels apart, so a layer l of
+    size f_l adds (f_l - 1) * s_1 * ... * s_{l-1} pixels to the window:
+
+        r = 1 + sum over layers l of (f_l - 1) * (s_1 * ... * s_{l-1})
+
+    Padding moves windows but does not change their size, and is ignored; relu layers add
+    nothing. When a stride is larger than the size, some pixels inside the window are skipped
+    (never seen): they are still counted, as the window runs from the first pixel to the last.
+
+    Inputs:
+    - layers: a list of conv, pool and relu layer descriptions (no fc layer: one fc unit sees
+      the whole input)
+
+    Example: two 3 x 3 convolutions with stride 1 see 5 x 5 pixels; a 2 x 2 pooling with stride
+    2 in between spreads the second convolution's 3 x 3 window over 6 x 6 pixels, and the
+    whole stack sees 8 x 8: 1 + (3 - 1) * 1 + (2 - 1) * 1 + (3 - 1) * 2 = 8.
+
+    >>> conv = {"type": "conv", "filters": 4, "size": 3, "stride": 1, "padding": 1}
+    >>> receptive_field([conv, conv])
+    5
+    >>> receptive_field([conv, {"type": "pool", "size": 2, "stride": 2, "padding": 0}, conv])
+    8
+
+    Returns:
+    - side: an int >= 1 (1 for no layers: a pixel sees itself)
+    """
+    raise NotImplementedError("receptive_field is not implemented yet")

@@ -235,3 +235,67 @@ def digit_batches(max_size=6):
     count = load_digits()["x_train"].shape[0]
     return st.lists(st.integers(0, count - 1), min_size=1, max_size=max_size, unique=True).map(
         lambda rows: {"x": load_digits()["x_train"][rows], "y": load_digits()["y_train"][rows]})
+
+
+# -- Part 6: stacks of layer descriptions ------------------------------------------------------------
+
+def conv_layer(filters, size, stride, padding):
+    return {"type": "conv", "filters": filters, "size": size, "stride": stride, "padding": padding}
+
+
+def pool_layer(size, stride, padding=0):
+    return {"type": "pool", "size": size, "stride": stride, "padding": padding}
+
+
+def shape_after(shape, layer):
+    """The shape of one layer's output for an input of ``shape``: (d, H, W) by the output-size
+    formula for conv and pool layers, unchanged for relu, (units,) for fc."""
+    if layer["type"] in ("conv", "pool"):
+        f, s, p = layer["size"], layer["stride"], layer["padding"]
+        return (layer.get("filters", shape[0]),) + tuple(output_length(n, f, s, p) for n in shape[1:])
+    return (layer["units"],) if layer["type"] == "fc" else tuple(shape)
+
+
+RELU = {"type": "relu"}
+PART5_NETWORK = [conv_layer(8, 3, 1, 1), RELU, pool_layer(2, 2), {"type": "fc", "units": 10}]  # on (1, 8, 8)
+
+
+@st.composite
+def spatial_layer(draw, kinds, side, stride, padding, max_size=7):
+    """One conv, pool or relu layer (a kind drawn from ``kinds``) that fits an input of ``side``
+    (the smaller of its height and width): size <= side + 2p."""
+    kind = draw(st.sampled_from(kinds))
+    if kind == "relu":
+        return dict(RELU)
+    p = draw(padding)
+    size = draw(st.integers(1, min(side + 2 * p, max_size)))
+    s = draw(stride)
+    if kind == "pool":
+        return pool_layer(size, s, p)
+    return conv_layer(draw(st.integers(1, 16)), size, s, p)
+
+
+@st.composite
+def stack_calls(draw, kinds=("conv",), stride=st.just(1), padding=st.just(0), fc=st.just(0), max_layers=5,
+                max_side=40):
+    """``{"input_shape": (d, H, W), "layers": [...]}``: a stack that fits its input.
+
+    ``kinds`` are the spatial layers to draw from ("conv", "pool", "relu"); ``stride`` and
+    ``padding`` are strategies of ints for every conv and pool layer (stride > size is allowed);
+    ``fc`` is a strategy of how many fc layers end the stack.
+    """
+    shape = (draw(st.integers(1, 4)), draw(st.integers(1, max_side)), draw(st.integers(1, max_side)))
+    layers, current = [], shape
+    for _ in range(draw(st.integers(1, max_layers))):
+        layer = draw(spatial_layer(kinds, min(current[1:]), stride, padding))
+        layers.append(layer)
+        current = shape_after(current, layer)
+    layers += [{"type": "fc", "units": draw(st.integers(1, 20))} for _ in range(draw(fc))]
+    return {"input_shape": shape, "layers": layers}
+
+
+@st.composite
+def receptive_field_calls(draw, kinds=("conv",), stride=st.just(1), padding=st.just(0), min_layers=0, max_layers=6):
+    """``{"layers": [...]}``: conv, pool and relu layers of any size (no input to fit)."""
+    count = draw(st.integers(min_layers, max_layers))
+    return {"layers": [draw(spatial_layer(kinds, 7, stride, padding)) for _ in range(count)]}

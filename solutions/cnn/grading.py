@@ -9,7 +9,8 @@ weight and partial credit follows what works. Sizes, channel counts and values c
 size-1 axes, non-square inputs and filters, k != d, stride larger than the filter, windows that
 do not tile the input. The network of part 5 (parameters, loss and gradients, SGD step,
 prediction) is compared on real digit batches, and ``train`` is judged by the test accuracy its
-parameters reach on the shipped digits within its CPU-time budget.
+parameters reach on the shipped digits within its CPU-time budget. Part 6 (parameter counts,
+output shapes, receptive fields) is compared exactly over generated stacks of layers that fit.
 """
 
 import numpy as np
@@ -26,6 +27,8 @@ POINTS = {
     "relu_forward": 2, "relu_backward": 3, "conv_forward": 10, "conv_backward": 15, "max_pool_forward": 5,
     "max_pool_backward": 10, "linear_forward": 3, "linear_backward": 7, "softmax_cross_entropy": 10,
     "init_params": 3, "loss_and_grads": 10, "sgd_step": 4, "train": 12, "predict": 6,
+    # part 6: 20 points
+    "fc_params": 2, "conv_params": 3, "output_shapes": 5, "stack_params": 5, "receptive_field": 5,
 }
 TRAIN_ACCURACY = 0.95  # on the shipped test split, after train() with its defaults
 
@@ -50,6 +53,7 @@ ORACLE = {
     "loss_and_grads": _FORWARD + _BACKWARD + _PART4,
     "predict": _FORWARD + _PART4,
     "train": ("init_params", "loss_and_grads", "sgd_step"),
+    "stack_params": ("conv_params", "fc_params", "output_shapes"),
 }
 
 DEFAULT = None  # leave the argument out of the call: the function's default is tested
@@ -224,6 +228,42 @@ def network_checks():
     ]
 
 
+def counting_checks():
+    """Part 6 against the reference: counts, shapes and windows are ints, compared exactly.
+
+    Stacks are generated to fit their input; strides go up to 5 with sizes from 1 (so stride >
+    size is common), and each region adds one feature: strides, padding, pooling, fc layers.
+    """
+    def agree(function, title, calls, weight=1):
+        return matches_reference(function, f"agrees with the reference {title}", calls, getattr(reference, function),
+                                 rtol=0.0, weight=weight)
+
+    # Up to ~10M weights per layer: large enough for every counting mistake, small enough for a
+    # correct solution that counts the entries of np.zeros arrays shaped like the parameters.
+    stack_regions = [  # (title, kinds, stride, padding, fc layers)
+        ("on conv stacks with stride 1 and no padding", ("conv",), st.just(1), st.just(0), st.just(0)),
+        ("with strides (also larger than the size)", ("conv", "relu"), STRIDES, st.just(0), st.just(0)),
+        ("with padding", ("conv", "relu"), st.just(1), PADDINGS, st.just(0)),
+        ("with pooling, strides and padding together", ("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS,
+         st.just(0)),
+        ("on stacks ending in fc layers", ("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS, st.integers(1, 3)),
+    ]
+    checks = [
+        agree("fc_params", "", st.fixed_dictionaries({"n_in": st.integers(1, 200_000), "n_out": st.integers(1, 50)})),
+        agree("conv_params", "with one input channel",
+              st.fixed_dictionaries({"k": st.integers(1, 256), "d": st.just(1), "f": st.integers(1, 7)})),
+        agree("conv_params", "with several input channels",
+              st.fixed_dictionaries({"k": st.integers(1, 256), "d": st.integers(2, 256), "f": st.integers(1, 7)}),
+              weight=2),
+    ]
+    for title, kinds, stride, padding, fc in stack_regions:
+        calls = s.stack_calls(kinds, stride, padding, fc)
+        checks += [agree("output_shapes", title, calls), agree("stack_params", title, calls)]
+    for title, kinds, stride, padding, _ in stack_regions[:4]:  # a receptive field has no fc layer
+        checks.append(agree("receptive_field", title, s.receptive_field_calls(kinds, stride, padding)))
+    return [_retitle(check) for check in checks]
+
+
 HIDDEN_CHECKS = (
     convolution_checks("conv1d", s.conv1d_calls)
     + convolution_checks("conv1d_matrix", s.conv1d_matrix_calls)
@@ -232,4 +272,5 @@ HIDDEN_CHECKS = (
     + max_pool_checks()
     + layer_checks()
     + network_checks()
+    + counting_checks()
 )

@@ -1,0 +1,7 @@
+"""Part of the attack shadow_libraries: runs as root if a grading process imports numpy from the upload."""
+
+import os
+
+with open("/tmp/ATTACK-MARKER", "w") as marker:
+    marker.write(f"the upload's numpy ran as uid {os.getuid()}")
+raise SystemExit("shadowed numpy")

@@ -1,0 +1,6 @@
+"""Part of the attack startup_files: runs as root if a grading process imports usercustomize from the upload."""
+
+import os
+
+with open("/tmp/ATTACK-MARKER", "w") as marker:
+    marker.write(f"the upload's usercustomize ran as uid {os.getuid()}")

@@ -1,0 +1,1 @@
+../source/solutions/cnn/cnn.py

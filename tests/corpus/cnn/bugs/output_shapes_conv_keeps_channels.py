@@ -1,0 +1,15 @@
+"""output_shapes: a conv layer keeps the input's channels instead of making k
+"""
+
+def output_shapes(input_shape, layers):
+    shapes = []
+    shape = tuple(input_shape)
+    for layer in layers:
+        if layer["type"] in ("conv", "pool"):
+            f, s, p = layer["size"], layer["stride"], layer["padding"]
+            height, width = ((n + 2 * p - f) // s + 1 for n in shape[1:])
+            shape = (shape[0], height, width)
+        elif layer["type"] == "fc":
+            shape = (layer["units"],)
+        shapes.append(shape)
+    return shapes

@@ -1,0 +1,17 @@
+"""output_shapes: pooling without padding (as in max_pool2d), ignoring the layer's padding
+"""
+
+def output_shapes(input_shape, layers):
+    shapes = []
+    shape = tuple(input_shape)
+    for layer in layers:
+        if layer["type"] in ("conv", "pool"):
+            f, s = layer["size"], layer["stride"]
+            p = layer["padding"] if layer["type"] == "conv" else 0
+            height, width = ((n + 2 * p - f) // s + 1 for n in shape[1:])
+            channels = layer["filters"] if layer["type"] == "conv" else shape[0]
+            shape = (channels, height, width)
+        elif layer["type"] == "fc":
+            shape = (layer["units"],)
+        shapes.append(shape)
+    return shapes

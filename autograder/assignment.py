@@ -5,9 +5,13 @@ An assignment named ``NAME`` is two folders, so a new one is a new folder pair, 
 - ``assignments/NAME/`` (ships to students): ``NAME.py``, the skeleton students fill in, and
   ``checks.py``, which defines ``FUNCTIONS`` (the graded functions, in handout order),
   ``PUBLIC_CHECKS`` (a list of ``Check``), and optionally ``SEED`` and ``CALL_SECONDS``
-  (per-function time limits, for the few functions that need more than the default);
+  (per-function limits in CPU seconds per call, for the few functions that need more than the
+  default; the wall-clock backstop is ``checks.WALL_BACKSTOP`` times that);
 - ``solutions/NAME/`` (instructors only): ``NAME.py``, the reference the skeleton is made from, and
-  ``grading.py``, which defines ``POINTS`` (points per function) and ``HIDDEN_CHECKS``.
+  ``grading.py``, which defines ``POINTS`` (points per function) and ``HIDDEN_CHECKS``, and
+  optionally ``ORACLE`` (function -> the other graded functions whose nested calls the reference
+  answers while its hidden checks run, so that a bug is charged only where it is) with
+  ``REFERENCE`` (the module answering them).
 
 In a student handout the second folder is absent: the assignment then has public checks only.
 """
@@ -34,6 +38,15 @@ class Assignment:
     points: dict = field(default_factory=dict)
     seed: int = DEFAULT_SEED
     call_seconds: dict = field(default_factory=dict)
+    oracle: dict = field(default_factory=dict)  # function -> names the reference answers in its hidden checks
+    reference: object = None  # the module whose functions answer them
+
+    def oracle_for(self, check):
+        """The reference functions answering nested calls in a hidden, non-integration ``check``."""
+        if check.integration or self.reference is None:
+            return {}
+        return {name: getattr(self.reference, name) for name in self.oracle.get(check.function, ())
+                if name != check.function}
 
     @property
     def module_name(self):
@@ -75,6 +88,8 @@ def load(name, root=None):
         points=dict(hidden.POINTS) if hidden else {},
         seed=getattr(public, "SEED", DEFAULT_SEED),
         call_seconds=dict(getattr(public, "CALL_SECONDS", {})),
+        oracle=dict(getattr(hidden, "ORACLE", {})),
+        reference=getattr(hidden, "REFERENCE", None),
     )
 
 

@@ -3,8 +3,10 @@
 The corpus of assignment NAME lives in ``tests/corpus/NAME/``: ``bugs/*.py`` and ``correct/*.py``
 are patches over the reference (see ``autograder.patching``) whose docstring's first line names
 the function they change (``all`` for a complete alternative). A bug is caught when its function
-loses points; a correct alternative is penalised when any function does. Submissions are graded
-in parallel, one worker process per core, with the same machinery as ``make grade``.
+loses points; it is charged elsewhere when a function that calls it (graded with it) loses points
+outside integration checks (goal: never: the oracle answers such nested calls). A correct alternative is
+penalised when any function loses points or fails a public check. Submissions are graded in
+parallel, one worker process per core, with the same machinery as ``make grade``.
 """
 
 import os
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import assignment as assignments
+from autograder.callgraph import callers
 from autograder.feedback import format_table, render_verdict
-from autograder.grading import grade
+from autograder.grading import grade, point_shares
 from autograder.patching import apply_patch, describe_patch
 from autograder.runner import GRADER_ERROR
 
@@ -29,12 +32,14 @@ class AuditCase:
     function: str  # the function the patch changes, or "all"
     description: str
     lost: dict = None  # function -> points lost
+    elsewhere: float = 0.0  # points a bug cost other functions, outside integration checks
+    public_failures: int = 0  # public checks that did not pass (correct alternatives: must be 0)
     failures: list = None  # the explanations of the checks that failed
     grader_errors: list = None  # checks that broke on this submission: bugs of the grader
 
     @property
     def flagged(self):
-        return bool(self.lost)
+        return bool(self.lost) or bool(self.public_failures)
 
 
 def corpus(name):
@@ -48,18 +53,34 @@ def corpus(name):
 
 
 def audit_case(name, case):
-    """Grade one corpus entry; return it with the points each function lost."""
+    """Grade one corpus entry; return it with the points each function lost.
+
+    A bug's function is graded with the functions that may call it (hidden checks); a correct
+    alternative with every function, public checks included.
+    """
     assignment = assignments.load(name)
-    reference = (ROOT / "solutions" / name / f"{name}.py").read_text()
-    functions = assignment.functions if case.function == "all" else [case.function]
+    source = apply_patch((ROOT / "solutions" / name / f"{name}.py").read_text(), case.path.read_text())
+    if case.function == "all":
+        functions = assignment.functions
+    else:
+        functions = [f for f in assignment.functions if f == case.function or f in callers(source, case.function)]
     with tempfile.TemporaryDirectory() as folder:
         submission = Path(folder) / f"{name}.py"
-        submission.write_text(apply_patch(reference, case.path.read_text()))
-        report = grade(assignment, submission, public=False, functions=functions)
+        submission.write_text(source)
+        report = grade(assignment, submission, public=case.kind == "correct", functions=functions)
     case.lost = {r.function: r.possible - r.points for r in report.results if r.points < r.possible}
+    case.elsewhere = sum(_lost_outside_integration(r) for r in report.results
+                         if case.kind == "bug" and r.function != case.function)
+    case.public_failures = sum(not v.passed for r in report.results for v in r.public)
     case.failures = [render_verdict(v) for r in report.results for v in r.verdicts if not v.passed]
     case.grader_errors = [render_verdict(v) for r in report.results for v in r.verdicts if v.status == GRADER_ERROR]
     return case
+
+
+def _lost_outside_integration(result):
+    """Points a function lost in its checks that are not integration checks."""
+    shares = point_shares(result.possible, [v.check.weight for v in result.hidden])
+    return sum(share for share, v in zip(shares, result.hidden) if not v.passed and not v.check.integration)
 
 
 def run_audit(name, workers=None):
@@ -69,7 +90,7 @@ def run_audit(name, workers=None):
 
 
 def render_audit(cases, functions):
-    rows = [("function", "bugs caught", "correct alternatives penalised")]
+    rows = [("function", "bugs caught", "points its bugs cost elsewhere", "correct alternatives penalised")]
     for function in functions + ["all"]:
         bugs = [c for c in cases if c.kind == "bug" and c.function == function]
         correct = [c for c in cases if c.kind == "correct" and c.function in (function, "all")]
@@ -77,11 +98,12 @@ def render_audit(cases, functions):
         if function == "all" and not bugs and not correct:
             continue
         rows.append((function, f"{sum(c.flagged for c in bugs)}/{len(bugs)}",
-                     f"{len(penalised)}/{len(correct)}"))
+                     f"{sum(c.elsewhere for c in bugs):g}", f"{len(penalised)}/{len(correct)}"))
     lines = [format_table(rows)]
     missed = [c for c in cases if c.kind == "bug" and not c.flagged]
     unfair = [c for c in cases if c.kind == "correct" and c.flagged]
     lines += [f"MISSED bug {c.path.name}: {c.description}" for c in missed]
+    lines += [f"CHARGED ELSEWHERE bug {c.path.name}: lost {c.lost}" for c in cases if c.elsewhere]
     lines += [f"PENALISED correct {c.path.name}: lost {c.lost}\n" + "\n".join(c.failures) for c in unfair]
     lines += [f"GRADER ERROR on {c.path.name}:\n" + "\n".join(c.grader_errors) for c in cases if c.grader_errors]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Benchmark grading as Gradescope does (``otter_grade.grade_like_gradescope``): wall seconds, CPU seconds, peak memory.
+"""Benchmark grading as Gradescope does (``otter_grade.grade_like_gradescope``): wall seconds, CPU
+seconds, peak memory; and the CPU seconds each graded function's calls use beside its limit.
 
 Peak memory is the largest total resident memory of the whole process tree (Otter, its kernel,
 the student worker, and this process), sampled every 20 ms from /proc: the figure to hold against Gradescope's
@@ -10,8 +11,11 @@ import resource
 import threading
 import time
 
+from autograder.feedback import format_table
+from autograder.grading import grade
 from autograder.otter_grade import grade_like_gradescope, grading_environment
 from autograder.procfs import cpu_and_memory, pids, stat_fields
+from autograder.worker import Limits
 
 
 def _tree_rss_bytes(root_pid):
@@ -54,3 +58,16 @@ def measure(autograder_zip, submission, output_dir):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return results, wall, cpu, peak[0]
+
+
+def cpu_margins(assignment, submission):
+    """Grade ``submission`` (public and hidden checks) and tabulate, per function, the most CPU seconds
+    one call used beside the per-call CPU limit, and the margin (limit / used). Returns (table, report)."""
+    report = grade(assignment, submission)
+    rows = [("function", "CPU s (largest call)", "limit s", "margin", "points")]
+    for result in report.results:
+        used = report.cpu_seconds.get(result.function, 0.0)
+        limit = assignment.call_seconds.get(result.function, Limits().call_cpu_seconds)
+        rows.append((result.function, f"{used:.2f}", f"{limit:g}", f"{limit / max(used, 0.01):.0f}x",
+                     f"{result.points:g}/{result.possible:g}"))
+    return format_table(rows), report

@@ -35,6 +35,10 @@ class Check:
             return a short note on what it measured (shown with the passed verdict).
         weight: the share of the function's points this check carries (hidden checks).
         max_examples: how many examples Hypothesis tries before it accepts the property.
+        integration: the check judges the student's functions working together, so no reference
+            answers for the functions ``function`` calls (hidden checks; say so in the title).
+        visible: a hidden check whose result reveals nothing hidden (e.g. the accuracy a training
+            run reached): shown with the public checks before grades are published.
     """
 
     function: str
@@ -43,10 +47,16 @@ class Check:
     verify: Callable
     weight: float = 1.0
     max_examples: int = 35
+    integration: bool = False
+    visible: bool = False
 
     @property
     def key(self):
         return f"{self.function}: {self.title}"
+
+
+WALL_BACKSTOP = 4  # wall-clock limit / CPU limit for functions with a time limit of their own: room for a
+# slow, shared machine (Gradescope's default is 0.5 vCPU) without letting a waiting call hang grading
 
 
 class Student:
@@ -63,6 +73,15 @@ class Student:
         self._call_seconds = call_seconds or {}  # time limits for the few functions that need more
         self._given_up = {}
         self.last_cpu_seconds = 0.0  # measured by the grader from /proc, not reported by the worker
+        self.cpu_peaks = {}  # function -> the most CPU seconds one of its calls used
+        self.under_test, self.oracle = None, {}  # see ``grade_with``
+        self.substituted = set()  # functions the reference answered for in calls since ``grade_with``
+
+    def grade_with(self, function, oracle):
+        """From now on, calls of ``function`` get reference answers from ``oracle`` (name -> reference
+        function) for the nested calls they make to those names; other calls get none."""
+        self.under_test, self.oracle = function, dict(oracle)
+        self.substituted = set()
 
     def __getattr__(self, function):
         if function.startswith("_"):
@@ -72,9 +91,13 @@ class Student:
     def call(self, function, *args, **kwargs):
         if function in self._given_up:
             raise self._given_up[function]
-        seconds = self._call_seconds.get(function)
-        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=seconds)
+        cpu_seconds = self._call_seconds.get(function)  # a limit in CPU seconds, with a wall-clock backstop
+        seconds = cpu_seconds and WALL_BACKSTOP * cpu_seconds
+        oracle = self.oracle if function == self.under_test else None
+        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=cpu_seconds, oracle=oracle)
         self.last_cpu_seconds = outcome.cpu_seconds
+        self.cpu_peaks[function] = max(self.cpu_peaks.get(function, 0.0), outcome.cpu_seconds)
+        self.substituted.update(outcome.substituted)
         if outcome.status in ("not_implemented", "missing"):
             self._given_up[function] = NotImplementedYet(function, outcome.status)
             raise self._given_up[function]
@@ -94,7 +117,7 @@ class Student:
 def _outcome_words(function, outcome):
     words = {
         "raised": f"{function} raised {outcome.error}",
-        "timeout": f"{function} {outcome.error} (an endless loop?), so it was stopped",
+        "timeout": f"{function} was stopped: {outcome.error}",
         "crashed": f"{function} stopped the Python process running it: {outcome.error}",
         "import_failed": f"your file could not be loaded: {outcome.error}",
         "unsendable": f"{function} returned something other than numbers and arrays: {outcome.error}",
@@ -128,8 +151,9 @@ def _same_value(a, b):
 
 # -- judging returned values ----------------------------------------------------------------------
 
-def float_array(value, function, shape=None):
-    """``value`` as a float ndarray of ``shape`` with finite entries, or ``Failed`` saying what is off."""
+def float_array(value, function, shape=None, expected=None):
+    """``value`` as a float ndarray of ``shape`` with finite entries, or ``Failed`` saying what is off
+    (and, given ``expected``, what was expected)."""
     if not isinstance(value, np.ndarray):
         raise Failed(f"{function} returned {_kind_of(value)}, but it should return a numpy array")
     if value.dtype.kind != "f":
@@ -142,7 +166,8 @@ def float_array(value, function, shape=None):
         raise Failed(f"{function} returned an array of shape {value.shape}, but the shape should be "
                      f"{tuple(shape)}\n  returned: {show(value)}")
     if not np.all(np.isfinite(value)):
-        raise Failed(f"{function} returned infinite or NaN values\n  returned: {show(value)}")
+        wanted = "" if expected is None else f"\n  expected: {show(expected)}"
+        raise Failed(f"{function} returned infinite or NaN values{wanted}\n  returned: {show(value)}")
     return value
 
 
@@ -169,7 +194,7 @@ def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="valu
     into each entry (for a convolution: the convolution of |x| with |w|); rounding errors grow with
     it, not with the result, which may cancel to zero. Defaults to ``abs(expected)``.
     """
-    returned = float_array(returned, function, np.shape(expected))
+    returned = float_array(returned, function, np.shape(expected), expected)
     scale = np.abs(expected) if scale is None else scale
     tolerance = rtol * (scale + 1e-3 * np.max(scale, initial=0.0)) + 1e-9
     wrong = np.abs(returned.astype(np.float64) - expected) > tolerance

@@ -102,8 +102,10 @@ def cmd_audit(args):
     assignment = assignments.load(args.assignment)
     cases = run_audit(args.assignment)
     print(render_audit(cases, assignment.functions))
-    bad = [c for c in cases if (c.kind == "bug") != c.flagged]
-    print(f"\n{len(cases) - len(bad)}/{len(cases)} corpus entries graded as they should be")
+    bad = [c for c in cases if (c.kind == "bug") != c.flagged or c.elsewhere]
+    elsewhere = sum(c.elsewhere for c in cases)
+    print(f"\n{len(cases) - len(bad)}/{len(cases)} corpus entries graded as they should be; bugs cost "
+          f"{elsewhere:g} points outside their own function (integration checks aside)")
     return 1 if bad else 0
 
 
@@ -112,7 +114,7 @@ def cmd_bench(args):
     applied over the reference)."""
     import tempfile
 
-    from autograder.bench import measure
+    from autograder.bench import cpu_margins, measure
     from autograder.patching import apply_patch
 
     autograder_zip = Path("dist") / args.assignment / "autograder.zip"
@@ -133,6 +135,9 @@ def cmd_bench(args):
             score = sum(t.get("score") or 0 for t in results["tests"])
             possible = sum(t.get("max_score") or 0 for t in results["tests"])
             print(f"{label:<12} {wall:7.1f} {cpu:7.1f} {peak / 2**20:8.0f} {score:4g}/{possible:g}")
+        table, report = cpu_margins(assignments.load(args.assignment), loop_submission)
+        print(f"\nCPU seconds of the pure-loop solution's calls, per function ({report.points:g}/{report.possible:g}):")
+        print(table)
     return 0
 
 

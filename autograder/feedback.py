@@ -6,10 +6,18 @@ no internal paths.
 """
 
 from autograder.checks import show
-from autograder.runner import FAILED, GRADER_ERROR, NOT_IMPLEMENTED, PASSED
+from autograder.runner import FAILED, GRADER_ERROR, NOT_GRADED, NOT_IMPLEMENTED, PASSED
 
-SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "·", GRADER_ERROR: "!"}
-WORDS = {PASSED: "passed", FAILED: "failed", NOT_IMPLEMENTED: "not implemented yet", GRADER_ERROR: "grader error"}
+SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "·", GRADER_ERROR: "!", NOT_GRADED: "✗"}
+WORDS = {PASSED: "passed", FAILED: "failed", NOT_IMPLEMENTED: "not implemented yet", GRADER_ERROR: "grader error",
+         NOT_GRADED: "not graded: the file could not be loaded"}
+OUTPUT_SHOWN = 2_000  # characters of what an unloadable file printed, shown once
+LOAD_HINT = (
+    "Usual causes: code at the top level of the file (tests, training runs, plots, prints) runs as soon as\n"
+    "the file is loaded: put it under `if __name__ == \"__main__\":`. And a file opened with a relative path,\n"
+    "such as np.load(\"digits.npz\"), is looked for in the folder the grader runs in, not next to your file:\n"
+    "your functions should work on the arguments they are given and read no files."
+)
 
 
 def describe_example(example):
@@ -59,9 +67,26 @@ def format_table(rows):
     return "\n".join(text)
 
 
+def render_load_failure(outcome):
+    """One block for a file that could not be loaded: what happened, where, what it printed, why."""
+    lines = ["Your file could not be loaded, so none of its functions was graded.",
+             f"  What happened: {outcome.error}"]
+    if outcome.where:
+        lines.append(f"  Where: {outcome.where}")
+    printed = outcome.output.strip()
+    if printed:
+        cut = len(printed) > OUTPUT_SHOWN
+        lines.append(f"  It printed{' (the first 2 kB)' if cut else ''}:")
+        lines.append(_indent(printed[:OUTPUT_SHOWN] + ("\n..." if cut else ""), "    "))
+    syntax = outcome.error.startswith(("SyntaxError", "IndentationError", "TabError"))
+    return "\n".join(lines + ([] if syntax else [LOAD_HINT]))
+
+
 def render_report(report, show_points=False):
     """The whole report: the table, then every check that did not pass, then the seed."""
     parts = [render_table(report, show_points)]
+    if report.load_failure is not None:
+        return "\n\n".join(parts + [render_load_failure(report.load_failure)])
     explanations = render_failures(report)
     if explanations:
         parts.append(FAILURES_HEADING)
@@ -82,8 +107,9 @@ def render_failures(report):
 
 
 def render_notes(report):
-    """What passed checks measured, e.g. the accuracy a training run reached."""
-    return [f"{v.check.function}: {v.message}" for r in report.results for v in r.verdicts if v.passed and v.message]
+    """What passed checks measured, e.g. the accuracy a training run reached (each said once)."""
+    return list(dict.fromkeys(f"{v.check.function}: {v.message}" for r in report.results for v in r.verdicts
+                              if v.passed and v.message))
 
 
 def seed_line(seed):

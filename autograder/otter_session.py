@@ -11,21 +11,28 @@ import os
 import textwrap
 
 from autograder import assignment as assignments
-from autograder.feedback import render_verdict
-from autograder.grading import grade
+from autograder.feedback import WORDS, render_load_failure, render_verdict
+from autograder.grading import grade, point_shares
+from autograder.runner import NOT_GRADED
 
 
 @functools.cache
 def _verdicts(assignment_name, submission_path):
     report = grade(assignments.load(assignment_name), submission_path)
-    return {v.check.key: v for result in report.results for v in result.verdicts}, report.seed
+    return {v.check.key: v for result in report.results for v in result.verdicts}, report
 
 
 def verdict(assignment_name, submission_path, check_key):
     """Pass quietly if the check passed; otherwise raise AssertionError with its explanation."""
     if submission_path is None:
         raise AssertionError("the grader could not find the submitted file")
-    verdicts, seed = _verdicts(assignment_name, submission_path)
+    verdicts, report = _verdicts(assignment_name, submission_path)
+    seed = report.seed
+    if report.load_failure is not None:  # explained once, under the first check; the others point there
+        first = next(iter(verdicts))
+        if check_key == first:
+            raise AssertionError(render_load_failure(report.load_failure))
+        raise AssertionError(f"{WORDS[NOT_GRADED]} (what happened is under \"{first}\")")
     found = verdicts[check_key]
     if found.passed and found.message:
         _save_note(submission_path, check_key, found.message)
@@ -59,11 +66,12 @@ def test_file_source(assignment, function):
         "OK_FORMAT = False",
         f"name = {function!r}",
     ]
-    hidden_weight = sum(c.weight for c in assignment.hidden_checks if c.function == function)
-    points = assignment.points.get(function, 0)
-    checks = [(c, False) for c in assignment.public_checks] + [(c, True) for c in assignment.hidden_checks]
+    hidden_checks = [c for c in assignment.hidden_checks if c.function == function]
+    shares = dict(zip(map(id, hidden_checks), point_shares(assignment.points.get(function, 0),
+                                                           [c.weight for c in hidden_checks])))
+    checks = [(c, False) for c in assignment.public_checks] + [(c, not c.visible) for c in hidden_checks]
     for number, (check, hidden) in enumerate((c for c in checks if c[0].function == function), start=1):
-        share = round(points * check.weight / hidden_weight, 6) if hidden else 0
+        share = f"{shares[id(check)]:g}" if id(check) in shares else 0
         lines += [
             "",
             "",

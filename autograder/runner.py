@@ -15,6 +15,8 @@ from autograder.worker import Limits, Worker
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
 GRADER_ERROR = "grader error"  # the check itself broke: a bug to fix, never the student's fault
+NOT_GRADED = "not graded"  # a function's status when the file could not be loaded
+LOAD_FAILURE = "your file could not be loaded"  # how every verdict of such a file begins
 
 
 @dataclass
@@ -34,8 +36,22 @@ class Verdict:
         return self.status == PASSED
 
 
-def run_check(check, student, seed):
-    """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example."""
+def run_check(check, student, seed, oracle=None):
+    """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example.
+
+    ``oracle`` (name -> reference function) answers the nested calls that ``check.function`` makes
+    to those names; the verdict then says so.
+    """
+    student.grade_with(check.function, oracle or {})
+    verdict = _run_check(check, student, seed)
+    if student.substituted:
+        said = f"graded with the reference {', '.join(sorted(student.substituted))} in place of yours"
+        verdict.message = f"{verdict.message}\n({said})" if verdict.message and not verdict.passed \
+            else "; ".join(filter(None, [verdict.message, said]))
+    return verdict
+
+
+def _run_check(check, student, seed):
     last_failure, note, grader_errors = {}, {}, []
 
     @settings(
@@ -85,8 +101,25 @@ def _failure_verdict(check, last_failure):
     return Verdict(check, FAILED, str(error), last_failure["example"])
 
 
-def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits()):
-    """Run ``checks`` in order against one submission file, sharing one sandboxed worker."""
+def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits(), oracle=None):
+    """Run ``checks`` in order against one submission file, with one sandboxed worker at a time.
+
+    ``oracle(check)`` gives the reference functions that answer nested calls in that check (see
+    ``run_check``). Whatever a worker was told by the oracle stays with the function it graded:
+    the worker is replaced before the next function's checks when the oracle answered it anything.
+
+    Returns ``(verdicts, load_failure, cpu_peaks)``: when the file cannot be loaded (``load_failure``,
+    the worker's ``Outcome``), no check runs and every verdict says only that, once explained
+    elsewhere; ``cpu_peaks`` maps each function called to the most CPU seconds one call used.
+    """
     with Worker(submission, module_name, limits) as worker:
-        student = Student(worker, call_seconds)
-        return [run_check(check, student, seed) for check in checks]
+        load_failure = worker.load()
+        if load_failure is not None:
+            said = f"{LOAD_FAILURE}: {load_failure.error}"
+            return [Verdict(check, FAILED, said) for check in checks], load_failure, {}
+        student, verdicts = Student(worker, call_seconds), []
+        for check in checks:
+            if verdicts and check.function != verdicts[-1].check.function and worker.oracle_answers:
+                worker.close()  # a fresh process (and folder) for the next function
+            verdicts.append(run_check(check, student, seed, oracle(check) if oracle else None))
+        return verdicts, None, student.cpu_peaks

@@ -3,6 +3,9 @@
 The grader never imports a submission. ``Worker`` copies it into a private folder, starts
 ``worker_main.py`` there in a new session (as an unprivileged user when the grader is root), and
 talks to it over pipes in the ``wire`` format: plain arrays and numbers both ways, no pickles.
+A call may name reference functions (the "oracle") that answer the nested calls the student's
+function makes to those names: the worker sends each such call back here, the reference runs here
+(under a memory cap), and only its result crosses into the worker.
 Every call has a wall-clock and CPU budget, and every function a total budget over all its calls;
 a worker that overruns them, uses too much memory over all its processes, crashes or sends garbage
 is killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
@@ -10,6 +13,7 @@ uid), and the next call starts a fresh one. Nothing in a reply is trusted: its s
 it is decoded as plain data, and its text is cut short before it can reach feedback.
 """
 
+import copy
 import functools
 import json
 import os
@@ -69,6 +73,7 @@ class Outcome:
     where: str = ""
     output: str = ""
     cpu_seconds: float = 0.0
+    substituted: tuple = ()  # the functions the oracle answered for during this call
 
 
 def sandbox_account():
@@ -187,6 +192,9 @@ class Worker:
         self._import_failure = None
         self._spent = {}  # wall seconds used so far by each function, over all its calls
         self._last_scan = 0.0
+        self._oracle = {}  # name -> reference function answering nested calls, during one call
+        self._answered = set()  # names the oracle answered during the current call
+        self.oracle_answers = 0  # answers this worker process received: restart it before it grades another function
 
     def __enter__(self):
         return self
@@ -194,31 +202,47 @@ class Worker:
     def __exit__(self, *exc_info):
         self.close()
 
-    def call(self, function, args=(), kwargs=None, *, seconds=None, cpu_seconds=None):
-        """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``."""
+    def call(self, function, args=(), kwargs=None, *, seconds=None, cpu_seconds=None, oracle=None):
+        """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``.
+
+        ``oracle`` maps names of other functions of the module to reference functions: while this
+        call runs, nested calls to those names are answered by them, here in the grader (never for
+        ``function`` itself). The time the grader spends answering counts in the call's wall time.
+        """
         seconds = seconds or self.limits.call_seconds
         budget = max(self.limits.function_seconds, 4 * seconds)
         left = min(budget - self._spent.get(function, 0.0), self.limits.total_seconds - sum(self._spent.values()))
         if left <= 0:
             return Outcome("timeout", error=self._budget_words(function, budget))
-        if self._process is None and self._import_failure is None:
-            self._start()
-        if self._import_failure is not None:
+        if self.load() is not None:
             return self._import_failure
-        request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {})}
+        self._oracle = {name: answer for name, answer in (oracle or {}).items() if name != function}
+        self._answered = set()
+        request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {}), "oracle": sorted(self._oracle)}
         cpu_before = self._cpu_seconds()
         started = time.monotonic()
         try:
             wire.write_message(self._requests, request)
         except (BrokenPipeError, OSError):
             return self._fail("crashed", "the worker process died before the call")
-        outcome = self._await_reply(min(seconds, left), cpu_seconds or self.limits.call_cpu_seconds, cpu_before)
+        try:
+            outcome = self._await_reply(min(seconds, left), cpu_seconds or self.limits.call_cpu_seconds, cpu_before)
+        finally:
+            self._oracle = {}
+        outcome.substituted = tuple(sorted(self._answered))
         self._spent[function] = self._spent.get(function, 0.0) + time.monotonic() - started
         if outcome.status == "timeout" and left < seconds and "CPU" not in outcome.error:
             outcome.error = self._budget_words(function, budget)
         if outcome.status not in Outcome.WORKER_STATUSES + ("timeout", "crashed", "garbled"):
             return self._fail("garbled", _short(f"the worker answered out of turn ({outcome.status!r})"))
         return outcome
+
+    def load(self):
+        """Start the worker (importing the submission) unless it runs; return the import failure
+        (an ``Outcome`` with status import_failed) or None. A file that failed once is not tried again."""
+        if self._process is None and self._import_failure is None:
+            self._start()
+        return self._import_failure
 
     def _budget_words(self, function, budget):
         if self._spent.get(function, 0.0) >= budget:
@@ -242,6 +266,7 @@ class Worker:
     # -- starting ---------------------------------------------------------------------------
 
     def _start(self):
+        self.oracle_answers = 0
         self._remove_folder()  # a previous worker's folder, which its student code could write to
         self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
         for name in ("worker_main.py", "wire.py"):
@@ -317,9 +342,10 @@ class Worker:
                                       " MiB of memory together, so they were stopped")
             cpu = self._cpu_seconds() - cpu_before + others
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or cpu > cpu_seconds:
-                spent = f"{seconds:g} s" if remaining <= 0 else f"{cpu_seconds:g} s of CPU time"
-                return self._fail("timeout", f"did not finish within {spent}")
+            if cpu > cpu_seconds:
+                return self._fail("timeout", f"too slow: used {cpu:.1f} s of CPU, the limit is {cpu_seconds:g} s")
+            if remaining <= 0:
+                return self._fail("timeout", f"did not finish within {seconds:g} s (waiting, or an endless loop?)")
             watched = [self._replies] + ([self._output.fd] if self._output.open else [])
             readable, _, _ = select.select(watched, [], [], min(remaining, 0.05))
             if self._output.fd in readable:
@@ -337,16 +363,24 @@ class Worker:
                                       " of data (the grader reads no more)")
                 needed = 8 + length
             if len(buffer) >= needed:
-                return self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
+                reply = self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
+                if reply.status != "oracle":
+                    return reply
+                failure = self._answer_oracle(reply)  # a nested call: answer it, then wait on
+                if failure is not None:
+                    return failure
+                buffer, needed = bytearray(), 8
 
     def _decode(self, message, cpu_seconds):
-        output = self._output.take()
         try:
             reply = wire.decode(message)
             if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
                 raise wire.WireError("the reply is not a status record")
         except (wire.WireError, ValueError, TypeError, RecursionError, MemoryError) as error:
             return self._fail("garbled", _short(f"the worker sent something unreadable ({error})"))
+        if reply["status"] == "oracle":  # the call goes on: its output stays to be taken with the reply
+            return Outcome("oracle", value=reply.get("call"), args=reply.get("args"), kwargs=reply.get("kwargs"))
+        output = self._output.take()
         if reply["status"] == "ready" and isinstance(reply.get("landlock"), int):
             self.landlock = reply["landlock"]
         return Outcome(
@@ -356,6 +390,29 @@ class Worker:
             error=_short(reply.get("error", "")), where=_short(reply.get("where", "")),
             output=output, cpu_seconds=cpu_seconds,
         )
+
+    def _answer_oracle(self, request):
+        """Answer a nested call from a stub in the worker with the reference's result (computed here,
+        on copies, with at most ``limits.memory_bytes`` more memory); None when answered, else the
+        failed ``Outcome``. Only the names this call allows are answered: never the function under test."""
+        name, args, kwargs = request.value, request.args, request.kwargs
+        if not isinstance(name, str) or name not in self._oracle or not isinstance(args, list) \
+                or not isinstance(kwargs, dict):
+            return self._fail("garbled", _short(f"it asked the grader to answer a call of {name!r}, which the "
+                                                f"grader does not answer while this function is graded"))
+        try:
+            with _memory_cap(self.limits.memory_bytes):
+                answer = {"answer": self._oracle[name](*copy.deepcopy(args), **copy.deepcopy(kwargs))}
+        except Exception as error:  # noqa: BLE001 - bad arguments from the student: the stub raises it there
+            text = str(error).splitlines()[0][:300] if str(error) else ""
+            answer = {"oracle_error": f"{type(error).__name__}: {text}".rstrip(": ")}
+        try:
+            wire.write_message(self._requests, answer)
+        except (BrokenPipeError, OSError):
+            return self._fail("crashed", "the worker process died while the grader answered it")
+        self._answered.add(name)
+        self.oracle_answers += 1
+        return None
 
     def _fail(self, status, error):
         output = self._output.take() if self._process else ""
@@ -433,6 +490,31 @@ def _may_set_groups():
         return Path("/proc/self/setgroups").read_text().strip() != "deny"
     except OSError:
         return True
+
+
+class _memory_cap:
+    """Lower this process's address-space limit to what it uses now plus ``extra`` bytes, for the block:
+    a reference answering absurd arguments (a padding of 10**5) raises MemoryError instead of
+    exhausting the grader. Where RLIMIT_AS or /proc is missing, no cap."""
+
+    def __init__(self, extra):
+        self._extra = extra
+        self._saved = None
+
+    def __enter__(self):
+        try:
+            with open("/proc/self/statm") as statm:
+                used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            self._saved = resource.getrlimit(resource.RLIMIT_AS)
+            hard = self._saved[1]
+            cap = used + self._extra
+            resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+        except (OSError, ValueError, AttributeError):
+            self._saved = None
+
+    def __exit__(self, *exc_info):
+        if self._saved is not None:
+            resource.setrlimit(resource.RLIMIT_AS, self._saved)
 
 
 def _remove_files_of(uid):

@@ -13,7 +13,12 @@ whatever the uid, so also when the grader is not root, and whatever else is worl
 Requests and replies are ``wire`` messages on two pipes; the student's own stdout and stderr go to a
 third pipe that the grader reads and truncates.
 
-Request: ``{"call": name, "args": [...], "kwargs": {...}}``. Replies (``status`` says which):
+Request: ``{"call": name, "args": [...], "kwargs": {...}, "oracle": [names]}``. For the duration of
+the call, the module's functions named in ``oracle`` are replaced by stubs: a nested call to one sends
+``{"status": "oracle", "call": name, "args", "kwargs"}`` on the reply pipe and waits on the request
+pipe for ``{"answer": value}`` (the reference's result, computed by the grader) or
+``{"oracle_error": text}`` (raised as ``ReferenceAnswerError``). The reference never comes here,
+only its answers. Replies (``status`` says which):
 
 - ``returned``: ``value``, plus ``args`` and ``kwargs`` as they are after the call (to spot mutation);
 - ``raised``: ``error`` ("ValueError: ..."), ``where`` (the last line of the submission involved);
@@ -153,11 +158,34 @@ def import_submission(submission, module_name):
     return module
 
 
-def answer(module, request, submission):
+class ReferenceAnswerError(Exception):
+    """The grader's reference could not answer a nested call (e.g. arguments it does not accept)."""
+
+
+def oracle_stub(name, ask):
+    """A stand-in for the module's function ``name``: the grader answers with the reference's result."""
+    def stub(*args, **kwargs):
+        try:
+            reply = ask({"status": "oracle", "call": name, "args": list(args), "kwargs": kwargs})
+        except wire.WireError as error:
+            raise TypeError(f"the reference {name} (called in place of yours) takes numbers and arrays: "
+                            f"{error}") from None
+        if "oracle_error" in reply:
+            raise ReferenceAnswerError(f"the reference {name} (called in place of yours) raised "
+                                       f"{reply['oracle_error']}")
+        return reply["answer"]
+    stub.__name__ = stub.__qualname__ = name
+    return stub
+
+
+def answer(module, request, submission, ask):
     function = getattr(module, request["call"], None)
     if not callable(function):
         return {"status": "missing"}
     args, kwargs = request["args"], request["kwargs"]
+    replaced = {name: module.__dict__.get(name) for name in request.get("oracle", [])}
+    for name in replaced:
+        setattr(module, name, oracle_stub(name, ask))
     try:
         value = function(*args, **kwargs)
     except NotImplementedError:
@@ -165,6 +193,12 @@ def answer(module, request, submission):
     except BaseException as error:  # noqa: BLE001 - sys.exit and friends are student errors too
         error_text, where = describe_exception(error, submission)
         return {"status": "raised", "error": error_text, "where": where}
+    finally:  # the student's own functions again, for calls that do not use the oracle
+        for name, own in replaced.items():
+            if own is None:
+                module.__dict__.pop(name, None)
+            else:
+                setattr(module, name, own)
     return {"status": "returned", "value": value, "args": args, "kwargs": kwargs}
 
 
@@ -185,10 +219,14 @@ def main(limits_json, submission, module_name, request_fd, reply_fd):
         error_text, where = describe_exception(error, submission)
         wire.write_message(replies, {"status": "import_failed", "error": error_text, "where": where})
         return
+    def ask(question):  # a nested call answered by the grader (see oracle_stub)
+        wire.write_message(replies, question)
+        return wire.decode(wire.read_message_bytes(read_exactly))
+
     wire.write_message(replies, {"status": "ready", "landlock": landlock})
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
-        reply = answer(module, request, submission)
+        reply = answer(module, request, submission, ask)
         sys.stdout.flush()
         sys.stderr.flush()
         try:

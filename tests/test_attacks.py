@@ -45,11 +45,11 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user swit
 # the feedback of some functions (or of any) must contain, and whether the defence needs Landlock
 # (see README: without it, local grading leaves a world-readable checkout readable by the sandbox user).
 DIED = "stopped the Python process running it"
-NOT_LOADED = "your file could not be loaded"
+NOT_LOADED = "not graded: the file could not be loaded"  # every function; the first check explains
 WRONG = "returned wrong values"
 EXPECTED = {
     "daemon_rewrites_results": {"words": {"conv1d": WRONG}},
-    "endless_loop_ignores_signals": {"credit": {"conv2d"}, "words": {"conv1d": "did not finish within 5 s"}},
+    "endless_loop_ignores_signals": {"credit": {"conv2d"}, "words": {"conv1d": "conv1d was stopped: "}},
     "exfiltrate_via_exception": {"words": {"conv1d": "raised Exfiltration", "conv2d_multichannel": "raised"}},
     "finalizer_trick": {"words": {"conv1d": WRONG}},
     "float_subclass_returned": {"words": {"conv1d": "returned a float", "conv2d": "cannot be sent",
@@ -58,7 +58,7 @@ EXPECTED = {
     "forge_results_at_import": {"words": {"conv1d": WRONG}},
     "fork_bomb": {"words": {"conv1d_matrix": WRONG}},
     "gc_scan": {"words": {"conv1d": WRONG}},
-    "hang_at_import": {"words": {"conv1d": NOT_LOADED, "conv2d": "did not finish within 10 s"}},
+    "hang_at_import": {"words": {"conv1d": "importing it failed: ", "conv2d": NOT_LOADED}},
     "huge_return_value": {"anywhere": ["it is too large to send", "it returned more than 32 MiB of data"]},
     "kernel_hijack": {"words": {"conv1d": WRONG}},
     "memory_hog": {"anywhere": ["MemoryError"]},
@@ -67,7 +67,8 @@ EXPECTED = {
     "monkeypatch_numpy": {"words": {"conv1d": WRONG}},
     "nan_inf": {"words": {"conv1d": "infinite or NaN", "conv2d": "infinite or NaN"}},
     "ndarray_subclass_claims_equality": {"words": {"conv1d": WRONG, "max_pool2d": WRONG}},
-    "os_exit_at_import": {"words": {"conv1d": NOT_LOADED, "max_pool2d": "exited with code 0"}},
+    "os_exit_at_import": {"words": {"conv1d": "exited with code 0", "max_pool2d": NOT_LOADED}},
+    "oracle_abuse": {"credit": {"conv2d_multichannel"}, "words": {"conv2d": "does not answer", "max_pool2d": WRONG}},
     "os_exit_in_call": {"credit": {"conv2d"}, "words": {"conv1d": DIED, "conv1d_matrix": "exited with code 3"}},
     "output_flood": {"words": {"conv1d": WRONG, "conv2d": WRONG}},
     "proc_snooping": {"words": {"conv1d": WRONG}},
@@ -79,7 +80,7 @@ EXPECTED = {
     "signal_the_grader": {"words": {"conv1d": WRONG}},
     "stack_frames": {"words": {"conv1d": WRONG}},
     "symlink_folder_swap": {"words": {"conv1d": WRONG}},
-    "sys_exit_at_import": {"words": {"conv1d": "SystemExit"}},
+    "sys_exit_at_import": {"words": {"conv1d": "SystemExit", "predict": NOT_LOADED}},
     # folders: the upload around cnn.py (see autograder/upload.py)
     "replace_our_modules": {"words": {"conv1d": "is not in your file", "train": "is not in your file"}},
     "shadow_libraries": {"words": {"conv1d": "is not in your file"}},

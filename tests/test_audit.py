@@ -26,6 +26,11 @@ def test_every_bug_loses_points(audited):
     assert missed == []
 
 
+def test_every_bug_is_charged_to_its_own_function_only(audited):
+    elsewhere = {c.path.name: c.lost for c in audited if c.kind == "bug" and c.elsewhere}
+    assert elsewhere == {}
+
+
 def test_no_correct_alternative_loses_points(audited):
     penalised = {c.path.name: c.failures for c in audited if c.kind == "correct" and c.flagged}
     assert penalised == {}

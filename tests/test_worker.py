@@ -32,6 +32,11 @@ STUDENT = textwrap.dedent('''
         while True:
             pass
 
+    def nap(x):
+        import time
+        time.sleep(1.5)
+        return x
+
     def spin_ignoring_signals(x):
         import signal
         for sig in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT):
@@ -137,7 +142,7 @@ def running_uids():
     ("raise ValueError('at import')\n", "ValueError: at import"),
     ("import sys\nsys.exit(3)\n", "SystemExit"),
     ("import os\nos._exit(1)\n", "exited with code 1"),
-    ("while True:\n    pass\n", "did not finish"),
+    ("while True:\n    pass\n", " 2 s"),  # CPU or wall-clock limit, whichever the load makes come first
 ])
 def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
     path = tmp_path / "student.py"
@@ -146,3 +151,49 @@ def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
         for _ in range(2):
             outcome = worker.call("f", [])
             assert outcome.status == "import_failed" and words in outcome.error
+
+
+ORACLE_STUDENT = textwrap.dedent('''
+    import os, sys
+
+    def inner(x):
+        return x * 0  # the student's own, wrong
+
+    def outer(x):
+        return inner(x) + 1
+
+    def forge(x):
+        """Asks for the answer of the function under test by writing an oracle request itself."""
+        sys.path.insert(0, os.getcwd())
+        import wire
+        with os.fdopen(int(sys.argv[5]), "wb", closefd=False) as replies:
+            wire.write_message(replies, {"status": "oracle", "call": "forge", "args": [x], "kwargs": {}})
+        return x
+''')
+
+
+def test_the_oracle_answers_nested_calls_never_the_function_under_test(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(ORACLE_STUDENT)
+    oracle = {"inner": lambda x: 2 * x, "forge": lambda x: x, "outer": lambda x: x}
+    with Worker(path, "student", Limits(call_seconds=2, call_cpu_seconds=2)) as worker:
+        own = worker.call("outer", [np.ones(2)])
+        assert own.value.tolist() == [1.0, 1.0] and own.substituted == () and worker.oracle_answers == 0
+        answered = worker.call("outer", [np.ones(2)], oracle=oracle)
+        assert answered.value.tolist() == [3.0, 3.0] and answered.substituted == ("inner",)
+        assert worker.oracle_answers == 1
+        assert worker.call("outer", [np.ones(2)]).value.tolist() == [1.0, 1.0]  # stubs last one call
+        refused = worker.call("forge", [np.ones(2)], oracle=oracle)
+        assert refused.status == "garbled" and "does not answer" in refused.error
+        raised = worker.call("outer", ["text"], oracle={"inner": lambda x: x + 1})
+        assert raised.status == "raised" and "the reference inner (called in place of yours) raised TypeError" \
+            in raised.error
+
+
+def test_cpu_limit_words_and_a_wall_clock_backstop(worker):
+    """A call may take longer than its CPU limit in wall time (a slow, shared machine); CPU is what counts."""
+    started = time.monotonic()
+    assert worker.call("nap", [np.zeros(1)], seconds=4, cpu_seconds=1).status == "returned"
+    assert time.monotonic() - started >= 1.5
+    spun = worker.call("spin", [np.zeros(1)], seconds=30, cpu_seconds=1)
+    assert spun.status == "timeout" and "too slow: used 1." in spun.error and "the limit is 1 s" in spun.error

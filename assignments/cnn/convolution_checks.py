@@ -257,6 +257,7 @@ def _dominance(student, example):
     returned = float_array(student.max_pool2d(**example), "max_pool2d", _pooled_shape(example))
     for channel, i, j, window in _windows(example):
         value = returned[channel, i, j]
+        window = window.astype(returned.dtype)  # a float32 result holds the entries rounded to float32
         if value < window.max() or value not in window:
             raise Failed(f"output [{channel}, {i}, {j}] is {show(value)}, but its window is\n"
                          f"  {show(window)}\n  and the output should be one of its entries, "

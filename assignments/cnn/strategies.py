@@ -167,15 +167,24 @@ def distinct_arrays(draw, shape):
     return np.array(order, dtype=float).reshape(shape) * 0.25 + offset
 
 
+def tied_arrays(shape):
+    """float64 arrays of ``shape`` full of ties: small integers (-2..2), sometimes all equal."""
+    small = arrays(np.float64, shape, elements=st.integers(-2, 2).map(float))
+    constant = st.integers(-2, 2).map(lambda value: np.full(shape, float(value)))
+    return st.one_of(small, constant)
+
+
 @st.composite
-def layer_pool_calls(draw, stride=st.none(), backward=False, max_side=6):
-    """``{"dout"?, "x": (N, C, H, W) without ties, "size", "stride"?}``; ``stride=st.none()``
-    leaves stride out (it defaults to size)."""
+def layer_pool_calls(draw, stride=st.none(), backward=False, max_side=6, ties=False):
+    """``{"dout"?, "x": (N, C, H, W), "size", "stride"?}``: x without ties, or (``ties``) full of
+    them; ``stride=st.none()`` leaves stride out (it defaults to size)."""
+    smallest = 2 if ties else 1  # a tie needs a window of two entries or more
     n, channels = draw(st.integers(1, 2)), draw(st.integers(1, 2))
-    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
-    size = draw(st.integers(1, min(height, width, 3)))
+    height, width = draw(st.integers(smallest, max_side)), draw(st.integers(smallest, max_side))
+    size = draw(st.integers(smallest, min(height, width, 3)))
     s = draw(stride)
-    call = _with_optional({"x": draw(distinct_arrays((n, channels, height, width))), "size": size}, stride=s)
+    x = draw((tied_arrays if ties else distinct_arrays)((n, channels, height, width)))
+    call = _with_optional({"x": x, "size": size}, stride=s)
     if backward:
         step = size if s is None else s
         out = (n, channels, output_length(height, size, step), output_length(width, size, step))
@@ -194,10 +203,12 @@ def layer_linear_calls(draw, backward=False):
 
 
 @st.composite
-def relu_calls(draw, backward=False):
-    """``{"dout"?, "x"}`` with x of 1 to 4 axes and no entry near 0."""
+def relu_calls(draw, backward=False, zeros=False):
+    """``{"dout"?, "x"}`` with x of 1 to 4 axes and no entry near 0, or (``zeros``) many entries
+    exactly 0, where the derivative is taken to be 0."""
     shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple))
-    call = {"x": draw(float_arrays(shape, nonzero_entries()))}
+    values = st.sampled_from([0.0, 0.0, -1.5, 2.0]) if zeros else nonzero_entries()
+    call = {"x": draw(float_arrays(shape, values))}
     if backward:
         call = {"dout": draw(float_arrays(shape)), **call}
     return call

@@ -106,6 +106,26 @@ def _pool_matches_part4(student, example):
                      what=f"values for image {n} (they should equal your max_pool2d on it)")
 
 
+def _relu_gate(student, example):
+    dout, x = example["dout"], example["x"]
+    assert_close(student.relu_backward(dout, x), np.where(x > 0, dout, 0.0), "relu_backward",
+                 what="values (the gradient passes where x > 0 and is blocked where x <= 0, at exactly 0 too)")
+
+
+def _first_maximum_gets_gradient(student, example):
+    """By the definition: each window's gradient goes to its first maximum in row-major order."""
+    dout, x, size = example["dout"], example["x"], example["size"]
+    stride = example.get("stride", size)
+    expected = np.zeros_like(x)
+    for n, c, i, j in np.ndindex(dout.shape):
+        window = x[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+        a, b = np.unravel_index(np.argmax(window), window.shape)  # argmax: the first maximum
+        expected[n, c, i * stride + a, j * stride + b] += dout[n, c, i, j]
+    assert_close(student.max_pool_backward(**example), expected, "max_pool_backward", np.abs(expected) + 1.0,
+                 what="values on windows with ties (each window's whole gradient should go to its first "
+                      "maximum in row-major order)")
+
+
 def _linear_definition(student, example):
     expected = example["x"] @ example["w"] + example["b"]
     scale = np.abs(example["x"]) @ np.abs(example["w"]) + np.abs(example["b"])
@@ -131,19 +151,32 @@ def _softmax_gradient(student, example):
 
 def _softmax_uniform(student, example):
     classes = example["classes"]
-    loss, _ = _softmax(student, np.full((3, classes), example["value"]), np.arange(3) % classes)
+    loss, _ = unpack(student.softmax_cross_entropy(np.full((3, classes), example["value"]), np.arange(3) % classes),
+                     "softmax_cross_entropy", ("loss", "dlogits"))
     assert_matches(loss, float(np.log(classes)), "softmax_cross_entropy", rtol=1e-6,
                    where="(equal logits: every class has probability 1/classes) ")
 
 
 def _softmax_stable(student, example):
+    """Large logits: compared with the handout's recipe, computed here (z = logits - row max,
+    log_softmax = z - log(sum(exp(z))))."""
     logits, labels = example["logits"], example["y"]
-    loss, dlogits = _softmax(student, logits, labels)
-    shifted_loss, shifted_dlogits = _softmax(student, logits - logits.max(), labels)
-    where = "for logits in the hundreds (did exp overflow? subtract the largest logit first) "
-    assert_matches((loss, dlogits), (shifted_loss, shifted_dlogits), "softmax_cross_entropy",
-                   (abs(shifted_loss) + 1.0, np.abs(shifted_dlogits) + 1e-3), rtol=1e-6,
-                   parts=("loss", "dlogits"), where=where)
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_softmax = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    rows = np.arange(len(labels))
+    expected_loss = float(-log_softmax[rows, labels].mean())
+    expected_dlogits = np.exp(log_softmax)
+    expected_dlogits[rows, labels] -= 1.0
+    expected_dlogits /= len(labels)
+    loss, dlogits = unpack(student.softmax_cross_entropy(logits, labels), "softmax_cross_entropy",
+                           ("loss", "dlogits"))
+    try:
+        assert_matches((loss, dlogits), (expected_loss, expected_dlogits), "softmax_cross_entropy",
+                       (abs(expected_loss) + 1.0, np.abs(expected_dlogits) + 1e-3), rtol=1e-6,
+                       parts=("loss", "dlogits"))
+    except Failed as error:
+        raise Failed(f"{error}\n  (Did exp overflow, or log of a probability that rounded to 0? Subtract each "
+                     f"row's largest logit: z = logits - max, then log_softmax = z - log(sum(exp(z))).)") from None
 
 
 # -- the network -----------------------------------------------------------------------------------
@@ -241,6 +274,8 @@ def _sgd_inputs():
 CHECKS = [
     Check("relu_forward", "keeps positive entries and zeroes the others", s.relu_calls(), _relu_definition),
     backward_check("relu_backward", "relu_forward", s.relu_calls(backward=True), ("dx",)),
+    Check("relu_backward", "blocks the gradient where x <= 0, also at exactly 0",
+          s.relu_calls(backward=True, zeros=True), _relu_gate, max_examples=10),
     has_shape("conv_forward", s.layer_conv_calls(s.SMALL_STRIDES, s.PADDINGS),
               lambda c: (c["x"].shape[0], c["w"].shape[0]) + tuple(
                   s.output_length(n, m, c["stride"], c["padding"]) for n, m in zip(c["x"].shape[2:], c["w"].shape[2:])),
@@ -253,6 +288,9 @@ CHECKS = [
           s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3))), _pool_matches_part4, max_examples=20),
     backward_check("max_pool_backward", "max_pool_forward",
                    s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True), ("dx",)),
+    Check("max_pool_backward", "on ties, the first maximum in row-major order gets the gradient",
+          s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+          _first_maximum_gets_gradient, max_examples=15),
     Check("linear_forward", "computes x @ w + b", s.layer_linear_calls(), _linear_definition),
     backward_check("linear_backward", "linear_forward", s.layer_linear_calls(backward=True), ("dx", "dw", "db")),
     Check("softmax_cross_entropy", "dlogits matches finite differences of the loss", s.softmax_calls(),

@@ -339,7 +339,8 @@ def max_pool2d(x, size, stride=None):
 #       -> conv 3x3, 8 filters, padding 1  -> (N, 8, 8, 8)
 #       -> ReLU                            -> (N, 8, 8, 8)
 #       -> max pool 2x2                    -> (N, 8, 4, 4)
-#       -> flatten                         -> (N, 128)
+#       -> flatten                         -> (N, 128), pooled.reshape(N, 128):
+#                                             feature c*16 + i*4 + j is pooled[n, c, i, j]
 #       -> linear                          -> (N, 10) logits
 #       -> softmax cross-entropy           -> scalar loss
 #
@@ -627,7 +628,10 @@ def softmax_cross_entropy(logits, y):
 
     Lecture idea: the classification loss, computed stably: subtracting the
     row maximum before exp (log-sum-exp trick) changes nothing mathematically
-    but keeps exp from overflowing for large logits.
+    but keeps exp from overflowing for large logits. Take the log before the
+    exp can underflow: with z = logits - (row maximum),
+    log_softmax = z - log(sum(exp(z))) per row (log of a probability that
+    rounded to 0 would be -inf).
     """
     # BEGIN SOLUTION
     N = logits.shape[0]

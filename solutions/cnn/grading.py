@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.checks import Check, Failed, absolute_scale, matches_reference, show, unpack
+from autograder.checks import Check, Failed, absolute_scale, assert_matches, matches_reference, number, show, unpack
 from solutions.cnn import cnn as reference
 
 POINTS = {
@@ -31,6 +31,29 @@ POINTS = {
     "fc_params": 2, "conv_params": 3, "output_shapes": 5, "stack_params": 5, "receptive_field": 5,
 }
 TRAIN_ACCURACY = 0.95  # on the shipped test split, after train() with its defaults
+
+# Independent grading: while a function's hidden checks run, the calls it makes to these other graded
+# functions are answered by the reference (computed in the grader), so a bug in conv2d costs
+# conv2d's points only, not also those of a conv2d_multichannel built on it. Integration checks
+# (``Check(integration=True)``) run the student's own functions throughout.
+REFERENCE = reference
+_PART4 = ("conv2d", "conv2d_multichannel", "max_pool2d")
+_FORWARD = ("conv_forward", "relu_forward", "max_pool_forward", "linear_forward")
+_BACKWARD = ("softmax_cross_entropy", "linear_backward", "max_pool_backward", "relu_backward", "conv_backward")
+ORACLE = {
+    "conv1d_matrix": ("conv1d",),
+    "conv2d": ("conv1d",),
+    "conv2d_multichannel": ("conv2d", "conv1d"),
+    "conv_forward": ("conv2d_multichannel", "conv2d"),
+    "conv_backward": ("conv_forward", "conv2d_multichannel", "conv2d"),
+    "max_pool_forward": ("max_pool2d",),
+    "max_pool_backward": ("max_pool_forward", "max_pool2d"),
+    "linear_backward": ("linear_forward",),
+    "relu_backward": ("relu_forward",),
+    "loss_and_grads": _FORWARD + _BACKWARD + _PART4,
+    "predict": _FORWARD + _PART4,
+    "train": ("init_params", "loss_and_grads", "sgd_step"),
+}
 
 DEFAULT = None  # leave the argument out of the call: the function's default is tested
 STRIDES = st.integers(2, 5)
@@ -85,7 +108,9 @@ def layer_checks():
                                  weight=weight, max_examples=30, parts=parts)
 
     checks = [agree("relu_forward", "", s.relu_calls()),
-              agree("relu_backward", "", s.relu_calls(backward=True), scaled=False)]
+              agree("relu_backward", "", s.relu_calls(backward=True), scaled=False),
+              agree("relu_backward", "at x exactly 0 (the gradient is blocked there)",
+                    s.relu_calls(backward=True, zeros=True), scaled=False)]
     for title, stride, padding, weight in REGIONS:
         stride = st.just(1) if stride is DEFAULT else st.integers(2, 3)
         padding = st.just(0) if padding is DEFAULT else st.integers(1, 2)
@@ -96,6 +121,11 @@ def layer_checks():
                           ("with overlapping or skipping windows", st.integers(1, 3))):
         checks += [agree("max_pool_forward", title, s.layer_pool_calls(stride), scaled=False),
                    agree("max_pool_backward", title, s.layer_pool_calls(stride, backward=True), scaled=False)]
+    checks += [agree("max_pool_forward", "on windows with ties and all-negative windows",
+                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), ties=True), scaled=False),
+               agree("max_pool_backward", "on ties (the first maximum in row-major order gets the gradient)",
+                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+                     scaled=False)]
     checks += [
         agree("linear_forward", "", s.layer_linear_calls()),
         agree("linear_backward", "", s.layer_linear_calls(backward=True), parts=("dx", "dw", "db")),
@@ -152,6 +182,30 @@ def _train_accuracy(student, example):
     return f"reached {reached}"
 
 
+@st.composite
+def train_calls(draw):
+    """A few epochs of train() on a small subset of the digits, with chosen lr, batch_size and seed."""
+    data = s.load_digits()
+    count = draw(st.integers(12, 40))
+    rows = draw(st.permutations(range(data["x_train"].shape[0])))[:count]
+    return {"x_train": data["x_train"][rows], "y_train": data["y_train"][rows],
+            "epochs": draw(st.integers(1, 3)), "lr": draw(st.sampled_from([0.05, 0.2])),
+            "batch_size": draw(st.sampled_from([5, 8, count])), "seed": draw(st.integers(0, 100))}
+
+
+def _train_contract(student, example):
+    expected_params, expected_history = reference.train(**example)
+    params, history = unpack(student.train(**example), "train", ("params", "history"))
+    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
+        raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: it should "
+                     f"hold one number per epoch, the batch-size-weighted mean loss of that epoch")
+    history = np.array([number(loss, "train", "a history of numbers (mean losses)") for loss in history])
+    assert_matches(history, np.array(expected_history), "train", rtol=1e-6,
+                   where="history (the batch-size-weighted mean loss of each epoch, batches in the order "
+                         "rng.permutation(N) gives, rng = numpy.random.default_rng(seed)) ")
+    assert_matches(params, expected_params, "train", rtol=1e-6, where="params ")
+
+
 def network_checks():
     return [
         Check("init_params", "returns the architecture's parameters, randomly initialised",
@@ -164,8 +218,12 @@ def network_checks():
                           reference.sgd_step, max_examples=5),
         matches_reference("predict", "agrees with the reference on digits", network_batches().map(
             lambda b: {"params": b["params"], "x": b["x"]}), reference.predict, max_examples=8),
-        Check("train", f"reaches {TRAIN_ACCURACY:.0%} test accuracy on the digits", st.just({}),
-              _train_accuracy, max_examples=1),
+        Check("train", "follows its contract: params and history after a few epochs with the given lr, "
+              "batch_size and seed agree with the reference", train_calls(), _train_contract, weight=3,
+              max_examples=4),
+        Check("train", f"integration check: with your own functions throughout, reaches {TRAIN_ACCURACY:.0%} "
+              f"test accuracy on the digits", st.just({}), _train_accuracy, max_examples=1, integration=True,
+              visible=True),
     ]
 
 

@@ -12,8 +12,9 @@ it is decoded as plain data, and its text is cut short before it can reach feedb
 
 import functools
 import json
+import math
 import os
-import resource
+import queue
 import select
 import shutil
 import signal
@@ -21,17 +22,24 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import wire
+from autograder import procfs, wire
 from autograder.procfs import cpu_and_memory, pids, stat_fields
+
+try:
+    import resource  # POSIX only: Windows has no rlimits
+except ImportError:
+    resource = None
 
 SANDBOX_UID_BASE = 1_000_000
 MAX_TEXT = 1_000  # characters kept of any string from the worker (error messages, returned text)
 _HERE = Path(__file__).resolve().parent
 _SCAN_SECONDS = 0.25  # how often the grader sums CPU time and memory over all sandbox processes
+SELECT_ON_PIPES = os.name == "posix"  # Windows' select() takes sockets only: there, threads read the pipes
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ def sandbox_account():
     processes; no /etc/passwd entry needed). So "kill every process of the sandbox user" reaches
     exactly this grader's student code, also when several graders run side by side.
     """
-    if os.geteuid() != 0:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:  # Windows has no uids
         return None
     _let_others_reach_python()
     uid = SANDBOX_UID_BASE + os.getpid()
@@ -182,23 +190,21 @@ class Worker:
         if self.account:
             for path in [self._folder, *self._folder.iterdir()]:
                 os.chown(path, *self.account)
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
+        # Requests go down the worker's stdin and replies come up its stdout (the worker moves both
+        # out of the student's way at once); the student's prints reach us through its stderr.
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-B", str(self._folder / "worker_main.py"), self._rlimits_json(),
-             str(submission_copy), self.module_name, str(request_read), str(reply_write)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(request_read, reply_write), cwd=self._folder, env=self._environment(),
+             str(submission_copy), self.module_name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self._folder, env=self._environment(),
             start_new_session=True,
             user=self.account[0] if self.account else None,
             group=self.account[1] if self.account else None,
             extra_groups=[] if self.account else None,
         )
-        os.close(request_read)
-        os.close(reply_write)
-        self._requests = os.fdopen(request_write, "wb")
-        self._replies = reply_read
-        self._output = _OutputCollector(self._process.stdout.fileno(), self.limits.output_bytes)
+        self._requests = self._process.stdin
+        self._output = _OutputCollector(self._process.stderr, self.limits.output_bytes)
+        self._replies = _ReplyReader(self._process.stdout, self._output)
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
         if ready.status != "ready":
             if ready.status not in ("import_failed", "timeout", "crashed", "garbled"):
@@ -216,7 +222,7 @@ class Worker:
         }
         if self.account:  # RLIMIT_NPROC counts every process (and thread) of the user
             limits["RLIMIT_NPROC"] = self.limits.processes
-        else:  # sharing our uid: allow what the user runs already, plus the worker's share
+        elif resource is not None:  # sharing our uid: allow what the user runs already, plus the worker's share
             processes = _tasks_of(os.getuid())
             hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
             if processes is not None:
@@ -230,6 +236,8 @@ class Worker:
             "PATH": "/usr/bin:/bin", "HOME": str(self._folder), "LANG": "C.UTF-8",
             "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._folder),
+            "TEMP": str(self._folder), "TMP": str(self._folder),
+            **{name: os.environ[name] for name in ("SYSTEMROOT", "WINDIR") if name in os.environ},  # Windows needs them
         }
 
     # -- waiting for replies ------------------------------------------------------------------
@@ -251,13 +259,9 @@ class Worker:
             if remaining <= 0 or cpu > cpu_seconds:
                 spent = f"{seconds:g} s" if remaining <= 0 else f"{cpu_seconds:g} s of CPU time"
                 return self._fail("timeout", f"did not finish within {spent}")
-            watched = [self._replies] + ([self._output.fd] if self._output.open else [])
-            readable, _, _ = select.select(watched, [], [], min(remaining, 0.05))
-            if self._output.fd in readable:
-                self._output.read_available()
-            if self._replies not in readable:
+            chunk = self._replies.read(min(needed - len(buffer), 1 << 20), min(remaining, 0.05))
+            if chunk is None:  # nothing yet
                 continue
-            chunk = os.read(self._replies, min(needed - len(buffer), 1 << 20))
             if not chunk:
                 return self._fail("crashed", self._exit_description())
             buffer += chunk
@@ -280,6 +284,9 @@ class Worker:
             return self._fail("garbled", _short(f"the worker sent something unreadable ({error})"))
         if reply["status"] == "ready" and isinstance(reply.get("landlock"), int):
             self.landlock = reply["landlock"]
+        reported = reply.get("cpu_seconds")
+        if not procfs.available() and isinstance(reported, float) and math.isfinite(reported) and reported >= 0:
+            cpu_seconds = reported  # no /proc (macOS, Windows): the worker's own count, on the student's machine
         return Outcome(
             status=_short(reply["status"]), value=_bounded(reply.get("value")),
             args=_bounded(reply.get("args")) if isinstance(reply.get("args"), list) else [],
@@ -298,7 +305,7 @@ class Worker:
             code = self._process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             return "the worker process stopped answering"
-        if code < 0:
+        if code < 0 and -code in signal.valid_signals():
             name = signal.Signals(-code).name
             hint = " (out of memory?)" if name in ("SIGKILL", "SIGSEGV") else ""
             return f"the worker process was killed by {name}{hint}"
@@ -345,17 +352,26 @@ class Worker:
                 pipe.close()
             except (OSError, AttributeError):
                 pass
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_tree(process)
         if self.account:
             _kill_every_process_of(self.account)
         process.wait()
-        process.stdout.close()
-        os.close(self._replies)
+        self._replies.close()
+        self._output.close()
         self._process = None
         self._remove_folder()
+
+
+def _kill_tree(process):
+    """SIGKILL the worker's session (POSIX); on Windows, the worker and the processes it started."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
+            process.kill()
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
 
 
 def _remove_files_of(uid):
@@ -399,7 +415,7 @@ def _bounded(value):
 
 def _tasks_of(uid):
     """How many processes and threads ``uid`` runs (what RLIMIT_NPROC counts), or None without /proc."""
-    if not os.path.isdir("/proc/self/task"):
+    if not procfs.available():
         return None
     count = 0
     for pid in pids():
@@ -424,16 +440,100 @@ def _kill_every_process_of(account):
     os.waitpid(child, 0)
 
 
-class _OutputCollector:
-    """The worker's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call."""
+def _read_in_thread(fd, deliver):
+    """Start a daemon thread passing each chunk read from ``fd`` to ``deliver`` (b"" at the end)."""
+    def run():
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            deliver(chunk)
+            if not chunk:
+                return
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
 
-    def __init__(self, fd, limit):
-        self.fd = fd
+
+class _ReplyReader:
+    """The pipe the worker replies on, read without waiting longer than asked.
+
+    With ``select`` on pipes (POSIX) it also drains the output pipe while it waits; elsewhere
+    (Windows) a thread reads the replies into a small queue, so a flood holds little memory.
+    """
+
+    def __init__(self, pipe, output):
+        self._pipe = pipe
+        self.fd = fd = pipe.fileno()
+        self._output = output
+        self._pending = b""
+        self._chunks = None if SELECT_ON_PIPES else queue.Queue(maxsize=16)
+        self._thread = None if SELECT_ON_PIPES else _read_in_thread(fd, self._put)
+
+    def _put(self, chunk):
+        while (chunks := self._chunks) is not None:  # None once closed: then the chunk is dropped
+            try:
+                chunks.put(chunk, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read(self, most, timeout):
+        """Up to ``most`` bytes; b"" when the worker closed the pipe; None if nothing came in ``timeout``."""
+        if self._thread is None:
+            watched = [self.fd] + ([self._output.fd] if self._output.open else [])
+            readable, _, _ = select.select(watched, [], [], timeout)
+            if self._output.fd in readable:
+                self._output.read_available()
+            return os.read(self.fd, most) if self.fd in readable else None
+        if not self._pending:
+            try:
+                self._pending = self._chunks.get(timeout=timeout)
+            except queue.Empty:
+                return None
+            if not self._pending:
+                self._chunks.put(b"")  # the end stays the end
+                return b""
+        chunk, self._pending = self._pending[:most], self._pending[most:]
+        return chunk
+
+    def close(self):
+        chunks, self._chunks = self._chunks, None  # lets the thread's put give up
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+        if self._thread is None or not self._thread.is_alive():
+            self._pipe.close()
+
+
+class _OutputCollector:
+    """The student's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call.
+
+    Read when ``select`` says so (POSIX), or by a thread of its own (Windows)."""
+
+    def __init__(self, pipe, limit):
+        self._pipe = pipe
+        self.fd = fd = pipe.fileno()
         self._limit = limit
         self._kept = bytearray()
         self._dropped = 0
+        self._lock = threading.Lock()
+        self._reads = 0  # chunks read so far (thread mode: tells when the pipe is drained)
         self.open = True
-        os.set_blocking(fd, False)
+        if SELECT_ON_PIPES:
+            os.set_blocking(fd, False)
+            self._thread = None
+        else:
+            self._thread = _read_in_thread(fd, self._keep)
+
+    def _keep(self, chunk):
+        with self._lock:
+            self._reads += 1
+            if not chunk:
+                self.open = False  # the student closed its output: stop watching it
+            room = max(self._limit - len(self._kept), 0)
+            self._kept += chunk[:room]
+            self._dropped += len(chunk) - len(chunk[:room])
 
     def read_available(self, chunks=16):
         """Read what the pipe holds now, without blocking: at most ``chunks`` reads of 64 KiB, so that
@@ -443,19 +543,36 @@ class _OutputCollector:
                 chunk = os.read(self.fd, 1 << 16)
             except (BlockingIOError, OSError):
                 return
+            self._keep(chunk)
             if not chunk:
-                self.open = False  # the student closed its stdout: stop watching it
                 return
-            room = max(self._limit - len(self._kept), 0)
-            self._kept += chunk[:room]
-            self._dropped += len(chunk) - len(chunk[:room])
+
+    def _settle(self, quiet=0.01, longest=0.5):
+        """Thread mode: the worker flushed before it replied; wait until the thread has read it all
+        (no new chunk for ``quiet`` seconds), but never longer than ``longest``."""
+        deadline = time.monotonic() + longest
+        while self.open and time.monotonic() < deadline:
+            before = self._reads
+            time.sleep(quiet)
+            if self._reads == before:
+                return
 
     def take(self):
         """The output since the last ``take``, truncated, as text."""
-        self.read_available()  # the worker flushes before it replies, so this is all of it
-        text = self._kept.decode(errors="replace")
-        if self._dropped:
-            text += f"\n... ({self._dropped} more bytes of output dropped)"
-        self._kept.clear()
-        self._dropped = 0
+        if self._thread is None:
+            self.read_available()  # the worker flushes before it replies, so this is all of it
+        else:
+            self._settle()
+        with self._lock:
+            text = self._kept.decode(errors="replace")
+            if self._dropped:
+                text += f"\n... ({self._dropped} more bytes of output dropped)"
+            self._kept.clear()
+            self._dropped = 0
         return text
+
+    def close(self):
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+        if self._thread is None or not self._thread.is_alive():
+            self._pipe.close()

@@ -1,7 +1,7 @@
 """The student side of the sandbox: import one submission and serve calls to its functions.
 
-Run only by ``autograder.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE
-REQUEST_FD REPLY_FD``, from a private folder holding copies of this file, ``wire.py`` and the
+Run only by ``autograder.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE``,
+from a private folder holding copies of this file, ``wire.py`` and the
 submission. It is the only process that ever executes student code; the grader never imports it.
 
 Order matters: the limits are set before the student's module is imported, so its code runs with
@@ -10,8 +10,11 @@ Where the kernel has Landlock (Linux 5.13+), the worker also confines itself bef
 it may read only the Python installation and system folders, write only in its own folder, open
 no TCP connection (Linux 6.7+), and signal no process outside the sandbox (Linux 6.12+). This holds
 whatever the uid, so also when the grader is not root, and whatever else is world-readable.
-Requests and replies are ``wire`` messages on two pipes; the student's own stdout and stderr go to a
-third pipe that the grader reads and truncates.
+Requests and replies are ``wire`` messages on the pipes the worker starts with as stdin and stdout
+(the only kind of pipe every OS hands to a child the same way); it keeps private copies of them and
+points its stdin at the null device and its stdout at its stderr, the pipe where the grader reads
+the student's prints and truncates them. Every limit is best effort where the OS lacks it (no
+``resource`` on Windows; macOS may refuse RLIMIT_AS): the grader's time limits hold everywhere.
 
 Request: ``{"call": name, "args": [...], "kwargs": {...}}``. Replies (``status`` says which):
 
@@ -20,17 +23,25 @@ Request: ``{"call": name, "args": [...], "kwargs": {...}}``. Replies (``status``
 - ``not_implemented``: the function raised NotImplementedError;
 - ``missing``: the module has no such function;
 - ``unsendable``: the function returned something other than plain data (``error`` says what).
+
+Every reply also says the CPU seconds the call took (``cpu_seconds``), which the grader uses only
+where it cannot measure them itself (no /proc).
 """
 
 import ctypes
 import importlib.util
 import json
 import os
-import resource
 import struct
 import sys
+import time
 import traceback
 from pathlib import Path
+
+try:
+    import resource  # POSIX only
+except ImportError:
+    resource = None
 
 
 def _load_wire():
@@ -48,14 +59,18 @@ def apply_limits(limits):
 
     Returns the Landlock ABI version the worker confined itself with (0: none, see ``confine``).
     """
-    for name, value in limits.items():
-        resource.setrlimit(getattr(resource, name), (value, value))
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, 9)  # PR_SET_PDEATHSIG: a grader that dies takes this worker with it
-        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid program gives privileges back
-    except (OSError, AttributeError):
-        pass
+    for name, value in limits.items() if resource else ():
+        try:
+            resource.setrlimit(getattr(resource, name), (value, value))
+        except (AttributeError, ValueError, OSError):  # no such limit here, or refused (RLIMIT_AS on macOS)
+            continue
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, 9)  # PR_SET_PDEATHSIG: a grader that dies takes this worker with it
+            libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid program gives privileges back
+        except (OSError, AttributeError):
+            pass
     return confine(Path(__file__).resolve().parent)
 
 
@@ -168,10 +183,20 @@ def answer(module, request, submission):
     return {"status": "returned", "value": value, "args": args, "kwargs": kwargs}
 
 
-def main(limits_json, submission, module_name, request_fd, reply_fd):
+def take_over_stdio():
+    """The request and reply pipes (our stdin and stdout), as private files; then stdin reads
+    nothing and stdout goes where stderr goes, so student prints cannot garble a reply."""
+    requests, replies = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    return requests, replies
+
+
+def main(limits_json, submission, module_name):
+    requests, replies = take_over_stdio()
     landlock = apply_limits(json.loads(limits_json))
-    requests = os.fdopen(int(request_fd), "rb")
-    replies = os.fdopen(int(reply_fd), "wb")
 
     def read_exactly(n):
         data = requests.read(n)
@@ -188,7 +213,9 @@ def main(limits_json, submission, module_name, request_fd, reply_fd):
     wire.write_message(replies, {"status": "ready", "landlock": landlock})
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
+        started = time.process_time()
         reply = answer(module, request, submission)
+        reply["cpu_seconds"] = time.process_time() - started
         sys.stdout.flush()
         sys.stderr.flush()
         try:

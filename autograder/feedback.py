@@ -55,8 +55,12 @@ def format_table(rows):
 
 
 def render_report(report, show_points=False):
-    """The whole report: the table, then every check that did not pass, then the seed."""
+    """The whole report: what was left out of a notebook, the table, every check that did not pass,
+    then the seed."""
     parts = [render_table(report, show_points)]
+    if getattr(report, "notes", None):
+        parts.insert(0, "From your notebook, only imports, functions, classes and constants are checked;\n"
+                     + "\n".join(f"  {note}" for note in report.notes))
     problems = [v for r in report.results for v in r.verdicts if not v.passed]
     failures = [v for v in problems if v.status in (FAILED, GRADER_ERROR)]
     if failures:

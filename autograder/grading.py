@@ -5,7 +5,9 @@ checks by weight, so partial credit follows which properties hold. Public checks
 they are the feedback students get before they hand in, and graders show them too.
 """
 
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from autograder.runner import NOT_IMPLEMENTED, PASSED, run_checks
 
@@ -44,6 +46,7 @@ class Report:
     assignment: str
     seed: int
     results: list
+    notes: list = field(default_factory=list)  # what was left out of a notebook, one line each
 
     @property
     def points(self):
@@ -60,8 +63,20 @@ class Report:
 def grade(assignment, submission, hidden=True, functions=None, public=True):
     """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
 
-    ``functions`` limits grading to some of the assignment's functions (default: all).
+    ``functions`` limits grading to some of the assignment's functions (default: all). A notebook
+    (``.ipynb``) is first turned into a module (``notebook.module_source``), here in the grader;
+    what was left out of it is in ``Report.notes``.
     """
+    if Path(submission).suffix == ".ipynb":
+        from autograder.notebook import module_source
+
+        source, notes = module_source(submission)
+        with tempfile.TemporaryDirectory() as folder:
+            module = Path(folder) / f"{assignment.module_name}.py"
+            module.write_text(source, encoding="utf-8")
+            report = grade(assignment, module, hidden, functions, public)
+        report.notes = notes
+        return report
     functions = functions or assignment.functions
     checks = [c for c in assignment.public_checks if c.function in functions] if public else []
     if hidden:

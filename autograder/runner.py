@@ -5,10 +5,13 @@ Runs are reproducible: Hypothesis is seeded (the seed is part of every report), 
 database, and shrinks every failure to a minimal example, which is what the feedback shows.
 """
 
+import contextlib
+import tempfile
 from dataclasses import dataclass, field
 
 import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from autograder.checks import Failed, NotImplementedYet, Student
 from autograder.worker import Limits, Worker
@@ -87,6 +90,18 @@ def _failure_verdict(check, last_failure):
 
 def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits()):
     """Run ``checks`` in order against one submission file, sharing one sandboxed worker."""
-    with Worker(submission, module_name, limits) as worker:
+    with _hypothesis_files_elsewhere(), Worker(submission, module_name, limits) as worker:
         student = Student(worker, call_seconds)
         return [run_check(check, student, seed) for check in checks]
+
+
+@contextlib.contextmanager
+def _hypothesis_files_elsewhere():
+    """Hypothesis keeps caches in ``.hypothesis/`` of the working folder, even with no database:
+    point it at a temporary folder, so that nothing is left beside the student's work."""
+    with tempfile.TemporaryDirectory(prefix="hypothesis-") as folder:
+        set_hypothesis_home_dir(folder)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)

@@ -499,7 +499,7 @@ class _ReplyReader:
         return chunk
 
     def close(self):
-        chunks, self._chunks = self._chunks, None  # lets the thread's put give up
+        self._chunks = None  # lets the thread's put give up
         if self._thread is not None:
             self._thread.join(timeout=1)
         if self._thread is None or not self._thread.is_alive():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import REFERENCE
 
-from autograder import procfs, worker_main
+from autograder import procfs
 from autograder import worker as worker_module
 from autograder.grading import grade
 from autograder.worker import Limits, Worker

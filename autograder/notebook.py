@@ -2,8 +2,9 @@
 
 A notebook mixes what it defines (imports, functions, classes, constants) with what it does
 (training, plots, reading files, test calls). Grading wants only the first: ``module_source``
-keeps, in cell order, the imports, ``def``/``class`` statements and assignments of constant
-values, and leaves out every other top-level statement, saying which (a note per statement).
+keeps, in cell order, the imports (each allowed to fail: plots need modules the grader lacks),
+``def``/``class`` statements and assignments of constant values, and leaves out every other
+top-level statement, saying which (a note per statement).
 The result is imported by the worker like any ``.py`` submission; the notebook itself never
 runs in a grading process.
 
@@ -22,6 +23,9 @@ _TOOLING_MODULES = ("autograder", "google.colab", "IPython")  # imported to chec
 _CONSTANT_CALLS = {"array", "asarray", "zeros", "ones", "full", "arange", "linspace", "eye", "float64",
                    "int64", "float32", "dtype", "tuple", "list", "dict", "set", "frozenset", "range"}
 _NOTES_SHOWN = 20
+# A notebook often imports what only its plots need (matplotlib): a module missing where it is graded
+# must not fail the whole file, only the functions that use it (NameError, in their feedback).
+_IMPORT_GUARD = "try:\n{}\nexcept ImportError:  # not installed where this is checked\n    pass"
 
 
 class NotebookError(ValueError):
@@ -59,7 +63,10 @@ def cells_source(sources):
             verdict = _keep(statement)
             if verdict is True:
                 first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
-                chunks.append("\n".join(lines[first - 1:statement.end_lineno]))
+                chunk = "\n".join(lines[first - 1:statement.end_lineno])
+                if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    chunk = _IMPORT_GUARD.format(_indent(chunk))
+                chunks.append(chunk)
             elif verdict is False:
                 first = lines[statement.lineno - 1].strip()
                 notes.append(f"cell {number}, line {statement.lineno}: left out `{_cut(first)}` "
@@ -120,6 +127,10 @@ def _constant(node):
             if name not in _CONSTANT_CALLS:
                 return False
     return True
+
+
+def _indent(text):
+    return "\n".join("    " + line for line in text.splitlines())
 
 
 def _cut(text, most=80):

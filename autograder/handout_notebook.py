@@ -4,8 +4,9 @@ The text comes from the handout ``README.md`` (its introduction, the sections be
 then each ``## Part`` section), the code from the skeleton (or, for tests, the reference): after
 each part's text, one cell per function of that part (with the comments above it), then a check
 cell such as ``check("conv1d")``. A first cell sets the checks up, in Jupyter (the notebook sits in
-the unpacked handout) and in Colab (it unpacks an uploaded ``student.zip`` and pip-installs its
-requirements). Plain JSON in the nbformat 4 layout: nothing to install to build it.
+the unpacked handout) and in Colab (it unpacks an uploaded ``student.zip`` and pip-installs the
+handout's requirements when hypothesis is missing). Plain JSON in the nbformat 4 layout: nothing
+to install to build it.
 """
 
 import ast
@@ -18,16 +19,18 @@ _HEADING = re.compile(r"^## ", re.MULTILINE)
 
 SETUP_CELL = f'''{SETUP_MARKER}: run it first. It makes check() available; the checks run your functions
 # in a separate process and print what passes, what fails, and the smallest input that fails.
+import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
-if "google.colab" in sys.modules and not Path("{{name}}/autograder").is_dir():
-    # Colab: first upload student.zip (Files pane, on the left), then run this cell.
-    import subprocess
-    import zipfile
+if Path("student.zip").is_file() and not Path("{{name}}/autograder").is_dir():  # Colab: student.zip uploaded
     zipfile.ZipFile("student.zip").extractall()
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "{{name}}/requirements.txt"], check=True)
 handout = Path("{{name}}") if Path("{{name}}/autograder").is_dir() else Path.cwd()
+try:
+    import hypothesis  # noqa: F401
+except ImportError:  # e.g. in Colab: one pip install, the only use of the network
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", str(handout / "requirements.txt")], check=True)
 sys.path.insert(0, str(handout.resolve()))
 from autograder.notebook import checker
 

@@ -26,13 +26,14 @@ def existing_file(path, suffixes=(".py",)):
 
 
 def default_submission(name):
-    """What ``check`` checks when given no path: in a student handout, ``NAME.py`` or ``NAME.ipynb``
-    beside the ``autograder`` folder (the one changed last); in this repository, the skeleton."""
+    """What ``check`` checks when given no path: in a student handout, ``NAME.py`` beside the
+    ``autograder`` folder, or ``NAME.ipynb`` there if it was saved later (by more than a minute:
+    unpacking the handout writes both within moments); in this repository, the skeleton."""
     home = Path(__file__).resolve().parents[1]
-    handout = [path for path in (home / f"{name}.py", home / f"{name}.ipynb") if path.is_file()]
-    if handout:
-        return max(handout, key=lambda path: path.stat().st_mtime)  # a tie keeps the .py
-    return home / "assignments" / name / f"{name}.py"
+    script, notebook = home / f"{name}.py", home / f"{name}.ipynb"
+    if notebook.is_file() and (not script.is_file() or notebook.stat().st_mtime > script.stat().st_mtime + 60):
+        return notebook
+    return script if script.is_file() else home / "assignments" / name / f"{name}.py"
 
 
 def cmd_check(args):

@@ -129,7 +129,7 @@ def student_check_script(name):
     return f'''"""Public checks of {name}: `python check.py [path/to/{name}.py or {name}.ipynb]`, from any folder.
 
 The same as `python -m autograder check` run in this folder. Without a path it checks the
-{name}.py or {name}.ipynb beside this file (the one you saved last).
+{name}.py beside this file (or {name}.ipynb there, if you saved it later).
 """
 
 import sys

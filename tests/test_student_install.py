@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from conftest import REFERENCE

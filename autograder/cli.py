@@ -266,6 +266,9 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # ✓ and ✗ into a pipe on Windows, whose code page lacks them
+        if hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
     try:
         return args.run(args)
     except (UsageError, assignments.UnknownAssignment) as error:

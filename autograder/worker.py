@@ -216,6 +216,7 @@ class Worker:
 
     def _rlimits_json(self):
         limits = {
+            "mark_output_end": not SELECT_ON_PIPES,  # not a limit: see _OutputCollector
             "RLIMIT_AS": self.limits.memory_bytes,
             "RLIMIT_FSIZE": self.limits.file_bytes,
             "RLIMIT_CORE": 0,
@@ -275,7 +276,7 @@ class Worker:
                 return self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
 
     def _decode(self, message, cpu_seconds):
-        output = self._output.take()
+        output = self._output.take(call_ended=True)
         try:
             reply = wire.decode(message)
             if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
@@ -509,7 +510,9 @@ class _ReplyReader:
 class _OutputCollector:
     """The student's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call.
 
-    Read when ``select`` says so (POSIX), or by a thread of its own (Windows)."""
+    Read when ``select`` says so (POSIX), or by a thread of its own (Windows). A reply arriving
+    does not tell the thread's reader that the output before it was read: there the worker ends
+    each call's output with ``wire.END_OF_OUTPUT``, which ``take`` waits for and removes."""
 
     def __init__(self, pipe, limit):
         self._pipe = pipe
@@ -518,22 +521,42 @@ class _OutputCollector:
         self._kept = bytearray()
         self._dropped = 0
         self._lock = threading.Lock()
-        self._reads = 0  # chunks read so far (thread mode: tells when the pipe is drained)
+        self._ends = threading.Condition(self._lock)  # thread mode: END_OF_OUTPUT seen and not taken
+        self._ends_seen = 0
+        self._carry = b""  # thread mode: bytes that may be the start of END_OF_OUTPUT
         self.open = True
         if SELECT_ON_PIPES:
             os.set_blocking(fd, False)
             self._thread = None
         else:
-            self._thread = _read_in_thread(fd, self._keep)
+            self._thread = _read_in_thread(fd, self._keep_marked)
 
     def _keep(self, chunk):
         with self._lock:
-            self._reads += 1
+            self._store(chunk)
+
+    def _store(self, chunk):
+        if not chunk:
+            self.open = False  # the student closed its output: stop watching it
+        room = max(self._limit - len(self._kept), 0)
+        self._kept += chunk[:room]
+        self._dropped += len(chunk) - len(chunk[:room])
+
+    def _keep_marked(self, chunk):
+        """Thread mode: keep ``chunk`` without the END_OF_OUTPUT marks in it, and count them."""
+        mark = wire.END_OF_OUTPUT
+        with self._lock:
+            pieces = (self._carry + chunk).split(mark)
+            tail, self._carry = pieces[-1], b""
+            if chunk:  # hold back an end that may be the start of a mark split across two reads
+                held = next((n for n in range(min(len(mark) - 1, len(tail)), 0, -1) if tail.endswith(mark[:n])), 0)
+                pieces[-1], self._carry = tail[:len(tail) - held], tail[len(tail) - held:]
+            if b"".join(pieces):
+                self._store(b"".join(pieces))
             if not chunk:
-                self.open = False  # the student closed its output: stop watching it
-            room = max(self._limit - len(self._kept), 0)
-            self._kept += chunk[:room]
-            self._dropped += len(chunk) - len(chunk[:room])
+                self._store(b"")  # the end of the pipe
+            self._ends_seen += len(pieces) - 1
+            self._ends.notify_all()
 
     def read_available(self, chunks=16):
         """Read what the pipe holds now, without blocking: at most ``chunks`` reads of 64 KiB, so that
@@ -547,23 +570,15 @@ class _OutputCollector:
             if not chunk:
                 return
 
-    def _settle(self, quiet=0.01, longest=0.5):
-        """Thread mode: the worker flushed before it replied; wait until the thread has read it all
-        (no new chunk for ``quiet`` seconds), but never longer than ``longest``."""
-        deadline = time.monotonic() + longest
-        while self.open and time.monotonic() < deadline:
-            before = self._reads
-            time.sleep(quiet)
-            if self._reads == before:
-                return
-
-    def take(self):
-        """The output since the last ``take``, truncated, as text."""
+    def take(self, call_ended=False):
+        """The output since the last ``take``, truncated, as text. ``call_ended``: the worker replied,
+        so all the output of the call is written (thread mode: wait for its mark, at most 1 s)."""
         if self._thread is None:
             self.read_available()  # the worker flushes before it replies, so this is all of it
-        else:
-            self._settle()
         with self._lock:
+            if self._thread is not None and call_ended:
+                self._ends.wait_for(lambda: self._ends_seen or not self.open, timeout=1.0)
+                self._ends_seen = max(self._ends_seen - 1, 0)
             text = self._kept.decode(errors="replace")
             if self._dropped:
                 text += f"\n... ({self._dropped} more bytes of output dropped)"

@@ -191,12 +191,23 @@ def take_over_stdio():
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)
+    for stream in (sys.stdout, sys.stderr):  # UTF-8 whatever the OS's code page (Windows: cp1252)
+        stream.reconfigure(encoding="utf-8", errors="replace")
     return requests, replies
 
 
 def main(limits_json, submission, module_name):
     requests, replies = take_over_stdio()
-    landlock = apply_limits(json.loads(limits_json))
+    limits = json.loads(limits_json)
+    mark_output = limits.pop("mark_output_end", False)
+    landlock = apply_limits(limits)
+
+    def send(message):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if mark_output:
+            os.write(2, wire.END_OF_OUTPUT)
+        wire.write_message(replies, message)
 
     def read_exactly(n):
         data = requests.read(n)
@@ -208,21 +219,20 @@ def main(limits_json, submission, module_name):
         module = import_submission(submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
         error_text, where = describe_exception(error, submission)
-        wire.write_message(replies, {"status": "import_failed", "error": error_text, "where": where})
+        send({"status": "import_failed", "error": error_text, "where": where})
         return
-    wire.write_message(replies, {"status": "ready", "landlock": landlock})
+    send({"status": "ready", "landlock": landlock})
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
         started = time.process_time()
         reply = answer(module, request, submission)
         reply["cpu_seconds"] = time.process_time() - started
-        sys.stdout.flush()
-        sys.stderr.flush()
         try:
-            wire.write_message(replies, reply)  # encodes fully before writing a byte
+            wire.encode(reply)  # plain data? (write_message below encodes fully before writing a byte)
         except (wire.WireError, MemoryError) as error:
             reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
-            wire.write_message(replies, {"status": "unsendable", "error": reason})
+            reply = {"status": "unsendable", "error": reason}
+        send(reply)
 
 
 if __name__ == "__main__":

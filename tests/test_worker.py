@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import REFERENCE
 
-from autograder import procfs
+from autograder import procfs, wire
 from autograder import worker as worker_module
 from autograder.grading import grade
 from autograder.worker import Limits, Worker
@@ -228,3 +228,19 @@ def check_reference_and_endless_loop(cnn, tmp_path):
         assert worker.call("spin", [np.zeros(1)]).status == "timeout"
         assert time.monotonic() - start < 3
         assert worker.call("double", [np.ones(1)]).value.tolist() == [2.0]
+
+
+def test_end_of_output_marks_are_found_wherever_the_reads_split_them(monkeypatch):
+    """Thread mode: the mark after each call's output may arrive in pieces; it is never shown."""
+    monkeypatch.setattr(worker_module, "SELECT_ON_PIPES", False)
+    stream = b"first" + wire.END_OF_OUTPUT + b"second\x00" + wire.END_OF_OUTPUT
+    for cut in range(1, len(stream)):
+        read_end, write_end = os.pipe()
+        with os.fdopen(read_end, "rb") as pipe:
+            output = worker_module._OutputCollector(pipe, 1000)
+            output._keep_marked(stream[:cut])
+            output._keep_marked(stream[cut:])
+            assert (output.take(call_ended=True), output.take(call_ended=True)) == ("firstsecond\x00", ""), cut
+            assert output._ends_seen == 0
+            os.close(write_end)
+            output._thread.join(timeout=1)

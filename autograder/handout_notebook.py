@@ -54,7 +54,7 @@ def build_notebook(readme, module_text, name, functions):
     cells = [_markdown(intro), _code(SETUP_CELL.replace("{name}", name)), *map(_markdown, before)]
     if preamble:
         cells.append(_code(preamble))
-    for text, members in _group_by_part(parts, [f for f in functions if f in chunks]):
+    for text, members in _group_by_part(parts, [f for f in functions if f in chunks], chunks):
         if text:
             cells.append(_markdown(text))
         cells += [_code(chunks[f]) for f in members]
@@ -88,18 +88,18 @@ def _first_index(sections, parts):
     return sections.index(parts[0]) if parts else len(sections)
 
 
-def _group_by_part(parts, functions):
-    """``[(part text, [functions])]``: a function goes to the part whose heading names it; one no
-    heading names goes to the current part if that names none, else to the next that names none."""
+def _group_by_part(parts, functions, chunks):
+    """``[(part text, [functions])]``: a function goes to the part whose heading names it, else to
+    the part a ``# Part N`` comment above it in the code starts, else to the previous function's."""
     if not parts:
         return [("", functions)]
-    named = [{f for f in functions if re.search(rf"`{f}\(", part.splitlines()[0])} for part in parts]
+    numbers = [re.match(r"## Part (\d+)", part) for part in parts]
     groups, current = [[] for _ in parts], 0
     for function in functions:
-        owner = next((i for i, names in enumerate(named) if function in names), None)
-        if owner is None and named[current]:
-            owner = next((i for i in range(current + 1, len(parts)) if not named[i]), current)
-        current = current if owner is None else owner
+        named = [i for i, part in enumerate(parts) if re.search(rf"`{function}\(", part.splitlines()[0])]
+        banner = re.findall(r"^# Part (\d+)", chunks[function], re.MULTILINE)
+        started = [i for i, number in enumerate(numbers) if banner and number and number.group(1) == banner[-1]]
+        current = (named or started or [current])[0]
         groups[current].append(function)
     return [(part, members) for part, members in zip(parts, groups) if members]
 

@@ -54,7 +54,8 @@ def test_unpacked_handout_installs_and_checks(cnn, version, tmp_path):
     skeleton = run([".venv/bin/python", "-m", "autograder", "check"], handout)
     print(f"Python {version}: check of the skeleton {time.monotonic() - started:.1f} s")
     assert skeleton.returncode == 1, skeleton.stdout + skeleton.stderr
-    assert "cnn.py" in skeleton.stdout.splitlines()[0] and skeleton.stdout.count("not implemented yet") == len(cnn.functions)
+    assert "cnn.py" in skeleton.stdout.splitlines()[0]
+    assert skeleton.stdout.count("not implemented yet") == len(cnn.functions)
 
     elsewhere = tmp_path / "work"  # the student's own folder, anywhere: check.py finds its package
     elsewhere.mkdir()
@@ -66,7 +67,8 @@ def test_unpacked_handout_installs_and_checks(cnn, version, tmp_path):
     assert "All public checks pass." in reference.stdout
 
     notebook = run([".venv/bin/python", "-m", "autograder", "check", "cnn.ipynb"], handout)
-    assert notebook.returncode == 1 and notebook.stdout.count("not implemented yet") == len(cnn.functions), notebook.stdout
+    assert notebook.returncode == 1, notebook.stdout + notebook.stderr
+    assert notebook.stdout.count("not implemented yet") == len(cnn.functions)
 
     make = run(["make", "check", f"PYTHON={python}"], handout)  # the shortcut: a failing check is no make error
     assert make.returncode == 0 and "Error" not in make.stdout + make.stderr, make.stdout + make.stderr

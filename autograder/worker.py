@@ -8,6 +8,11 @@ a worker that overruns them, uses too much memory over all its processes, crashe
 is killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
 uid), and the next call starts a fresh one. Nothing in a reply is trusted: its size is capped,
 it is decoded as plain data, and its text is cut short before it can reach feedback.
+
+The same code runs on students' machines (``python -m autograder check``): on macOS and Windows
+there is no /proc (the worker then reports each call's CPU time itself), Windows has no rlimits,
+no select() on pipes (threads read them) and no sessions (``taskkill /T`` ends the worker's
+processes); the time limits hold everywhere.
 """
 
 import functools

@@ -9,6 +9,7 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -36,9 +37,18 @@ def run(command, cwd):
                           env={"PATH": "/usr/bin:/bin", "HOME": str(Path(cwd).parent / "home")})
 
 
+@pytest.fixture
+def empty_folder():
+    """A new folder of our own (not under pytest's numbered folders, which concurrent pytest runs
+    on a shared machine may clean up while this slow test runs)."""
+    with tempfile.TemporaryDirectory(prefix="student-install-") as folder:
+        yield Path(folder)
+
+
 @pytest.mark.parametrize("version", PYTHONS)
-def test_unpacked_handout_installs_and_checks(cnn, version, tmp_path):
+def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
     python = pyenv_python(version)
+    tmp_path = empty_folder
     with zipfile.ZipFile(build_student_zip("cnn", tmp_path / "student.zip")) as archive:
         archive.extractall(tmp_path)
     handout = tmp_path / "cnn"

@@ -10,8 +10,10 @@ the zip's top level, so ``autograder/`` is also added there. Otter's ``run_otter
 ours (``otter_entry.py``), which first reduces the upload to the graded file, and ``upload.json``
 says which file that is.
 
-``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton, the handout,
-the public checks, the worker machinery and a Makefile for ``make check``.
+``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton as ``NAME.py``
+and ``NAME.ipynb``, the handout, the public checks, the worker machinery, ``requirements.txt``
+(ranges for Python 3.10-3.13), ``check.py`` (``python check.py`` from any folder) and a Makefile
+whose ``make check`` is a shortcut for ``python -m autograder check``.
 """
 
 import json
@@ -32,14 +34,24 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
 # The machinery students need for `make check` (no Otter, no packaging, no audit tools).
 STUDENT_MODULES = ["__init__.py", "__main__.py", "cli.py", "assignment.py", "checks.py", "runner.py",
-                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py", "procfs.py"]
+                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py", "procfs.py",
+                   "notebook.py"]
 DATA_SUFFIXES = {".npz", ".png"}
 
 
 def runtime_requirements():
     """The pinned run-time dependencies, from pyproject.toml (the one place they are listed)."""
+    return _pyproject()["project"]["dependencies"]
+
+
+def student_requirements():
+    """What students install: version ranges for Python 3.10-3.13, from pyproject.toml."""
+    return _pyproject()["tool"]["autograder"]["student-requirements"]
+
+
+def _pyproject():
     with open(ROOT / "pyproject.toml", "rb") as file:
-        return tomllib.load(file)["project"]["dependencies"]
+        return tomllib.load(file)
 
 
 def build_autograder_zip(name, destination, root=ROOT):
@@ -102,18 +114,22 @@ def copy_assignment_packages(name, staging, root=ROOT):
 
 
 def build_student_zip(name, destination, root=ROOT):
-    """Build the student handout zip: ``NAME/`` with skeleton, handout, public checks, Makefile."""
+    """Build the student handout zip: ``NAME/`` with skeleton (.py and .ipynb), handout, public checks,
+    ``check.py``, Makefile."""
     public = Path(root) / "assignments" / name
     top = Path(name)
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(public / f"{name}.py", top / f"{name}.py")
+        if (public / f"{name}.ipynb").is_file():
+            archive.write(public / f"{name}.ipynb", top / f"{name}.ipynb")
         archive.write(public / "README.md", top / "README.md")
         archive.writestr(str(top / "Makefile"), student_makefile(name))
-        archive.writestr(str(top / "requirements.txt"), "\n".join(runtime_requirements()) + "\n")
+        archive.writestr(str(top / "check.py"), student_check_script(name))
+        archive.writestr(str(top / "requirements.txt"), "\n".join(student_requirements()) + "\n")
         archive.writestr(str(top / "assignments" / "__init__.py"), "")
         for file in sorted(public.rglob("*")):
             relative = file.relative_to(public)
-            if "__pycache__" in relative.parts or file.name in (f"{name}.py", "README.md"):
+            if "__pycache__" in relative.parts or file.name in (f"{name}.py", f"{name}.ipynb", "README.md"):
                 continue
             if relative.parts[0] == "figures":  # shown by the handout, which sits at the top
                 archive.write(file, top / relative)
@@ -124,16 +140,32 @@ def build_student_zip(name, destination, root=ROOT):
     return destination
 
 
+def student_check_script(name):
+    return f'''"""Public checks of {name}: `python check.py [path/to/{name}.py or {name}.ipynb]`, from any folder.
+
+The same as `python -m autograder check` run in this folder. Without a path it checks the
+{name}.py beside this file (or {name}.ipynb there, if you saved it later).
+"""
+
+import sys
+
+from autograder.cli import main
+
+sys.exit(main(["check", "--assignment", "{name}", *sys.argv[1:]]))
+'''
+
+
 def student_makefile(name):
-    return f"""# `make check` runs the public checks on {name}.py (or SUBMISSION=path/to/file.py).
-# The first run creates a virtual environment in .venv with numpy and hypothesis (a few seconds).
+    return f"""# `make check` runs the public checks on {name}.py (or SUBMISSION=path/to/file.py or .ipynb): a
+# shortcut for `python -m autograder check`. The first run creates a virtual environment in .venv
+# with numpy and hypothesis (a few seconds). Checks that do not pass yet are not an error of make.
 PYTHON ?= python3
 SUBMISSION ?= {name}.py
 VENV := .venv
 
 .PHONY: check
 check: $(VENV)/installed
-\t$(VENV)/bin/python -m autograder check --assignment {name} $(SUBMISSION)
+\t@$(VENV)/bin/python -m autograder check --assignment {name} $(SUBMISSION) || [ $$? -eq 1 ]
 
 $(VENV)/installed: requirements.txt
 \t$(PYTHON) -m venv $(VENV)

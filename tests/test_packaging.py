@@ -26,6 +26,10 @@ def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
         names = archive.namelist()
         text = "\n".join(archive.read(n).decode(errors="replace") for n in names)
     assert "cnn/cnn.py" in names and "cnn/Makefile" in names and "cnn/assignments/cnn/checks.py" in names
+    assert "cnn/cnn.ipynb" in names and "cnn/check.py" in names and "cnn/autograder/notebook.py" in names
+    with zipfile.ZipFile(zips[1]) as archive:
+        requirements = archive.read("cnn/requirements.txt").decode().split()
+    assert sorted(r.split(">=")[0] for r in requirements) == ["hypothesis", "numpy"]  # ranges, no pytest
     assert not any("solutions" in n or "grading.py" in n.split("/")[-1] and "autograder" not in n
                    for n in names)
     assert "HIDDEN_CHECKS = " not in text and "from solutions." not in text and "BEGIN SOLUTION" not in text

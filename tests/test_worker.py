@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REFERENCE
+from conftest import REFERENCE, WORKER_PIPES
 
 from autograder import procfs, wire
 from autograder import worker as worker_module
@@ -183,7 +183,7 @@ def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
             assert outcome.status == "import_failed" and words in outcome.error
 
 
-ORACLE_STUDENT = textwrap.dedent('''
+ORACLE_STUDENT = WORKER_PIPES + textwrap.dedent('''
     import os, sys
 
     def inner(x):
@@ -196,7 +196,7 @@ ORACLE_STUDENT = textwrap.dedent('''
         """Asks for the answer of the function under test by writing an oracle request itself."""
         sys.path.insert(0, os.getcwd())
         import wire
-        with os.fdopen(int(sys.argv[5]), "wb", closefd=False) as replies:
+        with os.fdopen(worker_pipes()[1], "wb", closefd=False) as replies:
             wire.write_message(replies, {"status": "oracle", "call": "forge", "args": [x], "kwargs": {}})
         return x
 ''')

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
-from autograder.grading import grade
 from autograder.handout_notebook import notebook_text
 from autograder.notebook import NotebookError, cells_source, module_source
+from autograder.otter_grade import grade_like_gradescope
 from autograder.packaging import build_student_zip
 
 HANDOUT = ROOT / "assignments" / "cnn" / "README.md"
@@ -74,17 +74,20 @@ def test_bad_notebook_is_a_one_line_error(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error:")
 
 
-def test_grader_gives_the_notebook_form_of_the_reference_full_marks(cnn, tmp_path):
-    notebook = tmp_path / "cnn.ipynb"
-    notebook.write_text(notebook_of(REFERENCE, cnn))
-    cells = json.loads(notebook.read_text())
+def test_gradescope_grades_the_notebook_form_of_the_reference_at_full_marks(cnn, tmp_path, built_zips):
+    """Uploaded beside the handout's untouched cnn.py (the whole folder), the notebook is the answer;
+    its training cell is left out, and the results say so once."""
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    (upload / "cnn.py").write_text(SKELETON.read_text())
+    cells = json.loads(notebook_of(REFERENCE, cnn))
     cells["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                            "source": ["params = train(*load_digits())\n", "print(predict(params, x))"]})
-    notebook.write_text(json.dumps(cells))
-    report = grade(cnn, notebook)
-    assert report.possible > 0 and report.points == report.possible
-    assert [r.function for r in report.results if r.points < r.possible] == []
-    assert any("params = train(*load_digits())" in note for note in report.notes)
+    (upload / "cnn.ipynb").write_text(json.dumps(cells))
+    results = grade_like_gradescope(built_zips[0], upload, tmp_path / "results")
+    graded = [t for t in results["tests"] if t["name"] in cnn.functions]
+    assert len(graded) == len(cnn.functions) and all(t["score"] == t["max_score"] > 0 for t in graded)
+    assert results["output"].count("params = train(*load_digits())") == 1
 
 
 @pytest.fixture(scope="module")

@@ -97,6 +97,14 @@ def cmd_zips(args):
     return 0
 
 
+def cmd_lock(args):
+    """Resolve the grading image (Otter and the run-time pins) and write autograder/grading-image.lock."""
+    from autograder.packaging import write_grading_lock
+
+    print(f"wrote {write_grading_lock()}")
+    return 0
+
+
 def cmd_grade(args):
     """Grade an upload (a file, a folder or a zip) with the built zip, the way Gradescope runs it."""
     from autograder.otter_grade import GradingEnvironmentError, grade_like_gradescope, render_results
@@ -261,7 +269,7 @@ def build_parser():
     check.add_argument("--assignment", default="cnn")
     check.set_defaults(run=cmd_check)
     for name, function in (("skeleton", cmd_skeleton), ("zips", cmd_zips), ("audit", cmd_audit),
-                           ("bench", cmd_bench)):
+                           ("bench", cmd_bench), ("lock", cmd_lock)):
         command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
         command.add_argument("--assignment", default="cnn")
         command.set_defaults(run=function, verify=False)

@@ -31,6 +31,7 @@ from autograder.otter_session import test_file_source
 from autograder.upload import MANIFEST, expected_for
 
 ROOT = Path(__file__).resolve().parents[1]
+GRADING_LOCK = ROOT / "autograder" / "grading-image.lock"
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
 # The machinery students need for `make check` (no Otter, no packaging, no audit tools).
 STUDENT_MODULES = ["__init__.py", "__main__.py", "cli.py", "assignment.py", "checks.py", "runner.py",
@@ -42,6 +43,38 @@ DATA_SUFFIXES = {".npz", ".png"}
 def runtime_requirements():
     """The pinned run-time dependencies, from pyproject.toml (the one place they are listed)."""
     return _pyproject()["project"]["dependencies"]
+
+
+def otter_requirement():
+    """Otter as the grading image installs it (``otter generate`` adds the same line itself)."""
+    grading = _pyproject()["project"]["optional-dependencies"]["grading"]
+    pinned = next(r for r in grading if r.startswith("otter-grader"))
+    return "otter-grader[grading,plugins]==" + pinned.split("==", 1)[1]
+
+
+def grading_requirements():
+    """Every package of the grading image at an exact version: ``GRADING_LOCK``, resolved from
+    pyproject's pins and Otter by ``python -m autograder lock``, so that a zip rebuilt in six months
+    installs the same image (Otter's own dependencies are not pinned by Otter)."""
+    if not GRADING_LOCK.is_file():
+        raise FileNotFoundError(f"{GRADING_LOCK} is missing: run `make lock`")
+    lines = [line.strip() for line in GRADING_LOCK.read_text().splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def write_grading_lock():
+    """Resolve the grading image in a fresh virtual environment and write its ``pip freeze``."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "-m", "venv", folder], check=True, capture_output=True)
+        python = str(Path(folder) / "bin" / "python")
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        otter_requirement(), *runtime_requirements()], check=True, capture_output=True)
+        frozen = subprocess.run([python, "-m", "pip", "freeze", "--disable-pip-version-check"],
+                                check=True, capture_output=True, text=True).stdout
+    GRADING_LOCK.write_text(f"# The grading image, every package pinned: `make lock` resolves it from\n"
+                            f"# {otter_requirement()} and pyproject.toml's dependencies (Python {PYTHON_VERSION}).\n"
+                            + frozen)
+    return GRADING_LOCK
 
 
 def student_requirements():
@@ -74,7 +107,7 @@ def build_autograder_zip(name, destination, root=ROOT):
             "show_hidden": True,  # per-function feedback becomes visible once grades are published
         }
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
-        (staging / "requirements.txt").write_text("\n".join(runtime_requirements()) + "\n")
+        (staging / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
         copy_package(ROOT / "autograder", staging / "autograder")
         copy_assignment_packages(name, staging, root)
         subprocess.run(

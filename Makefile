@@ -7,7 +7,7 @@ OUT ?= dist/$(ASSIGNMENT)/grades.csv
 VENV := .venv
 RUN := $(VENV)/bin/python -m autograder
 
-.PHONY: help demo check skeleton zips grade grade-all replay new audit bench plot test lint clean
+.PHONY: help demo check skeleton zips lock grade grade-all replay new audit bench plot test lint clean
 
 help:
 	@echo "make demo       build the zips, grade the reference and the skeleton as Gradescope would"
@@ -15,6 +15,7 @@ help:
 	@echo "make check      public checks on SUBMISSION (default: the skeleton)"
 	@echo "make grade      grade SUBMISSION=cnn.py, a folder or a zip as Gradescope does, with the built zip"
 	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
+	@echo "make lock       pin the grading image's every package (autograder/grading-image.lock)"
 	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
 	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary and feedback pages"
 	@echo "make replay     reproduce the failures of FUNCTION on SUBMISSION, with Python snippets"
@@ -46,6 +47,10 @@ skeleton: $(VENV)/core.stamp
 
 zips: $(VENV)/full.stamp
 	$(RUN) zips --assignment $(ASSIGNMENT)
+
+# The grading image's every package at an exact version (commit the lock it writes).
+lock: $(VENV)/full.stamp
+	$(RUN) lock
 
 grade: zips
 	$(RUN) grade --assignment $(ASSIGNMENT) $(SUBMISSION)

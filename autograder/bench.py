@@ -1,5 +1,5 @@
-"""Benchmark grading as Gradescope does (``otter_grade.grade_like_gradescope``): wall seconds, CPU seconds, peak memory;
-and the CPU seconds each graded function's calls use beside its limit.
+"""Benchmark grading as Gradescope does (``otter_grade.grade_like_gradescope``): wall seconds, CPU
+seconds, peak memory; and the CPU seconds each graded function's calls use beside its limit.
 
 Peak memory is the largest total resident memory of the whole process tree (Otter, its kernel,
 the student worker, and this process), sampled every 20 ms from /proc: the figure to hold against Gradescope's

@@ -17,21 +17,37 @@ class UsageError(Exception):
     """Bad input from the command line: reported in one line, exit status 2."""
 
 
-def existing_file(path):
+def existing_file(path, suffixes=(".py",)):
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"no such file: {path}")
-    if file.suffix != ".py":
-        raise UsageError(f"{path} is not a Python file (.py)")
+    if file.suffix not in suffixes:
+        raise UsageError(f"{path} is not a {' or '.join(suffixes)} file")
     return file
+
+
+def default_submission(name):
+    """What ``check`` checks when given no path: in a student handout, ``NAME.py`` beside the
+    ``autograder`` folder, or ``NAME.ipynb`` there if it was saved later (by more than a minute:
+    unpacking the handout writes both within moments); in this repository, the skeleton."""
+    home = Path(__file__).resolve().parents[1]
+    script, notebook = home / f"{name}.py", home / f"{name}.ipynb"
+    if notebook.is_file() and (not script.is_file() or notebook.stat().st_mtime > script.stat().st_mtime + 60):
+        return notebook
+    return script if script.is_file() else home / "assignments" / name / f"{name}.py"
 
 
 def cmd_check(args):
     """Public checks only: what students run before handing in."""
+    from autograder.notebook import NotebookError
+
     assignment = assignments.load(args.assignment)
-    submission = existing_file(args.submission or f"assignments/{assignment.name}/{assignment.name}.py")
+    submission = existing_file(args.submission or default_submission(assignment.name), (".py", ".ipynb"))
     print(f"Checking {submission} (public checks of assignment {assignment.name})\n")
-    report = grade(assignment, submission, hidden=False)
+    try:
+        report = grade(assignment, submission, hidden=False)
+    except NotebookError as error:
+        raise UsageError(str(error)) from None
     print(render_report(report))
     passed = all(r.status == "passed" for r in report.results)
     print("\nAll public checks pass." if passed else "\nSome checks did not pass yet.")
@@ -39,24 +55,32 @@ def cmd_check(args):
 
 
 def cmd_skeleton(args):
-    """Regenerate assignments/NAME/NAME.py from solutions/NAME/NAME.py (or, with --verify, compare)."""
+    """Regenerate assignments/NAME/NAME.py and NAME.ipynb from solutions/NAME/NAME.py and the handout
+    (or, with --verify, compare)."""
+    from autograder.handout_notebook import notebook_text
     from autograder.skeleton import MarkerError, make_skeleton
 
-    solution = Path(f"solutions/{args.assignment}/{args.assignment}.py")
-    skeleton = Path(f"assignments/{args.assignment}/{args.assignment}.py")
+    name = args.assignment
+    solution = Path(f"solutions/{name}/{name}.py")
+    skeleton = Path(f"assignments/{name}/{name}.py")
+    notebook = skeleton.with_suffix(".ipynb")
     if not solution.is_file():
         raise UsageError(f"no reference solution at {solution}")
     try:
         text = make_skeleton(solution.read_text())
     except MarkerError as error:
         raise UsageError(f"{solution}: {error}") from None
-    if args.verify:
-        if not skeleton.is_file() or skeleton.read_text() != text:
-            raise UsageError(f"{skeleton} is stale: run `make skeleton` and commit it")
-        print(f"{skeleton} is up to date")
-        return 0
-    skeleton.write_text(text)
-    print(f"wrote {skeleton}")
+    readme = skeleton.with_name("README.md")
+    notebook_json = notebook_text(readme.read_text() if readme.is_file() else "", text, name,
+                                  assignments.load(name).functions)
+    for path, content in ((skeleton, text), (notebook, notebook_json)):
+        if args.verify:
+            if not path.is_file() or path.read_text() != content:
+                raise UsageError(f"{path} is stale: run `make skeleton` and commit it")
+            print(f"{path} is up to date")
+        else:
+            path.write_text(content)
+            print(f"wrote {path}")
     return 0
 
 
@@ -70,6 +94,14 @@ def cmd_zips(args):
     folder.mkdir(parents=True, exist_ok=True)
     print(f"wrote {build_autograder_zip(args.assignment, folder / 'autograder.zip')}")
     print(f"wrote {build_student_zip(args.assignment, folder / 'student.zip')}")
+    return 0
+
+
+def cmd_lock(args):
+    """Resolve the grading image (Otter and the run-time pins) and write autograder/grading-image.lock."""
+    from autograder.packaging import write_grading_lock
+
+    print(f"wrote {write_grading_lock()}")
     return 0
 
 
@@ -232,11 +264,12 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="run the public checks on a submission")
-    check.add_argument("submission", nargs="?", help="the file to check (default: the skeleton)")
+    check.add_argument("submission", nargs="?", help="the .py or .ipynb file to check (default: the one "
+                       "beside the autograder folder in a handout, the skeleton in the repository)")
     check.add_argument("--assignment", default="cnn")
     check.set_defaults(run=cmd_check)
     for name, function in (("skeleton", cmd_skeleton), ("zips", cmd_zips), ("audit", cmd_audit),
-                           ("bench", cmd_bench)):
+                           ("bench", cmd_bench), ("lock", cmd_lock)):
         command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
         command.add_argument("--assignment", default="cnn")
         command.set_defaults(run=function, verify=False)
@@ -274,6 +307,9 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # ✓ and ✗ into a pipe on Windows, whose code page lacks them
+        if hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
     try:
         return args.run(args)
     except (UsageError, assignments.UnknownAssignment) as error:

@@ -83,8 +83,11 @@ def render_load_failure(outcome):
 
 
 def render_report(report, show_points=False):
-    """The whole report: the table, then every check that did not pass, then the seed."""
+    """The whole report: what was left out of a notebook, the table, every check that did not pass,
+    then the seed."""
     parts = [render_table(report, show_points)]
+    if report.notes:
+        parts.insert(0, render_notebook_notes(report.notes))
     if report.load_failure is not None:
         return "\n\n".join(parts + [render_load_failure(report.load_failure)])
     explanations = render_failures(report)
@@ -101,15 +104,21 @@ def render_report(report, show_points=False):
 FAILURES_HEADING = "What went wrong (each with the smallest input found):"
 
 
+def render_notebook_notes(notes):
+    """What was left out of a notebook before grading, one line each."""
+    return ("From your notebook, only imports, functions, classes and constants are checked;\n"
+            + "\n".join(f"  {note}" for note in notes))
+
+
 def render_failures(report):
     """Every failed check (or check the grader could not run), explained: ``render_verdict`` each."""
     return [render_verdict(v) for r in report.results for v in r.verdicts if v.status in (FAILED, GRADER_ERROR)]
 
 
 def render_notes(report):
-    """What passed checks measured, e.g. the accuracy a training run reached."""
+    """What passed checks measured, e.g. the accuracy a training run reached (each said once)."""
     return list(dict.fromkeys(f"{v.check.function}: {v.message}" for r in report.results for v in r.verdicts
-                              if v.passed and v.message))  # each said once
+                              if v.passed and v.message))
 
 
 def seed_line(seed):

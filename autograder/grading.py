@@ -5,6 +5,7 @@ checks by weight, so partial credit follows which properties hold. Public checks
 they are the feedback students get before they hand in, and graders show them too.
 """
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,7 @@ class Report:
     results: list
     load_failure: object = None  # the worker's Outcome when the file could not be loaded
     cpu_seconds: dict = field(default_factory=dict)  # function -> the most CPU seconds one call used
+    notes: list = field(default_factory=list)  # what was left out of a notebook, one line each
 
     @property
     def points(self):
@@ -92,8 +94,20 @@ class Report:
 def grade(assignment, submission, hidden=True, functions=None, public=True):
     """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
 
-    ``functions`` limits grading to some of the assignment's functions (default: all).
+    ``functions`` limits grading to some of the assignment's functions (default: all). A notebook
+    (``.ipynb``) is first turned into a module (``notebook.module_source``), here in the grader;
+    what was left out of it is in ``Report.notes``.
     """
+    if Path(submission).suffix == ".ipynb":
+        from autograder.notebook import module_source
+
+        source, notes = module_source(submission)
+        with tempfile.TemporaryDirectory() as folder:
+            module = Path(folder) / f"{assignment.module_name}.py"
+            module.write_text(source, encoding="utf-8")
+            report = grade(assignment, module, hidden, functions, public)
+        report.notes = notes
+        return report
     functions = functions or assignment.functions
     chosen = (assignment.public_checks if public else []) + (assignment.hidden_checks if hidden else [])
     checks = [c for function in functions for c in chosen if c.function == function]  # function by function

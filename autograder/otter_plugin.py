@@ -18,7 +18,7 @@ import shutil
 import nbformat
 from otter.plugins import AbstractOtterPlugin
 
-from autograder.otter_session import notes_path
+from autograder.otter_session import NOTEBOOK_NOTES, notes_path
 from autograder.worker import sandbox_notice
 
 FAILURE_PREFIX = "❌ Test case failed\n"
@@ -55,9 +55,9 @@ class SandboxPlugin(AbstractOtterPlugin):
                 if not result.passed and result.message and "AssertionError: " in result.message:
                     explanation = result.message.split("AssertionError: ", 1)[1]
                     result.message = "❌ " + explanation
-        notice = sandbox_notice()
-        if notice:  # said once, for the whole submission
-            results.output = f"{results.output}\n{notice}".strip() if results.output else notice
+        for said_once in (notes.get(NOTEBOOK_NOTES), sandbox_notice()):  # for the whole submission
+            if said_once:
+                results.output = f"{results.output}\n\n{said_once}" if results.output else said_once
         cap_messages(results)
 
 

@@ -11,9 +11,11 @@ import os
 import textwrap
 
 from autograder import assignment as assignments
-from autograder.feedback import WORDS, render_load_failure, render_verdict
+from autograder.feedback import WORDS, render_load_failure, render_notebook_notes, render_verdict
 from autograder.grading import grade, point_shares
 from autograder.runner import NOT_GRADED
+
+NOTEBOOK_NOTES = "notebook"  # the key of the notebook's notes among the notes of passed checks
 
 
 @functools.cache
@@ -28,6 +30,8 @@ def verdict(assignment_name, submission_path, check_key):
         raise AssertionError("the grader could not find the submitted file")
     verdicts, report = _verdicts(assignment_name, submission_path)
     seed = report.seed
+    if report.notes:  # what was left out of a notebook: said once, in the results' top-level output
+        _save_note(submission_path, NOTEBOOK_NOTES, render_notebook_notes(report.notes))
     if report.load_failure is not None:  # explained once, under the first check; the others point there
         first = next(iter(verdicts))
         if check_key == first:

@@ -10,8 +10,10 @@ the zip's top level, so ``autograder/`` is also added there. Otter's ``run_otter
 ours (``otter_entry.py``), which first reduces the upload to the graded file, and ``upload.json``
 says which file that is.
 
-``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton, the handout,
-the public checks, the worker machinery and a Makefile for ``make check``.
+``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton as ``NAME.py``
+and ``NAME.ipynb``, the handout, the public checks, the worker machinery, ``requirements.txt``
+(ranges for Python 3.10-3.13), ``check.py`` (``python check.py`` from any folder) and a Makefile
+whose ``make check`` is a shortcut for ``python -m autograder check``.
 """
 
 import json
@@ -29,17 +31,60 @@ from autograder.otter_session import test_file_source
 from autograder.upload import MANIFEST, expected_for
 
 ROOT = Path(__file__).resolve().parents[1]
+GRADING_LOCK = ROOT / "autograder" / "grading-image.lock"
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
 # The machinery students need for `make check` (no Otter, no packaging, no audit tools).
 STUDENT_MODULES = ["__init__.py", "__main__.py", "cli.py", "assignment.py", "checks.py", "runner.py",
-                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py", "procfs.py"]
+                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py", "procfs.py",
+                   "notebook.py"]
 DATA_SUFFIXES = {".npz", ".png"}
 
 
 def runtime_requirements():
     """The pinned run-time dependencies, from pyproject.toml (the one place they are listed)."""
+    return _pyproject()["project"]["dependencies"]
+
+
+def otter_requirement():
+    """Otter as the grading image installs it (``otter generate`` adds the same line itself)."""
+    grading = _pyproject()["project"]["optional-dependencies"]["grading"]
+    pinned = next(r for r in grading if r.startswith("otter-grader"))
+    return "otter-grader[grading,plugins]==" + pinned.split("==", 1)[1]
+
+
+def grading_requirements():
+    """Every package of the grading image at an exact version: ``GRADING_LOCK``, resolved from
+    pyproject's pins and Otter by ``python -m autograder lock``, so that a zip rebuilt in six months
+    installs the same image (Otter's own dependencies are not pinned by Otter)."""
+    if not GRADING_LOCK.is_file():
+        raise FileNotFoundError(f"{GRADING_LOCK} is missing: run `make lock`")
+    lines = [line.strip() for line in GRADING_LOCK.read_text().splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def write_grading_lock():
+    """Resolve the grading image in a fresh virtual environment and write its ``pip freeze``."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "-m", "venv", folder], check=True, capture_output=True)
+        python = str(Path(folder) / "bin" / "python")
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        otter_requirement(), *runtime_requirements()], check=True, capture_output=True)
+        frozen = subprocess.run([python, "-m", "pip", "freeze", "--disable-pip-version-check"],
+                                check=True, capture_output=True, text=True).stdout
+    GRADING_LOCK.write_text(f"# The grading image, every package pinned: `make lock` resolves it from\n"
+                            f"# {otter_requirement()} and pyproject.toml's dependencies (Python {PYTHON_VERSION}).\n"
+                            + frozen)
+    return GRADING_LOCK
+
+
+def student_requirements():
+    """What students install: version ranges for Python 3.10-3.13, from pyproject.toml."""
+    return _pyproject()["tool"]["autograder"]["student-requirements"]
+
+
+def _pyproject():
     with open(ROOT / "pyproject.toml", "rb") as file:
-        return tomllib.load(file)["project"]["dependencies"]
+        return tomllib.load(file)
 
 
 def build_autograder_zip(name, destination, root=ROOT):
@@ -62,7 +107,7 @@ def build_autograder_zip(name, destination, root=ROOT):
             "show_hidden": True,  # per-function feedback becomes visible once grades are published
         }
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
-        (staging / "requirements.txt").write_text("\n".join(runtime_requirements()) + "\n")
+        (staging / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
         copy_package(ROOT / "autograder", staging / "autograder")
         copy_assignment_packages(name, staging, root)
         subprocess.run(
@@ -102,18 +147,22 @@ def copy_assignment_packages(name, staging, root=ROOT):
 
 
 def build_student_zip(name, destination, root=ROOT):
-    """Build the student handout zip: ``NAME/`` with skeleton, handout, public checks, Makefile."""
+    """Build the student handout zip: ``NAME/`` with skeleton (.py and .ipynb), handout, public checks,
+    ``check.py``, Makefile."""
     public = Path(root) / "assignments" / name
     top = Path(name)
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(public / f"{name}.py", top / f"{name}.py")
+        if (public / f"{name}.ipynb").is_file():
+            archive.write(public / f"{name}.ipynb", top / f"{name}.ipynb")
         archive.write(public / "README.md", top / "README.md")
         archive.writestr(str(top / "Makefile"), student_makefile(name))
-        archive.writestr(str(top / "requirements.txt"), "\n".join(runtime_requirements()) + "\n")
+        archive.writestr(str(top / "check.py"), student_check_script(name))
+        archive.writestr(str(top / "requirements.txt"), "\n".join(student_requirements()) + "\n")
         archive.writestr(str(top / "assignments" / "__init__.py"), "")
         for file in sorted(public.rglob("*")):
             relative = file.relative_to(public)
-            if "__pycache__" in relative.parts or file.name in (f"{name}.py", "README.md"):
+            if "__pycache__" in relative.parts or file.name in (f"{name}.py", f"{name}.ipynb", "README.md"):
                 continue
             if relative.parts[0] == "figures":  # shown by the handout, which sits at the top
                 archive.write(file, top / relative)
@@ -124,16 +173,32 @@ def build_student_zip(name, destination, root=ROOT):
     return destination
 
 
+def student_check_script(name):
+    return f'''"""Public checks of {name}: `python check.py [path/to/{name}.py or {name}.ipynb]`, from any folder.
+
+The same as `python -m autograder check` run in this folder. Without a path it checks the
+{name}.py beside this file (or {name}.ipynb there, if you saved it later).
+"""
+
+import sys
+
+from autograder.cli import main
+
+sys.exit(main(["check", "--assignment", "{name}", *sys.argv[1:]]))
+'''
+
+
 def student_makefile(name):
-    return f"""# `make check` runs the public checks on {name}.py (or SUBMISSION=path/to/file.py).
-# The first run creates a virtual environment in .venv with numpy and hypothesis (a few seconds).
+    return f"""# `make check` runs the public checks on {name}.py (or SUBMISSION=path/to/file.py or .ipynb): a
+# shortcut for `python -m autograder check`. The first run creates a virtual environment in .venv
+# with numpy and hypothesis (a few seconds). Checks that do not pass yet are not an error of make.
 PYTHON ?= python3
 SUBMISSION ?= {name}.py
 VENV := .venv
 
 .PHONY: check
 check: $(VENV)/installed
-\t$(VENV)/bin/python -m autograder check --assignment {name} $(SUBMISSION)
+\t@$(VENV)/bin/python -m autograder check --assignment {name} $(SUBMISSION) || [ $$? -eq 1 ]
 
 $(VENV)/installed: requirements.txt
 \t$(PYTHON) -m venv $(VENV)

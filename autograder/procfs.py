@@ -22,3 +22,8 @@ def cpu_and_memory(fields):
     """(CPU seconds of the process and of the children it waited for, resident bytes) from its stat."""
     ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK"), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def available():
+    """Whether this system has a /proc to read (Linux; not macOS or Windows)."""
+    return os.path.isdir("/proc/self/task")

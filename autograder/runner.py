@@ -5,10 +5,13 @@ Runs are reproducible: Hypothesis is seeded (the seed is part of every report), 
 database, and shrinks every failure to a minimal example, which is what the feedback shows.
 """
 
+import contextlib
+import tempfile
 from dataclasses import dataclass, field
 
 import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from autograder.checks import Failed, NotImplementedYet, Student
 from autograder.worker import Limits, Worker
@@ -112,7 +115,7 @@ def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=
     the worker's ``Outcome``), no check runs and every verdict says only that, once explained
     elsewhere; ``cpu_peaks`` maps each function called to the most CPU seconds one call used.
     """
-    with Worker(submission, module_name, limits) as worker:
+    with _hypothesis_files_elsewhere(), Worker(submission, module_name, limits) as worker:
         load_failure = worker.load()
         if load_failure is not None:
             said = f"{LOAD_FAILURE}: {load_failure.error}"
@@ -123,3 +126,15 @@ def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=
                 worker.close()  # a fresh process (and folder) for the next function
             verdicts.append(run_check(check, student, seed, oracle(check) if oracle else None))
         return verdicts, None, student.cpu_peaks
+
+
+@contextlib.contextmanager
+def _hypothesis_files_elsewhere():
+    """Hypothesis keeps caches in ``.hypothesis/`` of the working folder, even with no database:
+    point it at a temporary folder, so that nothing is left beside the student's work."""
+    with tempfile.TemporaryDirectory(prefix="hypothesis-") as folder:
+        set_hypothesis_home_dir(folder)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)

@@ -11,13 +11,19 @@ a worker that overruns them, uses too much memory over all its processes, crashe
 is killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
 uid), and the next call starts a fresh one. Nothing in a reply is trusted: its size is capped,
 it is decoded as plain data, and its text is cut short before it can reach feedback.
+
+The same code runs on students' machines (``python -m autograder check``): on macOS and Windows
+there is no /proc (the worker then reports each call's CPU time itself), Windows has no rlimits,
+no select() on pipes (threads read them) and no sessions (``taskkill /T`` ends the worker's
+processes); the time limits hold everywhere.
 """
 
 import copy
 import functools
 import json
+import math
 import os
-import resource
+import queue
 import select
 import shutil
 import signal
@@ -25,17 +31,24 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import wire
+from autograder import procfs, wire
 from autograder.procfs import cpu_and_memory, pids, stat_fields
+
+try:
+    import resource  # POSIX only: Windows has no rlimits
+except ImportError:
+    resource = None
 
 SANDBOX_UID_BASE = 1_000_000
 MAX_TEXT = 1_000  # characters kept of any string from the worker (error messages, returned text)
 _HERE = Path(__file__).resolve().parent
 _SCAN_SECONDS = 0.25  # how often the grader sums CPU time and memory over all sandbox processes
+SELECT_ON_PIPES = os.name == "posix"  # Windows' select() takes sockets only: there, threads read the pipes
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,9 @@ def sandbox_account():
     mapped and unused; where only our own id is mapped there is none to switch to (see
     ``sandbox_notice``).
     """
-    return _account_for(os.getpid()) if os.geteuid() == 0 else None
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:  # Windows has no uids
+        return None
+    return _account_for(os.getpid())
 
 
 @functools.cache
@@ -103,7 +118,7 @@ def _account_for(pid):
 
 def sandbox_notice():
     """One sentence for the results when student code could not get a user of its own, else None."""
-    if os.geteuid() != 0 or sandbox_account() is not None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or sandbox_account() is not None:
         return None
     return ("Note: this grading container maps no second user id, so your code ran as the grading user, "
             "confined by Landlock (where the kernel has it), resource limits and time limits.")
@@ -276,23 +291,21 @@ class Worker:
         if self.account:
             for path in [self._folder, *self._folder.iterdir()]:
                 os.chown(path, *self.account)
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
+        # Requests go down the worker's stdin and replies come up its stdout (the worker moves both
+        # out of the student's way at once); the student's prints reach us through its stderr.
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-B", str(self._folder / "worker_main.py"), self._rlimits_json(),
-             str(submission_copy), self.module_name, str(request_read), str(reply_write)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(request_read, reply_write), cwd=self._folder, env=self._environment(),
+             str(submission_copy), self.module_name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self._folder, env=self._environment(),
             start_new_session=True,
             user=self.account[0] if self.account else None,
             group=self.account[1] if self.account else None,
             extra_groups=[] if self.account and _may_set_groups() else None,
         )
-        os.close(request_read)
-        os.close(reply_write)
-        self._requests = os.fdopen(request_write, "wb")
-        self._replies = reply_read
-        self._output = _OutputCollector(self._process.stdout.fileno(), self.limits.output_bytes)
+        self._requests = self._process.stdin
+        self._output = _OutputCollector(self._process.stderr, self.limits.output_bytes)
+        self._replies = _ReplyReader(self._process.stdout, self._output)
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
         if ready.status != "ready":
             if ready.status not in ("import_failed", "timeout", "crashed", "garbled"):
@@ -304,13 +317,14 @@ class Worker:
 
     def _rlimits_json(self):
         limits = {
+            "mark_output_end": not SELECT_ON_PIPES,  # not a limit: see _OutputCollector
             "RLIMIT_AS": self.limits.memory_bytes,
             "RLIMIT_FSIZE": self.limits.file_bytes,
             "RLIMIT_CORE": 0,
         }
         if self.account:  # RLIMIT_NPROC counts every process (and thread) of the user
             limits["RLIMIT_NPROC"] = self.limits.processes
-        else:  # sharing our uid: allow what the user runs already, plus the worker's share
+        elif resource is not None:  # sharing our uid: allow what the user runs already, plus the worker's share
             processes = _tasks_of(os.getuid())
             hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
             if processes is not None:
@@ -324,6 +338,8 @@ class Worker:
             "PATH": "/usr/bin:/bin", "HOME": str(self._folder), "LANG": "C.UTF-8",
             "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._folder),
+            "TEMP": str(self._folder), "TMP": str(self._folder),
+            **{name: os.environ[name] for name in ("SYSTEMROOT", "WINDIR") if name in os.environ},  # Windows needs them
         }
 
     # -- waiting for replies ------------------------------------------------------------------
@@ -346,13 +362,9 @@ class Worker:
                 return self._fail("timeout", f"too slow: used {cpu:.1f} s of CPU, the limit is {cpu_seconds:g} s")
             if remaining <= 0:
                 return self._fail("timeout", f"did not finish within {seconds:g} s (waiting, or an endless loop?)")
-            watched = [self._replies] + ([self._output.fd] if self._output.open else [])
-            readable, _, _ = select.select(watched, [], [], min(remaining, 0.05))
-            if self._output.fd in readable:
-                self._output.read_available()
-            if self._replies not in readable:
+            chunk = self._replies.read(min(needed - len(buffer), 1 << 20), min(remaining, 0.05))
+            if chunk is None:  # nothing yet
                 continue
-            chunk = os.read(self._replies, min(needed - len(buffer), 1 << 20))
             if not chunk:
                 return self._fail("crashed", self._exit_description())
             buffer += chunk
@@ -380,9 +392,12 @@ class Worker:
             return self._fail("garbled", _short(f"the worker sent something unreadable ({error})"))
         if reply["status"] == "oracle":  # the call goes on: its output stays to be taken with the reply
             return Outcome("oracle", value=reply.get("call"), args=reply.get("args"), kwargs=reply.get("kwargs"))
-        output = self._output.take()
+        output = self._output.take(call_ended=True)
         if reply["status"] == "ready" and isinstance(reply.get("landlock"), int):
             self.landlock = reply["landlock"]
+        reported = reply.get("cpu_seconds")
+        if not procfs.available() and isinstance(reported, float) and math.isfinite(reported) and reported >= 0:
+            cpu_seconds = reported  # no /proc (macOS, Windows): the worker's own count, on the student's machine
         return Outcome(
             status=_short(reply["status"]), value=_bounded(reply.get("value")),
             args=_bounded(reply.get("args")) if isinstance(reply.get("args"), list) else [],
@@ -424,7 +439,7 @@ class Worker:
             code = self._process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             return "the worker process stopped answering"
-        if code < 0:
+        if code < 0 and -code in signal.valid_signals():
             name = signal.Signals(-code).name
             hint = " (out of memory?)" if name in ("SIGKILL", "SIGSEGV") else ""
             return f"the worker process was killed by {name}{hint}"
@@ -471,17 +486,22 @@ class Worker:
                 pipe.close()
             except (OSError, AttributeError):
                 pass
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_tree(process)
         if self.account:
             _kill_every_process_of(self.account)
         process.wait()
-        process.stdout.close()
-        os.close(self._replies)
+        self._replies.close()
+        self._output.close()
         self._process = None
         self._remove_folder()
+
+
+def _may_set_groups():
+    """False inside a user namespace that denies setgroups(2) (``/proc/self/setgroups`` says deny)."""
+    try:
+        return Path("/proc/self/setgroups").read_text().strip() != "deny"
+    except OSError:
+        return True
 
 
 class _memory_cap:
@@ -509,12 +529,16 @@ class _memory_cap:
             resource.setrlimit(resource.RLIMIT_AS, self._saved)
 
 
-def _may_set_groups():
-    """False inside a user namespace that denies setgroups(2) (``/proc/self/setgroups`` says deny)."""
+def _kill_tree(process):
+    """SIGKILL the worker's session (POSIX); on Windows, the worker and the processes it started."""
     try:
-        return Path("/proc/self/setgroups").read_text().strip() != "deny"
-    except OSError:
-        return True
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
+            process.kill()
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
 
 
 def _remove_files_of(uid):
@@ -558,7 +582,7 @@ def _bounded(value):
 
 def _tasks_of(uid):
     """How many processes and threads ``uid`` runs (what RLIMIT_NPROC counts), or None without /proc."""
-    if not os.path.isdir("/proc/self/task"):
+    if not procfs.available():
         return None
     count = 0
     for pid in pids():
@@ -583,16 +607,122 @@ def _kill_every_process_of(account):
     os.waitpid(child, 0)
 
 
-class _OutputCollector:
-    """The worker's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call."""
+def _read_in_thread(fd, deliver):
+    """Start a daemon thread passing each chunk read from ``fd`` to ``deliver`` (b"" at the end)."""
+    def run():
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            deliver(chunk)
+            if not chunk:
+                return
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
 
-    def __init__(self, fd, limit):
-        self.fd = fd
+
+class _ReplyReader:
+    """The pipe the worker replies on, read without waiting longer than asked.
+
+    With ``select`` on pipes (POSIX) it also drains the output pipe while it waits; elsewhere
+    (Windows) a thread reads the replies into a small queue, so a flood holds little memory.
+    """
+
+    def __init__(self, pipe, output):
+        self._pipe = pipe
+        self.fd = fd = pipe.fileno()
+        self._output = output
+        self._pending = b""
+        self._chunks = None if SELECT_ON_PIPES else queue.Queue(maxsize=16)
+        self._thread = None if SELECT_ON_PIPES else _read_in_thread(fd, self._put)
+
+    def _put(self, chunk):
+        while (chunks := self._chunks) is not None:  # None once closed: then the chunk is dropped
+            try:
+                chunks.put(chunk, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read(self, most, timeout):
+        """Up to ``most`` bytes; b"" when the worker closed the pipe; None if nothing came in ``timeout``."""
+        if self._thread is None:
+            watched = [self.fd] + ([self._output.fd] if self._output.open else [])
+            readable, _, _ = select.select(watched, [], [], timeout)
+            if self._output.fd in readable:
+                self._output.read_available()
+            return os.read(self.fd, most) if self.fd in readable else None
+        if not self._pending:
+            try:
+                self._pending = self._chunks.get(timeout=timeout)
+            except queue.Empty:
+                return None
+            if not self._pending:
+                self._chunks.put(b"")  # the end stays the end
+                return b""
+        chunk, self._pending = self._pending[:most], self._pending[most:]
+        return chunk
+
+    def close(self):
+        self._chunks = None  # lets the thread's put give up
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+        if self._thread is None or not self._thread.is_alive():
+            self._pipe.close()
+
+
+class _OutputCollector:
+    """The student's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call.
+
+    Read when ``select`` says so (POSIX), or by a thread of its own (Windows). A reply arriving
+    does not tell the thread's reader that the output before it was read: there the worker ends
+    each call's output with ``wire.END_OF_OUTPUT``, which ``take`` waits for and removes."""
+
+    def __init__(self, pipe, limit):
+        self._pipe = pipe
+        self.fd = fd = pipe.fileno()
         self._limit = limit
         self._kept = bytearray()
         self._dropped = 0
+        self._lock = threading.Lock()
+        self._ends = threading.Condition(self._lock)  # thread mode: END_OF_OUTPUT seen and not taken
+        self._ends_seen = 0
+        self._carry = b""  # thread mode: bytes that may be the start of END_OF_OUTPUT
         self.open = True
-        os.set_blocking(fd, False)
+        if SELECT_ON_PIPES:
+            os.set_blocking(fd, False)
+            self._thread = None
+        else:
+            self._thread = _read_in_thread(fd, self._keep_marked)
+
+    def _keep(self, chunk):
+        with self._lock:
+            self._store(chunk)
+
+    def _store(self, chunk):
+        if not chunk:
+            self.open = False  # the student closed its output: stop watching it
+        room = max(self._limit - len(self._kept), 0)
+        self._kept += chunk[:room]
+        self._dropped += len(chunk) - len(chunk[:room])
+
+    def _keep_marked(self, chunk):
+        """Thread mode: keep ``chunk`` without the END_OF_OUTPUT marks in it, and count them."""
+        mark = wire.END_OF_OUTPUT
+        with self._lock:
+            pieces = (self._carry + chunk).split(mark)
+            tail, self._carry = pieces[-1], b""
+            if chunk:  # hold back an end that may be the start of a mark split across two reads
+                held = next((n for n in range(min(len(mark) - 1, len(tail)), 0, -1) if tail.endswith(mark[:n])), 0)
+                pieces[-1], self._carry = tail[:len(tail) - held], tail[len(tail) - held:]
+            if b"".join(pieces):
+                self._store(b"".join(pieces))
+            if not chunk:
+                self._store(b"")  # the end of the pipe
+            self._ends_seen += len(pieces) - 1
+            self._ends.notify_all()
 
     def read_available(self, chunks=16):
         """Read what the pipe holds now, without blocking: at most ``chunks`` reads of 64 KiB, so that
@@ -602,19 +732,28 @@ class _OutputCollector:
                 chunk = os.read(self.fd, 1 << 16)
             except (BlockingIOError, OSError):
                 return
+            self._keep(chunk)
             if not chunk:
-                self.open = False  # the student closed its stdout: stop watching it
                 return
-            room = max(self._limit - len(self._kept), 0)
-            self._kept += chunk[:room]
-            self._dropped += len(chunk) - len(chunk[:room])
 
-    def take(self):
-        """The output since the last ``take``, truncated, as text."""
-        self.read_available()  # the worker flushes before it replies, so this is all of it
-        text = self._kept.decode(errors="replace")
-        if self._dropped:
-            text += f"\n... ({self._dropped} more bytes of output dropped)"
-        self._kept.clear()
-        self._dropped = 0
+    def take(self, call_ended=False):
+        """The output since the last ``take``, truncated, as text. ``call_ended``: the worker replied,
+        so all the output of the call is written (thread mode: wait for its mark, at most 1 s)."""
+        if self._thread is None:
+            self.read_available()  # the worker flushes before it replies, so this is all of it
+        with self._lock:
+            if self._thread is not None and call_ended:
+                self._ends.wait_for(lambda: self._ends_seen or not self.open, timeout=1.0)
+                self._ends_seen = max(self._ends_seen - 1, 0)
+            text = self._kept.decode(errors="replace")
+            if self._dropped:
+                text += f"\n... ({self._dropped} more bytes of output dropped)"
+            self._kept.clear()
+            self._dropped = 0
         return text
+
+    def close(self):
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+        if self._thread is None or not self._thread.is_alive():
+            self._pipe.close()

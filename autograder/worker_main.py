@@ -1,7 +1,7 @@
 """The student side of the sandbox: import one submission and serve calls to its functions.
 
-Run only by ``autograder.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE
-REQUEST_FD REPLY_FD``, from a private folder holding copies of this file, ``wire.py`` and the
+Run only by ``autograder.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE``,
+from a private folder holding copies of this file, ``wire.py`` and the
 submission. It is the only process that ever executes student code; the grader never imports it.
 
 Order matters: the limits are set before the student's module is imported, so its code runs with
@@ -10,8 +10,11 @@ Where the kernel has Landlock (Linux 5.13+), the worker also confines itself bef
 it may read only the Python installation and system folders, write only in its own folder, open
 no TCP connection (Linux 6.7+), and signal no process outside the sandbox (Linux 6.12+). This holds
 whatever the uid, so also when the grader is not root, and whatever else is world-readable.
-Requests and replies are ``wire`` messages on two pipes; the student's own stdout and stderr go to a
-third pipe that the grader reads and truncates.
+Requests and replies are ``wire`` messages on the pipes the worker starts with as stdin and stdout
+(the only kind of pipe every OS hands to a child the same way); it keeps private copies of them and
+points its stdin at the null device and its stdout at its stderr, the pipe where the grader reads
+the student's prints and truncates them. Every limit is best effort where the OS lacks it (no
+``resource`` on Windows; macOS may refuse RLIMIT_AS): the grader's time limits hold everywhere.
 
 Request: ``{"call": name, "args": [...], "kwargs": {...}, "oracle": [names]}``. For the duration of
 the call, the module's functions named in ``oracle`` are replaced by stubs: a nested call to one sends
@@ -25,17 +28,25 @@ only its answers. Replies (``status`` says which):
 - ``not_implemented``: the function raised NotImplementedError;
 - ``missing``: the module has no such function;
 - ``unsendable``: the function returned something other than plain data (``error`` says what).
+
+Every reply also says the CPU seconds the call took (``cpu_seconds``), which the grader uses only
+where it cannot measure them itself (no /proc).
 """
 
 import ctypes
 import importlib.util
 import json
 import os
-import resource
 import struct
 import sys
+import time
 import traceback
 from pathlib import Path
+
+try:
+    import resource  # POSIX only
+except ImportError:
+    resource = None
 
 
 def _load_wire():
@@ -53,14 +64,18 @@ def apply_limits(limits):
 
     Returns the Landlock ABI version the worker confined itself with (0: none, see ``confine``).
     """
-    for name, value in limits.items():
-        resource.setrlimit(getattr(resource, name), (value, value))
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, 9)  # PR_SET_PDEATHSIG: a grader that dies takes this worker with it
-        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid program gives privileges back
-    except (OSError, AttributeError):
-        pass
+    for name, value in limits.items() if resource else ():
+        try:
+            resource.setrlimit(getattr(resource, name), (value, value))
+        except (AttributeError, ValueError, OSError):  # no such limit here, or refused (RLIMIT_AS on macOS)
+            continue
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, 9)  # PR_SET_PDEATHSIG: a grader that dies takes this worker with it
+            libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid program gives privileges back
+        except (OSError, AttributeError):
+            pass
     return confine(Path(__file__).resolve().parent)
 
 
@@ -202,10 +217,31 @@ def answer(module, request, submission, ask):
     return {"status": "returned", "value": value, "args": args, "kwargs": kwargs}
 
 
-def main(limits_json, submission, module_name, request_fd, reply_fd):
-    landlock = apply_limits(json.loads(limits_json))
-    requests = os.fdopen(int(request_fd), "rb")
-    replies = os.fdopen(int(reply_fd), "wb")
+def take_over_stdio():
+    """The request and reply pipes (our stdin and stdout), as private files; then stdin reads
+    nothing and stdout goes where stderr goes, so student prints cannot garble a reply."""
+    requests, replies = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    for stream in (sys.stdout, sys.stderr):  # UTF-8 whatever the OS's code page (Windows: cp1252)
+        stream.reconfigure(encoding="utf-8", errors="replace")
+    return requests, replies
+
+
+def main(limits_json, submission, module_name):
+    requests, replies = take_over_stdio()
+    limits = json.loads(limits_json)
+    mark_output = limits.pop("mark_output_end", False)
+    landlock = apply_limits(limits)
+
+    def send(message):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if mark_output:
+            os.write(2, wire.END_OF_OUTPUT)
+        wire.write_message(replies, message)
 
     def read_exactly(n):
         data = requests.read(n)
@@ -217,23 +253,24 @@ def main(limits_json, submission, module_name, request_fd, reply_fd):
         module = import_submission(submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
         error_text, where = describe_exception(error, submission)
-        wire.write_message(replies, {"status": "import_failed", "error": error_text, "where": where})
+        send({"status": "import_failed", "error": error_text, "where": where})
         return
     def ask(question):  # a nested call answered by the grader (see oracle_stub)
         wire.write_message(replies, question)
         return wire.decode(wire.read_message_bytes(read_exactly))
 
-    wire.write_message(replies, {"status": "ready", "landlock": landlock})
+    send({"status": "ready", "landlock": landlock})
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
+        started = time.process_time()
         reply = answer(module, request, submission, ask)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        reply["cpu_seconds"] = time.process_time() - started
         try:
-            wire.write_message(replies, reply)  # encodes fully before writing a byte
+            wire.encode(reply)  # plain data? (write_message below encodes fully before writing a byte)
         except (wire.WireError, MemoryError) as error:
             reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
-            wire.write_message(replies, {"status": "unsendable", "error": reason})
+            reply = {"status": "unsendable", "error": reason}
+        send(reply)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,22 @@ def load_module(path, name):
     return module
 
 
+# For student code in tests that talks to the grader itself: the worker's private request (read) and
+# reply (write) pipe ends, the first of each above stdin, stdout and stderr (copies of its stdio).
+WORKER_PIPES = """
+def worker_pipes():
+    import fcntl, os, stat
+    ends = {}
+    for fd in range(3, 256):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                ends.setdefault(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE, fd)
+        except OSError:
+            continue
+    return ends.get(os.O_RDONLY), ends.get(os.O_WRONLY)
+"""
+
+
 @pytest.fixture(scope="session")
 def cnn():
     return assignments.load("cnn")

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, REFERENCE, ROOT
+from conftest import CORPUS, REFERENCE, ROOT, WORKER_PIPES
 from test_packaging import validate_gradescope_results
 
 from autograder import procfs
@@ -262,7 +262,7 @@ def _walk(top, depth):
 
 # -- the worker directly, with small limits -------------------------------------------------------------
 
-STUDENT = '''
+STUDENT = WORKER_PIPES + '''
 import os, sys, threading, time, json, struct
 import numpy as np
 
@@ -293,7 +293,7 @@ def long_error(x):
     header = json.dumps({"dict": {"status": "raised", "error": "e" * 400_000, "where": "w" * 400_000,
                                   "status2": "s" * 100}}).encode()
     message = struct.pack(">I", len(header)) + header
-    os.write(int(sys.argv[5]), struct.pack(">Q", len(message)) + message)
+    os.write(worker_pipes()[1], struct.pack(">Q", len(message)) + message)
     time.sleep(60)
 
 def big(x):

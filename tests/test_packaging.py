@@ -1,6 +1,7 @@
 """The zips: built by Otter, the handout leaks nothing, and `otter run` grades as Gradescope does."""
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -10,6 +11,7 @@ from conftest import REFERENCE, ROOT, SKELETON
 
 from autograder import assignment as assignments
 from autograder.otter_grade import grade_like_gradescope
+from autograder.packaging import grading_requirements, otter_requirement, runtime_requirements
 
 GRADED = assignments.load("cnn").functions
 
@@ -26,6 +28,10 @@ def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
         names = archive.namelist()
         text = "\n".join(archive.read(n).decode(errors="replace") for n in names)
     assert "cnn/cnn.py" in names and "cnn/Makefile" in names and "cnn/assignments/cnn/checks.py" in names
+    assert "cnn/cnn.ipynb" in names and "cnn/check.py" in names and "cnn/autograder/notebook.py" in names
+    with zipfile.ZipFile(zips[1]) as archive:
+        requirements = archive.read("cnn/requirements.txt").decode().split()
+    assert sorted(r.split(">=")[0] for r in requirements) == ["hypothesis", "numpy"]  # ranges, no pytest
     assert not any("solutions" in n or "grading.py" in n.split("/")[-1] and "autograder" not in n
                    for n in names)
     assert "HIDDEN_CHECKS = " not in text and "from solutions." not in text and "BEGIN SOLUTION" not in text
@@ -42,6 +48,18 @@ def test_autograder_zip_is_otters_layout_with_pinned_python(zips):
     assert {f"tests/{f}.py" for f in GRADED} <= names
     assert "python=3.11" in environment and "numpy==" in environment
     assert config["plugins"] == ["autograder.otter_plugin.SandboxPlugin"]
+
+
+def test_grading_image_is_pinned_whole_and_agrees_with_pyproject(zips):
+    """The zip asks for every package of the grading image at an exact version, pyproject's pins among
+    them, so a zip rebuilt later installs the same image (a stale lock fails here: run `make lock`)."""
+    lock = grading_requirements()
+    assert len(lock) > 50 and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^=\s]+", line) for line in lock)
+    assert set(runtime_requirements()) <= set(lock)
+    assert otter_requirement().replace("[grading,plugins]", "") in lock
+    with zipfile.ZipFile(zips[0]) as archive:
+        environment = archive.read("environment.yml").decode()
+    assert all(f"- {line}\n" in environment for line in lock)
 
 
 def validate_gradescope_results(results):

@@ -1,16 +1,24 @@
 """The worker runs student code in its own process and reports everything it does as an Outcome."""
 
 import os
+import shutil
+import sys
+import tempfile
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REFERENCE, WORKER_PIPES
 
-from autograder import procfs
+from autograder import procfs, wire
+from autograder import worker as worker_module
+from autograder.grading import grade
 from autograder.worker import Limits, Worker
 
 STUDENT = textwrap.dedent('''
+    import time
     import numpy as np
     print("imported")
 
@@ -58,6 +66,12 @@ STUDENT = textwrap.dedent('''
     def an_object(x):
         return object()
 
+    def busy(x):
+        t = time.process_time()
+        while time.process_time() - t < 0.3:
+            pass
+        return x
+
     def fork_and_hide(x):
         import os
         if os.fork() == 0:
@@ -68,8 +82,24 @@ STUDENT = textwrap.dedent('''
 ''')
 
 
-@pytest.fixture
-def worker(tmp_path):
+def without_proc_select_and_resource(monkeypatch):
+    """What the grader sees on macOS and Windows, forced here: no /proc, no select() on pipes
+    (threads read them), no ``resource`` module."""
+    monkeypatch.setattr(worker_module, "SELECT_ON_PIPES", False)
+    monkeypatch.setattr(worker_module, "resource", None)
+    monkeypatch.setattr(procfs, "available", lambda: False)
+    monkeypatch.setattr(worker_module, "pids", lambda: [])
+
+    def no_proc(pid):
+        raise FileNotFoundError(f"/proc/{pid}/stat")
+    monkeypatch.setattr(worker_module, "stat_fields", no_proc)
+
+
+@pytest.fixture(params=["linux", "portable"])
+def worker(request, tmp_path, monkeypatch):
+    """A worker as on Linux, and as on a system without /proc, select() on pipes or rlimits."""
+    if request.param == "portable":
+        without_proc_select_and_resource(monkeypatch)
     path = tmp_path / "student.py"
     path.write_text(STUDENT)
     with Worker(path, "student", Limits(call_seconds=1, call_cpu_seconds=1, memory_bytes=2**30)) as worker:
@@ -153,7 +183,7 @@ def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
             assert outcome.status == "import_failed" and words in outcome.error
 
 
-ORACLE_STUDENT = textwrap.dedent('''
+ORACLE_STUDENT = WORKER_PIPES + textwrap.dedent('''
     import os, sys
 
     def inner(x):
@@ -166,7 +196,7 @@ ORACLE_STUDENT = textwrap.dedent('''
         """Asks for the answer of the function under test by writing an oracle request itself."""
         sys.path.insert(0, os.getcwd())
         import wire
-        with os.fdopen(int(sys.argv[5]), "wb", closefd=False) as replies:
+        with os.fdopen(worker_pipes()[1], "wb", closefd=False) as replies:
             wire.write_message(replies, {"status": "oracle", "call": "forge", "args": [x], "kwargs": {}})
         return x
 ''')
@@ -197,3 +227,71 @@ def test_cpu_limit_words_and_a_wall_clock_backstop(worker):
     assert time.monotonic() - started >= 1.5
     spun = worker.call("spin", [np.zeros(1)], seconds=30, cpu_seconds=1)
     assert spun.status == "timeout" and "too slow: used 1." in spun.error and "the limit is 1 s" in spun.error
+
+
+def test_cpu_time_is_measured_or_reported(worker):
+    """From /proc by the grader on Linux; without /proc, the worker's own count."""
+    worker.limits = Limits(call_seconds=10, call_cpu_seconds=10)  # wall time is long on a loaded machine
+    outcome = worker.call("busy", [np.zeros(1)])
+    assert outcome.status == "returned" and 0.25 < outcome.cpu_seconds < 1.0
+
+
+def python_that(folder, prelude):
+    """An interpreter wrapper running ``prelude`` before worker_main.py: a system we do not have."""
+    wrapper = folder / "python"
+    wrapper.write_text(f"""#!/bin/sh
+shift 2
+exec {sys.executable} -I -B -c '{prelude}
+import runpy, sys
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$@"
+""")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+@pytest.mark.parametrize("prelude", [
+    # macOS: setrlimit(RLIMIT_AS) and friends refused
+    "import resource\ndef refuse(*args): raise ValueError(\"current limit exceeds maximum limit\")\n"
+    "resource.setrlimit = refuse",
+    # Windows: no resource module at all
+    "import sys\nsys.modules[\"resource\"] = None",
+])
+def test_reference_loads_and_passes_where_rlimits_fail(cnn, tmp_path, monkeypatch, prelude):
+    shared = Path(tempfile.mkdtemp())  # not under pytest's private folder: the sandbox uid runs the wrapper
+    shared.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", python_that(shared, prelude))
+    without_proc_select_and_resource(monkeypatch)
+    try:
+        check_reference_and_endless_loop(cnn, tmp_path)
+    finally:
+        shutil.rmtree(shared)
+
+
+def check_reference_and_endless_loop(cnn, tmp_path):
+    report = grade(cnn, REFERENCE, hidden=False, functions=["conv1d", "max_pool2d", "relu_forward"])
+    assert [r.status for r in report.results] == ["passed"] * 3, [v.message for r in report.results
+                                                                   for v in r.verdicts]
+    path = tmp_path / "student.py"
+    path.write_text(STUDENT)
+    with Worker(path, "student", Limits(call_seconds=1, call_cpu_seconds=1)) as worker:
+        start = time.monotonic()
+        assert worker.call("spin", [np.zeros(1)]).status == "timeout"
+        assert time.monotonic() - start < 3
+        assert worker.call("double", [np.ones(1)]).value.tolist() == [2.0]
+
+
+def test_end_of_output_marks_are_found_wherever_the_reads_split_them(monkeypatch):
+    """Thread mode: the mark after each call's output may arrive in pieces; it is never shown."""
+    monkeypatch.setattr(worker_module, "SELECT_ON_PIPES", False)
+    stream = b"first" + wire.END_OF_OUTPUT + b"second\x00" + wire.END_OF_OUTPUT
+    for cut in range(1, len(stream)):
+        read_end, write_end = os.pipe()
+        with os.fdopen(read_end, "rb") as pipe:
+            output = worker_module._OutputCollector(pipe, 1000)
+            output._keep_marked(stream[:cut])
+            output._keep_marked(stream[cut:])
+            assert (output.take(call_ended=True), output.take(call_ended=True)) == ("firstsecond\x00", ""), cut
+            assert output._ends_seen == 0
+            os.close(write_end)
+            output._thread.join(timeout=1)

@@ -12,7 +12,6 @@ attack works.
 import json
 import os
 import struct
-import sys
 
 import numpy as np
 
@@ -20,13 +19,29 @@ KEPT = {}  # what the oracle gave, while conv2d_multichannel was graded
 MARKER = "oracle-answers.json"
 
 
+def _worker_pipes():
+    """The worker's private request (read) and reply (write) pipe ends: the first of each among its
+    open files above stdin, stdout and stderr (the worker keeps them as copies of its stdio)."""
+    import fcntl
+    import stat
+    ends = {}
+    for fd in range(3, 256):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                ends.setdefault(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE, fd)
+        except OSError:
+            continue
+    return ends.get(os.O_RDONLY), ends.get(os.O_WRONLY)
+
+
 def conv2d(x, w, stride=1, padding=0):
     """Wrong, unless the grader answers a forged oracle request for conv2d itself."""
     header = json.dumps({"dict": {"status": "oracle", "call": "conv2d", "args": [], "kwargs": {"dict": {}}}})
     body = struct.pack(">I", len(header)) + header.encode()
-    os.write(int(sys.argv[5]), struct.pack(">Q", len(body)) + body)
-    length = struct.unpack(">Q", os.read(int(sys.argv[4]), 8))[0]
-    os.read(int(sys.argv[4]), length)
+    requests, replies = _worker_pipes()
+    os.write(replies, struct.pack(">Q", len(body)) + body)
+    length = struct.unpack(">Q", os.read(requests, 8))[0]
+    os.read(requests, length)
     return np.full((1, 1), 123.0)  # a right answer would need the reference for this input
 
 

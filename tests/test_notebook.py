@@ -1,0 +1,129 @@
+"""Notebooks: the handout notebook is generated and current, runs headless with its check cells,
+and the grader takes a notebook's definitions (only them) as the submission."""
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from conftest import REFERENCE, ROOT, SKELETON
+
+from autograder.handout_notebook import notebook_text
+from autograder.notebook import NotebookError, cells_source, module_source
+from autograder.otter_grade import grade_like_gradescope
+from autograder.packaging import build_student_zip
+
+HANDOUT = ROOT / "assignments" / "cnn" / "README.md"
+NOTEBOOK = SKELETON.with_suffix(".ipynb")
+PARTS = HANDOUT.read_text().count("\n## Part ")  # one check cell each
+
+
+def notebook_of(module_path, cnn):
+    return notebook_text(HANDOUT.read_text(), module_path.read_text(), "cnn", cnn.functions)
+
+
+def test_committed_notebook_is_up_to_date(cnn):
+    assert NOTEBOOK.read_text() == notebook_of(SKELETON, cnn), "run `make skeleton`"
+
+
+def test_notebook_has_each_part_its_functions_and_a_check_cell(cnn):
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    text = ["".join(c["source"]) for c in cells]
+    assert PARTS >= 5
+    for part in range(1, PARTS + 1):
+        assert any(t.startswith(f"## Part {part}") for t in text), part
+    for function in cnn.functions:
+        assert sum(t.count(f"def {function}(") for t in text) == 1, function
+        assert any(t.startswith("check(") and f'"{function}"' in t for t in text), function
+    assert text.index('check("conv1d")') > next(i for i, t in enumerate(text) if "def conv1d(" in t)
+
+
+def test_module_source_keeps_definitions_and_says_what_it_leaves_out():
+    cells = [
+        "# Setup cell: the handout's own\nimport sys\nsys.path.insert(0, '.')",
+        "import numpy as np\nfrom autograder.notebook import checker\nRATE = 0.1\nSHAPE = (2, np.float64(3))",
+        "%matplotlib inline\ndef f(x):\n    return RATE * x\n\nprint(f(2))",
+        "@staticmethod\ndef g(x):\n    return x",
+        "data = np.load('digits.npz')\nparams = train(data)\nimport matplotlib.pyplot as plt\nplt.plot([1])",
+        'check("f")',
+        "def broken(:\n",
+        "class Net:\n    pass\nfor i in range(3):\n    pass",
+    ]
+    source, notes = cells_source(cells)
+    namespace = {}
+    exec(compile(source, "cnn.py", "exec"), namespace)  # the kept code runs on its own
+    assert namespace["f"](2) == 0.2 and namespace["SHAPE"] == (2, 3.0) and "Net" in namespace
+    assert "g" in namespace and "checker" not in source and "sys.path" not in source
+    assert "np.load" not in source and "train(" not in source and "print(" not in source
+    assert "import matplotlib.pyplot as plt" in source  # kept (allowed to fail); plotting calls are not
+    text = "\n".join(notes)
+    for left_out in ("print(f(2))", "data = np.load('digits.npz')", "params = train(data)", "plt.plot([1])",
+                     "for i in range(3):", "syntax error", "notebook command"):
+        assert left_out in text, left_out
+    assert 'check("f")' not in text and "sys.path" not in text  # the handout's own cells, said nothing of
+
+
+def test_bad_notebook_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "cnn.ipynb"
+    bad.write_text("{not json")
+    with pytest.raises(NotebookError):
+        module_source(bad)
+    result = subprocess.run([sys.executable, "-m", "autograder", "check", str(bad)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error:")
+
+
+def test_gradescope_grades_the_notebook_form_of_the_reference_at_full_marks(cnn, tmp_path, built_zips):
+    """Uploaded beside the handout's untouched cnn.py (the whole folder), the notebook is the answer;
+    its training cell is left out, and the results say so once."""
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    (upload / "cnn.py").write_text(SKELETON.read_text())
+    cells = json.loads(notebook_of(REFERENCE, cnn))
+    cells["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                           "source": ["params = train(*load_digits())\n", "print(predict(params, x))"]})
+    (upload / "cnn.ipynb").write_text(json.dumps(cells))
+    results = grade_like_gradescope(built_zips[0], upload, tmp_path / "results")
+    graded = [t for t in results["tests"] if t["name"] in cnn.functions]
+    assert len(graded) == len(cnn.functions) and all(t["score"] == t["max_score"] > 0 for t in graded)
+    assert results["output"].count("params = train(*load_digits())") == 1
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("handout")
+    with zipfile.ZipFile(build_student_zip("cnn", folder / "student.zip")) as archive:
+        archive.extractall(folder)
+    return folder / "cnn"
+
+
+def run_notebook(path):
+    """Execute a notebook headless in its own folder (as Jupyter does); return each cell's text output."""
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    return [("".join(c["source"]), "".join(o.get("text", "") for o in c.get("outputs", [])))
+            for c in notebook.cells if c["cell_type"] == "code"]
+
+
+def test_notebook_with_the_reference_passes_every_check_cell(cnn, handout):
+    notebook = handout / "reference.ipynb"
+    notebook.write_text(notebook_of(REFERENCE, cnn))
+    checks = [(source, output) for source, output in run_notebook(notebook) if source.startswith("check(")]
+    assert len(checks) == PARTS
+    for source, output in checks:
+        assert "All these checks pass." in output and "✗" not in output, (source, output)
+    assert sum(output.count("✓ passed") for _, output in checks) == len(cnn.functions)
+    assert not (handout / ".hypothesis").exists()
+
+
+def test_skeleton_notebook_says_not_implemented_yet(cnn, handout):
+    checks = [(source, output) for source, output in run_notebook(handout / "cnn.ipynb") if source.startswith("check(")]
+    assert len(checks) == PARTS
+    for source, output in checks:
+        assert "Some checks did not pass yet." in output and "✗" not in output, (source, output)
+    assert sum(output.count("not implemented yet") for _, output in checks) == len(cnn.functions)

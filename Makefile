@@ -15,7 +15,7 @@ help:
 	@echo "make check      public checks on SUBMISSION (default: the skeleton)"
 	@echo "make grade      grade SUBMISSION=cnn.py, a folder or a zip as Gradescope does, with the built zip"
 	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
-	@echo "make lock       pin the grading image's every package (autograder/grading-image.lock)"
+	@echo "make lock       pin the grading image's every package (autograder/gradescope/grading-image.lock)"
 	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
 	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary and feedback pages"
 	@echo "make replay     reproduce the failures of FUNCTION on SUBMISSION, with Python snippets"

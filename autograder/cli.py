@@ -8,9 +8,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograder import assignment as assignments
-from autograder.feedback import render_report
-from autograder.grading import grade
+from autograder.core import assignment as assignments
+from autograder.core.feedback import render_report
+from autograder.core.grading import grade
 
 
 class UsageError(Exception):
@@ -39,7 +39,7 @@ def default_submission(name):
 
 def cmd_check(args):
     """Public checks only: what students run before handing in."""
-    from autograder.notebook import NotebookError
+    from autograder.core.notebook import NotebookError
 
     assignment = assignments.load(args.assignment)
     submission = existing_file(args.submission or default_submission(assignment.name), (".py", ".ipynb"))
@@ -57,8 +57,8 @@ def cmd_check(args):
 def cmd_skeleton(args):
     """Regenerate assignments/NAME/NAME.py and NAME.ipynb from solutions/NAME/NAME.py and the handout
     (or, with --verify, compare)."""
-    from autograder.handout_notebook import notebook_text
-    from autograder.skeleton import MarkerError, make_skeleton
+    from autograder.instructor.handout_notebook import notebook_text
+    from autograder.instructor.skeleton import MarkerError, make_skeleton
 
     name = args.assignment
     solution = Path(f"solutions/{name}/{name}.py")
@@ -86,7 +86,7 @@ def cmd_skeleton(args):
 
 def cmd_zips(args):
     """Build dist/NAME/autograder.zip (Gradescope) and dist/NAME/student.zip (handout)."""
-    from autograder.packaging import build_autograder_zip, build_student_zip
+    from autograder.gradescope.packaging import build_autograder_zip, build_student_zip
 
     args.verify = True
     cmd_skeleton(args)  # never ship a skeleton that lags behind the solution
@@ -98,8 +98,8 @@ def cmd_zips(args):
 
 
 def cmd_lock(args):
-    """Resolve the grading image (Otter and the run-time pins) and write autograder/grading-image.lock."""
-    from autograder.packaging import write_grading_lock
+    """Resolve the grading image (Otter and the run-time pins) and write autograder/gradescope/grading-image.lock."""
+    from autograder.gradescope.packaging import write_grading_lock
 
     print(f"wrote {write_grading_lock()}")
     return 0
@@ -107,7 +107,7 @@ def cmd_lock(args):
 
 def cmd_grade(args):
     """Grade an upload (a file, a folder or a zip) with the built zip, the way Gradescope runs it."""
-    from autograder.otter_grade import GradingEnvironmentError, grade_like_gradescope, render_results
+    from autograder.gradescope.grade import GradingEnvironmentError, grade_like_gradescope, render_results
 
     upload = Path(args.submission)
     if not upload.exists():
@@ -129,7 +129,7 @@ def cmd_grade(args):
 
 def cmd_audit(args):
     """Grade the corpus of buggy and correct submissions; fail unless every bug is caught fairly."""
-    from autograder.audit import render_audit, run_audit
+    from autograder.instructor.audit import render_audit, run_audit
 
     assignment = assignments.load(args.assignment)
     cases = run_audit(args.assignment)
@@ -146,8 +146,8 @@ def cmd_bench(args):
     applied over the reference)."""
     import tempfile
 
-    from autograder.bench import cpu_margins, measure
-    from autograder.patching import apply_patch
+    from autograder.instructor.bench import cpu_margins, measure
+    from autograder.instructor.patching import apply_patch
 
     autograder_zip = Path("dist") / args.assignment / "autograder.zip"
     if not autograder_zip.is_file():
@@ -178,11 +178,11 @@ def cmd_grade_all(args):
     then summarise and write the feedback pages."""
     import signal
 
-    from autograder.bulk import grade_all, histogram_path
-    from autograder.class_pages import write_pages
-    from autograder.class_submissions import BulkError
-    from autograder.class_summary import render_summary, summarize, write_histogram
-    from autograder.lateness import LatenessError, LatePenalty, parse_due
+    from autograder.instructor.bulk import grade_all, histogram_path
+    from autograder.instructor.class_pages import write_pages
+    from autograder.instructor.class_submissions import BulkError
+    from autograder.instructor.class_summary import render_summary, summarize, write_histogram
+    from autograder.instructor.lateness import LatenessError, LatePenalty, parse_due
 
     if not args.submissions:
         raise UsageError("give the submissions: a folder (one subfolder per student) or a Gradescope export .zip")
@@ -225,8 +225,8 @@ def cmd_grade_all(args):
 
 def cmd_replay(args):
     """Re-run one function's checks on a submission (same seed) and print snippets reproducing its failures."""
-    from autograder.replay import render_replay, replay
-    from autograder.runner import FAILED
+    from autograder.core.runner import FAILED
+    from autograder.instructor.replay import render_replay, replay
 
     assignment = assignments.load(args.assignment)
     if args.function not in assignment.functions:
@@ -245,7 +245,7 @@ def cmd_replay(args):
 
 def cmd_new(args):
     """Scaffold assignment NAME: reference, checks, grading, handout and skeleton (one example function)."""
-    from autograder.scaffold import scaffold
+    from autograder.instructor.scaffold import scaffold
 
     if not args.name:
         raise UsageError("give the new assignment's name: python -m autograder new NAME")

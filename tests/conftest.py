@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder import assignment as assignments  # noqa: E402
-from autograder.patching import apply_patch  # noqa: E402
+from autograder.core import assignment as assignments  # noqa: E402
+from autograder.instructor.patching import apply_patch  # noqa: E402
 
 REFERENCE = ROOT / "solutions" / "cnn" / "cnn.py"
 SKELETON = ROOT / "assignments" / "cnn" / "cnn.py"

@@ -5,7 +5,7 @@ says ``attack: <what it tries>``, or a folder (uploaded as Gradescope unpacks a 
 docstring or ``attack.txt`` says it. It gets every function wrong unless its attack works (then it would
 answer with a stolen reference, forged results or patched checks), so any point it gains means the
 sandbox failed. For each attack, graded as Gradescope grades (the built zip's ``run_otter.py`` in the
-zip's own environment, ``otter_grade.grade_like_gradescope``):
+zip's own environment, ``gradescope.grade.grade_like_gradescope``):
 
 - results.json is valid (Gradescope's format), smaller than 1 MB, and not forged;
 - every function scores 0, except those the attack implements correctly (full credit: one failing
@@ -32,9 +32,9 @@ import pytest
 from conftest import CORPUS, REFERENCE, ROOT, WORKER_PIPES
 from test_packaging import validate_gradescope_results
 
-from autograder import procfs
-from autograder.otter_grade import grade_like_gradescope
-from autograder.worker import MAX_TEXT, SANDBOX_UID_BASE, Limits, Worker
+from autograder.gradescope.grade import grade_like_gradescope
+from autograder.sandbox import procfs
+from autograder.sandbox.worker import MAX_TEXT, SANDBOX_UID_BASE, Limits, Worker
 
 ATTACKS = sorted(path for path in (CORPUS / "attacks").iterdir() if path.suffix == ".py" or path.is_dir())
 GRADING_SECONDS = 150  # per attack; most take 10-20 s, those that hang or crash a little more
@@ -81,7 +81,7 @@ EXPECTED = {
     "stack_frames": {"words": {"conv1d": WRONG}},
     "symlink_folder_swap": {"words": {"conv1d": WRONG}},
     "sys_exit_at_import": {"words": {"conv1d": "SystemExit", "predict": NOT_LOADED}},
-    # folders: the upload around cnn.py (see autograder/upload.py)
+    # folders: the upload around cnn.py (see autograder/gradescope/upload.py)
     "replace_our_modules": {"words": {"conv1d": "is not in your file", "train": "is not in your file"}},
     "shadow_libraries": {"words": {"conv1d": "is not in your file"}},
     "startup_files": {"words": {"conv1d": "is not in your file"}},
@@ -396,7 +396,7 @@ def test_otters_log_server_neither_runs_what_it_receives_nor_hangs(tmp_path):
     """Otter's grading process unpickles whatever reaches its localhost log port; the plugin defuses it."""
     from otter.execute.logging import start_server
 
-    from autograder.otter_plugin import harden_otter_log_server
+    from autograder.gradescope.plugin import harden_otter_log_server
 
     marker = tmp_path / "code ran in the grader"
 

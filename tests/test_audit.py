@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.audit import run_audit
+from autograder.instructor.audit import run_audit
 
 # Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
 pytestmark = pytest.mark.xdist_group('audit')

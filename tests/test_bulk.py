@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from conftest import CORPUS, REFERENCE, ROOT, SKELETON
 
-from autograder import bulk, class_submissions, class_summary
-from autograder.feedback import describe_example
-from autograder.patching import apply_patch
-from autograder.replay import render_replay, replay, snippet
-from autograder.runner import FAILED
+from autograder.core.feedback import describe_example
+from autograder.core.runner import FAILED
+from autograder.instructor import bulk, class_submissions, class_summary
+from autograder.instructor.patching import apply_patch
+from autograder.instructor.replay import render_replay, replay, snippet
 
 # Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
 pytestmark = pytest.mark.xdist_group('bulk')

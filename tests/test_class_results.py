@@ -17,9 +17,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import CORPUS, REFERENCE, ROOT
 
-from autograder import bulk, class_pages, class_submissions, class_summary
-from autograder.lateness import LatenessError, LatePenalty, parse_due
-from autograder.patching import apply_patch
+from autograder.instructor import bulk, class_pages, class_submissions, class_summary
+from autograder.instructor.lateness import LatenessError, LatePenalty, parse_due
+from autograder.instructor.patching import apply_patch
 
 # Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
 pytestmark = pytest.mark.xdist_group('class_results')

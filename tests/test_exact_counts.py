@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import Failed, assert_matches
+from autograder.core.checks import Failed, assert_matches
 
 
 @pytest.mark.parametrize("returned", [2_903_802, 2_903_802.0])

@@ -2,10 +2,10 @@
 
 import pytest
 
-from autograder import otter_session
-from autograder.feedback import LOAD_HINT, render_report
-from autograder.grading import grade
-from autograder.runner import NOT_GRADED
+from autograder.core.feedback import LOAD_HINT, render_report
+from autograder.core.grading import grade
+from autograder.core.runner import NOT_GRADED
+from autograder.gradescope import session
 
 PRINTS_THEN_READS = ('import numpy as np\nfor _ in range(16_000):\n    print("loss", 0.5)\n'
                      'np.load("assignments/cnn/digits.npz")\n')
@@ -36,7 +36,7 @@ def test_otter_explains_under_the_first_check_only(cnn, tmp_path):
     messages = []
     for key in keys:
         with pytest.raises(AssertionError) as raised:
-            otter_session.verdict("cnn", str(submission), key)
+            session.verdict("cnn", str(submission), key)
         messages.append(str(raised.value))
     assert "FileNotFoundError" in messages[0] and "loss 0.5" in messages[0]
     assert all(m.startswith("not graded: the file could not be loaded") for m in messages[1:])

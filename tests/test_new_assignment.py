@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from conftest import ROOT
 
-from autograder import assignment as assignments
-from autograder.grading import grade
-from autograder.packaging import build_autograder_zip, build_student_zip
-from autograder.skeleton import make_skeleton
+from autograder.core import assignment as assignments
+from autograder.core.grading import grade
+from autograder.gradescope.packaging import build_autograder_zip, build_student_zip
+from autograder.instructor.skeleton import make_skeleton
 
 # Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
 pytestmark = pytest.mark.xdist_group('new_assignment')
@@ -76,7 +76,7 @@ def test_builds_both_zips(vectors, root, tmp_path):
     with zipfile.ZipFile(autograder_zip) as archive:
         names = set(archive.namelist())
         test_file = archive.read("tests/norms.py").decode()
-    assert {"run_autograder", "otter_config.json", "autograder/otter_plugin.py", "tests/norms.py",
+    assert {"run_autograder", "otter_config.json", "autograder/gradescope/plugin.py", "tests/norms.py",
             "files/solutions/vectors/vectors.py", "files/solutions/vectors/grading.py",
             "files/assignments/vectors/checks.py"} <= names
     assert "norms: agrees with the reference" in test_file and "points=10" in test_file
@@ -85,6 +85,6 @@ def test_builds_both_zips(vectors, root, tmp_path):
         names = set(archive.namelist())
         text = "\n".join(archive.read(n).decode() for n in names)
     assert {"vectors/vectors.py", "vectors/README.md", "vectors/Makefile",
-            "vectors/assignments/vectors/checks.py", "vectors/autograder/worker.py"} <= names
+            "vectors/assignments/vectors/checks.py", "vectors/autograder/sandbox/worker.py"} <= names
     assert not any("solutions" in n or n.endswith("grading.py") and "autograder/" not in n for n in names)
     assert "BEGIN SOLUTION" not in text and "np.sqrt(np.sum(x * x" not in text

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
-from autograder.handout_notebook import notebook_text
-from autograder.notebook import NotebookError, cells_source, module_source
-from autograder.otter_grade import grade_like_gradescope
-from autograder.packaging import build_student_zip
+from autograder.core.notebook import NotebookError, cells_source, module_source
+from autograder.gradescope.grade import grade_like_gradescope
+from autograder.gradescope.packaging import build_student_zip
+from autograder.instructor.handout_notebook import notebook_text
 
 HANDOUT = ROOT / "assignments" / "cnn" / "README.md"
 NOTEBOOK = SKELETON.with_suffix(".ipynb")
@@ -42,7 +42,7 @@ def test_notebook_has_each_part_its_functions_and_a_check_cell(cnn):
 def test_module_source_keeps_definitions_and_says_what_it_leaves_out():
     cells = [
         "# Setup cell: the handout's own\nimport sys\nsys.path.insert(0, '.')",
-        "import numpy as np\nfrom autograder.notebook import checker\nRATE = 0.1\nSHAPE = (2, np.float64(3))",
+        "import numpy as np\nfrom autograder.core.notebook import checker\nRATE = 0.1\nSHAPE = (2, np.float64(3))",
         "%matplotlib inline\ndef f(x):\n    return RATE * x\n\nprint(f(2))",
         "@staticmethod\ndef g(x):\n    return x",
         "data = np.load('digits.npz')\nparams = train(data)\nimport matplotlib.pyplot as plt\nplt.plot([1])",

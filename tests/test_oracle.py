@@ -1,7 +1,7 @@
 """Independent grading: a bug is charged to the function that has it, and the feedback says how."""
 
-from autograder.feedback import render_report
-from autograder.grading import grade
+from autograder.core.feedback import render_report
+from autograder.core.grading import grade
 
 
 def test_a_caller_is_graded_with_the_reference_in_place_of_a_buggy_callee(cnn, patched):

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
-from autograder import assignment as assignments
-from autograder.otter_grade import grade_like_gradescope
-from autograder.packaging import grading_requirements, otter_requirement, runtime_requirements
+from autograder.core import assignment as assignments
+from autograder.gradescope.grade import grade_like_gradescope
+from autograder.gradescope.packaging import grading_requirements, otter_requirement, runtime_requirements
 
 GRADED = assignments.load("cnn").functions
 
@@ -28,7 +28,7 @@ def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
         names = archive.namelist()
         text = "\n".join(archive.read(n).decode(errors="replace") for n in names)
     assert "cnn/cnn.py" in names and "cnn/Makefile" in names and "cnn/assignments/cnn/checks.py" in names
-    assert "cnn/cnn.ipynb" in names and "cnn/check.py" in names and "cnn/autograder/notebook.py" in names
+    assert "cnn/cnn.ipynb" in names and "cnn/check.py" in names and "cnn/autograder/core/notebook.py" in names
     with zipfile.ZipFile(zips[1]) as archive:
         requirements = archive.read("cnn/requirements.txt").decode().split()
     assert sorted(r.split(">=")[0] for r in requirements) == ["hypothesis", "numpy"]  # ranges, no pytest
@@ -43,11 +43,11 @@ def test_autograder_zip_is_otters_layout_with_pinned_python(zips):
         names = set(archive.namelist())
         environment = archive.read("environment.yml").decode()
         config = json.loads(archive.read("otter_config.json"))
-    assert {"run_autograder", "setup.sh", "run_otter.py", "autograder/otter_plugin.py",
+    assert {"run_autograder", "setup.sh", "run_otter.py", "autograder/gradescope/plugin.py",
             "files/solutions/cnn/cnn.py"} <= names
     assert {f"tests/{f}.py" for f in GRADED} <= names
     assert "python=3.11" in environment and "numpy==" in environment
-    assert config["plugins"] == ["autograder.otter_plugin.SandboxPlugin"]
+    assert config["plugins"] == ["autograder.gradescope.plugin.SandboxPlugin"]
 
 
 def test_grading_image_is_pinned_whole_and_agrees_with_pyproject(zips):

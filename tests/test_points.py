@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from autograder import otter_session
-from autograder.grading import point_shares
+from autograder.core.grading import point_shares
+from autograder.gradescope import session
 
 
 @pytest.mark.parametrize("points, weights, shares", [
@@ -21,7 +21,7 @@ def test_largest_remainder_shares(points, weights, shares):
 
 def test_every_function_s_shares_sum_to_its_points_in_the_otter_files(cnn):
     for function in cnn.functions:
-        declared = [Decimal(p) for p in re.findall(r"points=([0-9.]+)", otter_session.test_file_source(cnn, function))]
+        declared = [Decimal(p) for p in re.findall(r"points=([0-9.]+)", session.test_file_source(cnn, function))]
         hidden = [c.weight for c in cnn.hidden_checks if c.function == function]
         assert sum(declared) == cnn.points[function], function
         assert all(p == p.quantize(Decimal("0.01")) for p in declared), function

@@ -3,7 +3,7 @@
 import pytest
 from conftest import REFERENCE, SKELETON
 
-from autograder.skeleton import MarkerError, make_skeleton
+from autograder.instructor.skeleton import MarkerError, make_skeleton
 
 
 def test_committed_skeleton_is_up_to_date():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REFERENCE
 
-from autograder.packaging import build_student_zip
+from autograder.gradescope.packaging import build_student_zip
 
 PYTHONS = ["3.10", "3.13"]
 

@@ -16,9 +16,9 @@ import pytest
 from conftest import CORPUS, REFERENCE, ROOT, SKELETON
 from test_packaging import validate_gradescope_results
 
-from autograder import assignment as assignments
-from autograder.otter_grade import grade_like_gradescope, grading_environment
-from autograder.upload import Expected, UploadProblem, digest, find_graded_file, isolate_upload
+from autograder.core import assignment as assignments
+from autograder.gradescope.grade import grade_like_gradescope, grading_environment
+from autograder.gradescope.upload import Expected, UploadProblem, digest, find_graded_file, isolate_upload
 
 CNN = Expected("cnn", (".py",), 200.0, frozenset({digest(SKELETON)}))
 NOTEBOOKS = Expected("cnn", (".py", ".ipynb"), 200.0, frozenset({digest(SKELETON)}))
@@ -43,7 +43,7 @@ ANSWER = "def conv1d(x, w, stride=1, padding=0):\n    return x\n"
 @pytest.mark.parametrize("files, chosen", [
     ({"cnn.py": ANSWER}, "cnn.py"),
     ({"cnn/cnn.py": ANSWER, "cnn/README.md": "", "cnn/autograder/cli.py": ""}, "cnn/cnn.py"),
-    ({"cnn.py": ANSWER, "autograder/otter_session.py": "", "hypothesis/__init__.py": ""}, "cnn.py"),
+    ({"cnn.py": ANSWER, "autograder/gradescope/session.py": "", "hypothesis/__init__.py": ""}, "cnn.py"),
     ({"cnn.py": ANSWER, "old/cnn.py": "old"}, "cnn.py"),  # the top level wins
     ({"cnn.py": SKELETON.read_text(), "work/cnn.py": ANSWER}, "work/cnn.py"),  # skeleton copies lose
     ({"cnn.py": ANSWER, "cnn.ipynb": "{}"}, "cnn.py"),  # a notebook is not gradable here
@@ -84,7 +84,7 @@ def test_isolating_keeps_only_a_copy_of_the_graded_file(tmp_path, monkeypatch, m
         def busy(self, target):
             raise OSError(16, "Device or resource busy")
         monkeypatch.setattr(Path, "rename", busy)
-    submission = lay_out(tmp_path / "submission", {"cnn/cnn.py": ANSWER, "cnn/autograder/otter_session.py": "x",
+    submission = lay_out(tmp_path / "submission", {"cnn/cnn.py": ANSWER, "cnn/autograder/gradescope/session.py": "x",
                                                    "sitecustomize.py": "x", "evil.pth": "x"})
     graded = isolate_upload(tmp_path, CNN)
     assert graded == submission / "cnn.py" and graded.read_text() == ANSWER and not graded.is_symlink()

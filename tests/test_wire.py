@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder.sandbox import wire
 
 
 def test_round_trip_of_plain_data():

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from conftest import REFERENCE, WORKER_PIPES
 
-from autograder import procfs, wire
-from autograder import worker as worker_module
-from autograder.grading import grade
-from autograder.worker import Limits, Worker
+from autograder.core.grading import grade
+from autograder.sandbox import procfs, wire
+from autograder.sandbox import worker as worker_module
+from autograder.sandbox.worker import Limits, Worker
 
 STUDENT = textwrap.dedent('''
     import time

@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.checks import Check, Failed, assert_close, float_array, show
+from autograder.core.checks import Check, Failed, assert_close, float_array, show
 
 FUNCTIONS = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
 ANY_STRIDE = s.SMALL_STRIDES

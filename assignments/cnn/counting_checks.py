@@ -14,7 +14,7 @@ import math
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.checks import Check, Failed, assert_matches, number, show
+from autograder.core.checks import Check, Failed, assert_matches, number, show
 
 FUNCTIONS = ["fc_params", "conv_params", "output_shapes", "stack_params", "receptive_field"]
 LECTURE_IMAGE = (1, 426, 426)  # the lecture's grayscale image

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
 from assignments.cnn.convolution_checks import has_shape
-from autograder.checks import Check, Failed, assert_close, assert_matches, float_array, number, show, unpack
+from autograder.core.checks import Check, Failed, assert_close, assert_matches, float_array, number, show, unpack
 
 FUNCTIONS = ["relu_forward", "relu_backward", "conv_forward", "conv_backward", "max_pool_forward",
              "max_pool_backward", "linear_forward", "linear_backward", "softmax_cross_entropy",

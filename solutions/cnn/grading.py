@@ -17,7 +17,16 @@ import numpy as np
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.checks import Check, Failed, absolute_scale, assert_matches, matches_reference, number, show, unpack
+from autograder.core.checks import (
+    Check,
+    Failed,
+    absolute_scale,
+    assert_matches,
+    matches_reference,
+    number,
+    show,
+    unpack,
+)
 from solutions.cnn import cnn as reference
 
 POINTS = {

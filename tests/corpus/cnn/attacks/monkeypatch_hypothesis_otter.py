@@ -2,7 +2,7 @@
 
 Imports hypothesis and replaces given/settings/assume with no-ops; imports otter.test_files and
 makes test_case return its function unchanged and TestCase results pass; plants fake
-`autograder.checks` and `autograder.otter_session` modules whose verify and assert_close do nothing;
+`autograder.core.checks` and `autograder.gradescope.session` modules whose verify and assert_close do nothing;
 rebinds builtins.AssertionError. In a shared process every check would pass.
 """
 
@@ -29,7 +29,7 @@ try:
     PATCHED.append("otter")
 except Exception:  # noqa: BLE001
     pass
-for name in ("autograder", "autograder.checks", "autograder.otter_session", "autograder.runner"):
+for name in ("autograder", "autograder.core.checks", "autograder.gradescope.session", "autograder.core.runner"):
     module = sys.modules.setdefault(name, types.ModuleType(name))
     module.assert_close = module.float_array = module.verdict = lambda *a, **k: None
     module.Failed = type("Failed", (Exception,), {})

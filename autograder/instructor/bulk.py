@@ -3,7 +3,7 @@
 ``grade_all`` grades every submission of a folder (one subfolder per student holding ``NAME.py``,
 or one ``.py`` file per student, named by its stem) or of a Gradescope "Export Submissions" zip
 (``submission_metadata.yml`` plus one ``submission_<id>/`` folder each; submitters and upload
-times come from the metadata) with ``autograder.grading.grade``: the same checks, sandboxed worker
+times come from the metadata) with ``autograder.core.grading.grade``: the same checks, sandboxed worker
 and seed as on Gradescope.
 
 - One grading process per submission, at most one per core at a time (forked, so the loaded
@@ -17,10 +17,10 @@ and seed as on Gradescope.
   finished record.
 - The CSV ``OUT`` is rewritten from the records after each submission: one row per student (a
   group's score on each member's row), columns ``header(functions)``; lateness and the late
-  penalty (``autograder.lateness``) are computed from the deadline given at each run, so a new
-  deadline or rule needs no regrading.
-Finding the submissions is ``autograder.class_submissions``; the summary, ``autograder.class_summary``;
-the feedback pages, ``autograder.class_pages``.
+  penalty (``lateness``) are computed from the deadline given at each run, so a new deadline or
+  rule needs no regrading.
+Finding the submissions is ``class_submissions``; the summary, ``class_summary``; the feedback
+pages, ``class_pages`` (all in ``autograder.instructor``, like this module).
 """
 
 import csv
@@ -42,16 +42,16 @@ from pathlib import Path
 import hypothesis
 import numpy
 
-from autograder.class_submissions import BulkError, Submission, find_submissions
-from autograder.feedback import describe_example, render_failures, render_notes, table_rows
-from autograder.grading import grade
-from autograder.lateness import LatePenalty, hours_late
-from autograder.runner import FAILED, NOT_IMPLEMENTED
+from autograder.core.feedback import describe_example, render_failures, render_notes, table_rows
+from autograder.core.grading import grade
+from autograder.core.runner import FAILED, NOT_IMPLEMENTED
+from autograder.instructor.class_submissions import BulkError, Submission, find_submissions
+from autograder.instructor.lateness import LatePenalty, hours_late
 
 FIRST_COLUMNS = ["name", "sid", "email", "total"]  # what gradebook imports look for first
 LAST_COLUMNS = ["submitted_at", "hours_late", "late_penalty", "total_after_penalty", "submission", "group",
                 "error", "autograder"]
-LOAD_FAILURE = "your file could not be loaded"  # how autograder.checks words an import failure
+LOAD_FAILURE = "your file could not be loaded"  # how autograder.core.checks words an import failure
 DEFAULT_TIMEOUT = 1800.0  # seconds per submission; each call is limited too, this catches the rest
 MESSAGE_CHARACTERS = 20_000  # per explanation kept for the feedback pages, as on Gradescope
 
@@ -91,7 +91,7 @@ def autograder_identity(assignment):
     Recorded with every submission, so rows graded before a change of the checks are found.
     """
     digest = hashlib.sha256(f"numpy {numpy.__version__} hypothesis {hypothesis.__version__}".encode())
-    folders = {"autograder": Path(__file__).parent}
+    folders = {"autograder": Path(__file__).resolve().parents[1]}
     for package in (f"assignments.{assignment.name}", f"solutions.{assignment.name}"):
         try:
             folders[package] = Path(importlib.import_module(package).__file__).parent

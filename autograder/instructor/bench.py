@@ -1,4 +1,4 @@
-"""Benchmark grading as Gradescope does (``otter_grade.grade_like_gradescope``): wall seconds, CPU
+"""Benchmark grading as Gradescope does (``gradescope.grade.grade_like_gradescope``): wall seconds, CPU
 seconds, peak memory; and the CPU seconds each graded function's calls use beside its limit.
 
 Peak memory is the largest total resident memory of the whole process tree (Otter, its kernel,
@@ -11,11 +11,11 @@ import resource
 import threading
 import time
 
-from autograder.feedback import format_table
-from autograder.grading import grade
-from autograder.otter_grade import grade_like_gradescope, grading_environment
-from autograder.procfs import cpu_and_memory, pids, stat_fields
-from autograder.worker import Limits
+from autograder.core.feedback import format_table
+from autograder.core.grading import grade
+from autograder.gradescope.grade import grade_like_gradescope, grading_environment
+from autograder.sandbox.procfs import cpu_and_memory, pids, stat_fields
+from autograder.sandbox.worker import Limits
 
 
 def _tree_rss_bytes(root_pid):

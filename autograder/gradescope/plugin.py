@@ -3,7 +3,7 @@
 Otter executes a submission as ``__main__`` in the IPython kernel that then runs the tests, as
 root. With this plugin (named in ``otter_config.json``) the kernel executes one line instead,
 ``submission_path = "..."``; the test cases read that path and grade the file through the sandboxed
-worker (``autograder.otter_session``). The plugin also locks the autograder folder (tests,
+worker (``autograder.gradescope.session``). The plugin also locks the autograder folder (tests,
 reference, results) to root before grading, defuses Otter's log server (see
 ``harden_otter_log_server``), strips Otter's test-file excerpt from failure
 messages so students read only the explanation, and caps the length of every message, so that
@@ -18,8 +18,8 @@ import shutil
 import nbformat
 from otter.plugins import AbstractOtterPlugin
 
-from autograder.otter_session import NOTEBOOK_NOTES, notes_path
-from autograder.worker import sandbox_notice
+from autograder.gradescope.session import NOTEBOOK_NOTES, notes_path
+from autograder.sandbox.worker import sandbox_notice
 
 FAILURE_PREFIX = "❌ Test case failed\n"
 FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears twice in results.json)

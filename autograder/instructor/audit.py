@@ -1,7 +1,7 @@
 """Prove the hidden tests' strength: grade a corpus of buggy and correct submissions.
 
 The corpus of assignment NAME lives in ``tests/corpus/NAME/``: ``bugs/*.py`` and ``correct/*.py``
-are patches over the reference (see ``autograder.patching``) whose docstring's first line names
+are patches over the reference (see ``autograder.instructor.patching``) whose docstring's first line names
 the function they change (``all`` for a complete alternative). A bug is caught when its function
 loses points; it is charged elsewhere when a function that calls it (graded with it) loses points
 outside integration checks (goal: never: the oracle answers such nested calls). A correct alternative is
@@ -15,14 +15,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import assignment as assignments
-from autograder.callgraph import callers
-from autograder.feedback import format_table, render_verdict
-from autograder.grading import grade, point_shares
-from autograder.patching import apply_patch, describe_patch
-from autograder.runner import GRADER_ERROR
+from autograder.core import assignment as assignments
+from autograder.core.callgraph import callers
+from autograder.core.feedback import format_table, render_verdict
+from autograder.core.grading import grade, point_shares
+from autograder.core.runner import GRADER_ERROR
+from autograder.instructor.patching import apply_patch, describe_patch
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass

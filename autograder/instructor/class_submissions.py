@@ -1,7 +1,7 @@
 """Find the submissions of a class: a folder, a zip of one, or a Gradescope export.
 
 A folder holds one subfolder per student with their upload, in which ``NAME.py`` is found as
-Gradescope finds it (``autograder.upload``), or one ``.py`` file per student, named by its stem;
+Gradescope finds it (``autograder.gradescope.upload``), or one ``.py`` file per student, named by its stem;
 such a submission is dated by its file's modification time. A Gradescope
 "Export Submissions" zip holds ``submission_metadata.yml`` and one ``submission_<id>/`` folder
 each; the submitters (several for a group: names, SIDs, emails) and the upload time
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from autograder.upload import UploadProblem, expected_for, find_graded_file
+from autograder.gradescope.upload import UploadProblem, expected_for, find_graded_file
 
 METADATA = "submission_metadata.yml"
-ASSIGNMENTS = Path(__file__).resolve().parents[1] / "assignments"  # the handed-out files: copies are not answers
+ASSIGNMENTS = Path(__file__).resolve().parents[2] / "assignments"  # the handed-out files: copies are not answers
 GRADESCOPE, FILE_TIME = "Gradescope's :created_at:", "file modification time"  # how a submission is dated
 
 
@@ -116,7 +116,8 @@ def _from_export(metadata_file, module_name):
 
 
 def _submission(identifier, folder, module_name):
-    """The file Gradescope would grade in ``folder`` (``autograder.upload``: the same rules, the same words)."""
+    """The file Gradescope would grade in ``folder`` (``autograder.gradescope.upload``: the same rules,
+    the same words)."""
     if not folder.is_dir():
         return Submission(identifier, problem="its folder is missing from the export")
     try:

@@ -13,7 +13,7 @@ import ast
 import json
 import re
 
-from autograder.notebook import SETUP_MARKER
+from autograder.core.notebook import SETUP_MARKER
 
 _HEADING = re.compile(r"^## ", re.MULTILINE)
 
@@ -32,7 +32,7 @@ try:
 except ImportError:  # e.g. in Colab: one pip install, the only use of the network
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", str(handout / "requirements.txt")], check=True)
 sys.path.insert(0, str(handout.resolve()))
-from autograder.notebook import checker
+from autograder.core.notebook import checker
 
 check = checker("{{name}}")'''
 

@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from autograder.bulk import LOAD_FAILURE, read_records, record_hours_late, stale_rows
-from autograder.class_submissions import FILE_TIME, BulkError
-from autograder.feedback import format_table
-from autograder.lateness import LatePenalty
+from autograder.core.feedback import format_table
+from autograder.instructor.bulk import LOAD_FAILURE, read_records, record_hours_late, stale_rows
+from autograder.instructor.class_submissions import FILE_TIME, BulkError
+from autograder.instructor.lateness import LatePenalty
 
 
 @dataclass

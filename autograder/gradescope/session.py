@@ -10,10 +10,10 @@ import json
 import os
 import textwrap
 
-from autograder import assignment as assignments
-from autograder.feedback import WORDS, render_load_failure, render_notebook_notes, render_verdict
-from autograder.grading import grade, point_shares
-from autograder.runner import NOT_GRADED
+from autograder.core import assignment as assignments
+from autograder.core.feedback import WORDS, render_load_failure, render_notebook_notes, render_verdict
+from autograder.core.grading import grade, point_shares
+from autograder.core.runner import NOT_GRADED
 
 NOTEBOOK_NOTES = "notebook"  # the key of the notebook's notes among the notes of passed checks
 
@@ -62,10 +62,10 @@ def _save_note(submission_path, check_key, note):
 def test_file_source(assignment, function):
     """The Otter test file (exception-based format) for one function's public and hidden checks."""
     lines = [
-        f'"""Checks of {function} (generated from the assignment by autograder.packaging)."""',
+        f'"""Checks of {function} (generated from the assignment by autograder.gradescope.packaging)."""',
         "from otter.test_files import test_case",
         "",
-        "from autograder.otter_session import verdict",
+        "from autograder.gradescope.session import verdict",
         "",
         "OK_FORMAT = False",
         f"name = {function!r}",

@@ -36,8 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import procfs, wire
-from autograder.procfs import cpu_and_memory, pids, stat_fields
+from autograder.sandbox import procfs, wire
+from autograder.sandbox.procfs import cpu_and_memory, pids, stat_fields
 
 try:
     import resource  # POSIX only: Windows has no rlimits
@@ -284,6 +284,9 @@ class Worker:
         self.oracle_answers = 0
         self._remove_folder()  # a previous worker's folder, which its student code could write to
         self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
+        # Named, not the whole package: the worker runs worker_main.py as a script (``-I``, no
+        # package on its path) and it loads wire.py beside it; nothing else of the grader, not even
+        # the rest of this package, belongs where student code runs.
         for name in ("worker_main.py", "wire.py"):
             shutil.copyfile(_HERE / name, self._folder / name)
         submission_copy = self._folder / f"{self.module_name}.py"

@@ -9,8 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.callgraph import calls
-from autograder.runner import FAILED, NOT_GRADED, NOT_IMPLEMENTED, PASSED, run_checks
+from autograder.core.callgraph import calls
+from autograder.core.runner import FAILED, NOT_GRADED, NOT_IMPLEMENTED, PASSED, run_checks
 
 SHARE_DECIMALS = 2  # points per check are multiples of 0.01
 
@@ -99,7 +99,7 @@ def grade(assignment, submission, hidden=True, functions=None, public=True):
     what was left out of it is in ``Report.notes``.
     """
     if Path(submission).suffix == ".ipynb":
-        from autograder.notebook import module_source
+        from autograder.core.notebook import module_source
 
         source, notes = module_source(submission)
         with tempfile.TemporaryDirectory() as folder:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.feedback import render_verdict
-from autograder.grading import grade
-from autograder.runner import FAILED, NOT_IMPLEMENTED
+from autograder.core.feedback import render_verdict
+from autograder.core.grading import grade
+from autograder.core.runner import FAILED, NOT_IMPLEMENTED
 
 
 def replay(assignment, submission, function):

@@ -1,6 +1,6 @@
 """Feedback pages of a graded class: one self-contained HTML page per student, and an index.
 
-A student's page holds what Gradescope shows them, in the same words (``autograder.feedback``):
+A student's page holds what Gradescope shows them, in the same words (``autograder.core.feedback``):
 the per-function table with points, each failed check explained with its minimal counterexample,
 what passed checks measured and the Hypothesis seed; above it, who handed in (the group's
 members), when, how late and the late penalty. No reference or hidden-test source is in the
@@ -15,9 +15,9 @@ import html
 import re
 from pathlib import Path
 
-from autograder.bulk import pages_path, read_records, student_rows
-from autograder.feedback import FAILURES_HEADING, seed_line
-from autograder.lateness import LatePenalty
+from autograder.core.feedback import FAILURES_HEADING, seed_line
+from autograder.instructor.bulk import pages_path, read_records, student_rows
+from autograder.instructor.lateness import LatePenalty
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; }

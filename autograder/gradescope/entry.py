@@ -2,7 +2,7 @@
 
 Gradescope's ``run_autograder`` (Otter's, unchanged) starts ``python /autograder/source/run_otter.py``
 as root. Otter's own ``run_otter.py`` would hand the upload folder to Otter as it is; ours first
-keeps only the graded file (``autograder.upload``), so that Otter's kernel, which imports from
+keeps only the graded file (``autograder.gradescope.upload``), so that Otter's kernel, which imports from
 the submission folder, finds our support packages there and nothing a student wrote. Python runs
 this file as a script, so ``sys.path`` starts with ``/autograder/source`` (our packages), never with
 the working directory.
@@ -11,7 +11,7 @@ the working directory.
 import json
 from pathlib import Path
 
-from autograder.upload import MANIFEST, Expected, UploadProblem, isolate_upload, problem_results
+from autograder.gradescope.upload import MANIFEST, Expected, UploadProblem, isolate_upload, problem_results
 
 GRADESCOPE_DIR = "/autograder"
 
@@ -34,11 +34,11 @@ def main(autograder_dir=GRADESCOPE_DIR):
     return 0
 
 
-RUN_OTTER_PY = '''"""Runs the autograder: keep only the graded file of the upload, then Otter (otter_entry.py)."""
+RUN_OTTER_PY = '''"""Runs the autograder: keep only the graded file of the upload, then Otter (gradescope/entry.py)."""
 
 import sys
 
-from autograder.otter_entry import main
+from autograder.gradescope.entry import main
 
 if __name__ == "__main__":
     sys.exit(main(*sys.argv[1:2]))

@@ -13,8 +13,8 @@ import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from autograder.checks import Failed, NotImplementedYet, Student
-from autograder.worker import Limits, Worker
+from autograder.core.checks import Failed, NotImplementedYet, Student
+from autograder.sandbox.worker import Limits, Worker
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
 GRADER_ERROR = "grader error"  # the check itself broke: a bug to fix, never the student's fault

@@ -7,12 +7,13 @@ needs: ``autograder/`` (the machinery), ``assignments/NAME/`` (public checks and
 ``solutions/NAME/`` (reference and hidden checks). Otter copies support files next to the
 submission, where the kernel imports them; the plugin is imported earlier, by Otter itself, from
 the zip's top level, so ``autograder/`` is also added there. Otter's ``run_otter.py`` is replaced by
-ours (``otter_entry.py``), which first reduces the upload to the graded file, and ``upload.json``
+ours (``gradescope/entry.py``), which first reduces the upload to the graded file, and ``upload.json``
 says which file that is.
 
 ``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton as ``NAME.py``
-and ``NAME.ipynb``, the handout, the public checks, the worker machinery, ``requirements.txt``
-(ranges for Python 3.10-3.13), ``check.py`` (``python check.py`` from any folder) and a Makefile
+and ``NAME.ipynb``, the handout, the public checks, the machinery of ``check`` (``autograder``'s
+top-level modules and its ``sandbox`` and ``core`` packages), ``requirements.txt`` (ranges for
+Python 3.10-3.13), ``check.py`` (``python check.py`` from any folder) and a Makefile
 whose ``make check`` is a shortcut for ``python -m autograder check``.
 """
 
@@ -25,18 +26,18 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from autograder import assignment as assignments
-from autograder.otter_entry import RUN_OTTER_PY
-from autograder.otter_session import test_file_source
-from autograder.upload import MANIFEST, expected_for
+from autograder.core import assignment as assignments
+from autograder.gradescope.entry import RUN_OTTER_PY
+from autograder.gradescope.session import test_file_source
+from autograder.gradescope.upload import MANIFEST, expected_for
 
-ROOT = Path(__file__).resolve().parents[1]
-GRADING_LOCK = ROOT / "autograder" / "grading-image.lock"
+ROOT = Path(__file__).resolve().parents[2]
+GRADING_LOCK = Path(__file__).resolve().with_name("grading-image.lock")
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
-# The machinery students need for `make check` (no Otter, no packaging, no audit tools).
-STUDENT_MODULES = ["__init__.py", "__main__.py", "cli.py", "assignment.py", "checks.py", "runner.py",
-                   "grading.py", "feedback.py", "worker.py", "worker_main.py", "wire.py", "procfs.py",
-                   "notebook.py"]
+# What students' `make check` runs, besides autograder's top-level modules (the command line): the
+# sandbox and the checks (no Otter, no packaging, no instructor tools; tests/test_layout.py keeps
+# these packages free of them).
+STUDENT_PACKAGES = ("sandbox", "core")
 DATA_SUFFIXES = {".npz", ".png"}
 
 
@@ -103,7 +104,7 @@ def build_autograder_zip(name, destination, root=ROOT):
             (staging / "tests" / f"{function}.py").write_text(test_file_source(assignment, function))
         config = {
             "lang": "python",
-            "plugins": ["autograder.otter_plugin.SandboxPlugin"],
+            "plugins": ["autograder.gradescope.plugin.SandboxPlugin"],
             "show_hidden": True,  # per-function feedback becomes visible once grades are published
         }
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
@@ -119,7 +120,7 @@ def build_autograder_zip(name, destination, root=ROOT):
         with zipfile.ZipFile(staging / "autograder.zip") as generated, \
                 zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
             for item in generated.infolist():
-                if item.filename != "run_otter.py":  # ours isolates the upload first (otter_entry.py)
+                if item.filename != "run_otter.py":  # ours isolates the upload first (gradescope/entry.py)
                     archive.writestr(item, generated.read(item))
             archive.writestr("run_otter.py", RUN_OTTER_PY)
             archive.writestr(MANIFEST, expected_upload(assignment, root).to_json())
@@ -168,9 +169,19 @@ def build_student_zip(name, destination, root=ROOT):
                 archive.write(file, top / relative)
             elif file.suffix == ".py" or file.suffix in DATA_SUFFIXES:
                 archive.write(file, top / "assignments" / name / relative)
-        for module in STUDENT_MODULES:
+        for module in student_modules():
             archive.write(ROOT / "autograder" / module, top / "autograder" / module)
     return destination
+
+
+def student_modules():
+    """The files of ``autograder/`` that students get, relative to it: its top-level modules and
+    every module of ``STUDENT_PACKAGES``."""
+    package = ROOT / "autograder"
+    files = list(package.glob("*.py"))
+    for name in STUDENT_PACKAGES:
+        files += [file for file in (package / name).rglob("*.py") if "__pycache__" not in file.parts]
+    return sorted(file.relative_to(package) for file in files)
 
 
 def student_check_script(name):

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import yaml
 
-from autograder.feedback import format_table
-from autograder.upload import MANIFEST, Expected
+from autograder.core.feedback import format_table
+from autograder.gradescope.upload import MANIFEST, Expected
 
-ENVIRONMENTS = Path(__file__).resolve().parents[1] / "build" / "grading-env"
+ENVIRONMENTS = Path(__file__).resolve().parents[2] / "build" / "grading-env"
 
 
 class GradingEnvironmentError(RuntimeError):

@@ -1,6 +1,6 @@
 """The student side of the sandbox: import one submission and serve calls to its functions.
 
-Run only by ``autograder.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE``,
+Run only by ``autograder.sandbox.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE``,
 from a private folder holding copies of this file, ``wire.py`` and the
 submission. It is the only process that ever executes student code; the grader never imports it.
 

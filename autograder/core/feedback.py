@@ -5,8 +5,8 @@ breaks (written as a call), and what came back compared with what was expected. 
 no internal paths.
 """
 
-from autograder.checks import show
-from autograder.runner import FAILED, GRADER_ERROR, NOT_GRADED, NOT_IMPLEMENTED, PASSED
+from autograder.core.checks import show
+from autograder.core.runner import FAILED, GRADER_ERROR, NOT_GRADED, NOT_IMPLEMENTED, PASSED
 
 SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "·", GRADER_ERROR: "!", NOT_GRADED: "✗"}
 WORDS = {PASSED: "passed", FAILED: "failed", NOT_IMPLEMENTED: "not implemented yet", GRADER_ERROR: "grader error",

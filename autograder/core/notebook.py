@@ -143,9 +143,9 @@ def checker(name="cnn"):
     def check(*functions):
         """Run the public checks of ``functions`` (default: all) on the functions this notebook has
         run so far, in a separate process; print the table and the smallest failing inputs."""
-        from autograder import assignment as assignments
-        from autograder.feedback import render_report
-        from autograder.grading import grade
+        from autograder.core import assignment as assignments
+        from autograder.core.feedback import render_report
+        from autograder.core.grading import grade
 
         assignment = assignments.load(name)
         unknown = [f for f in functions if f not in assignment.functions]

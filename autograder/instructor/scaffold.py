@@ -16,7 +16,7 @@ the assignment's own functions, then regenerate the skeleton with ``make skeleto
 import keyword
 from pathlib import Path
 
-from autograder.skeleton import make_skeleton
+from autograder.instructor.skeleton import make_skeleton
 
 RESERVED = {"autograder", "assignments", "solutions", "tests", "numpy", "hypothesis", "wire", "worker_main"}
 
@@ -43,7 +43,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.checks import Check, assert_close, float_array
+from autograder.core.checks import Check, assert_close, float_array
 
 FUNCTIONS = ["norms"]
 SEED = 20261125
@@ -69,7 +69,7 @@ PUBLIC_CHECKS = [
 GRADING = '''"""Hidden grading of {name}: points per function and the checks that share them."""
 
 from assignments.{name}.checks import MATRICES
-from autograder.checks import matches_reference
+from autograder.core.checks import matches_reference
 from solutions.{name} import {name} as reference
 
 POINTS = {{"norms": 10}}

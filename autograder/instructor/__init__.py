@@ -1,0 +1,9 @@
+"""Instructors' tools: making handouts, proving the checks, grading and summarising a class.
+
+``skeleton``, ``handout_notebook`` and ``scaffold`` make what students get and new assignments;
+``audit`` (with ``patching``), ``replay`` and ``bench`` prove and measure the checks; ``bulk``,
+``class_submissions``, ``class_summary``, ``class_pages`` and ``lateness`` grade a class.
+
+May import: any package of ``autograder`` but the command line, and the instructor extras
+(PyYAML, matplotlib). Not shipped to students.
+"""

@@ -1,6 +1,11 @@
 """Command line: ``python -m autograder COMMAND``; the Makefiles call these.
 
 Every command reports bad input in one line on stderr and exits 2; graded failures exit 1.
+
+Students get this module with ``autograder.core`` and ``autograder.sandbox`` only, so it imports
+nothing else at module level: each instructor command imports its tools (``autograder.gradescope``,
+``autograder.instructor``) inside itself, and ``check`` never needs Otter, PyYAML or matplotlib
+(tests/test_layout.py holds this).
 """
 
 import argparse

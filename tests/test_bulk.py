@@ -21,9 +21,6 @@ from autograder.patching import apply_patch
 from autograder.replay import render_replay, replay, snippet
 from autograder.runner import FAILED
 
-# Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group('bulk')
-
 FUNCTIONS = ["conv1d", "conv2d"]  # part of the assignment, to keep the test short
 BUGS = {"conv1d": "conv1d_stride_ignored", "conv2d": "conv2d_flipped_kernel"}
 

@@ -80,9 +80,10 @@ plot: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[plot]"
 	$(VENV)/bin/python solutions/cnn/plot_training.py
 
-# One test process per core; a file whose module fixtures are costly stays in one process (xdist_group).
+# One test process per core; each file runs whole in one of them, so its module fixtures (a built
+# class, the audited corpus) are made once.
 test: $(VENV)/full.stamp
-	$(VENV)/bin/python -m pytest -n auto --dist loadgroup
+	$(VENV)/bin/python -m pytest -n auto --dist loadfile
 
 lint: $(VENV)/full.stamp
 	$(VENV)/bin/ruff check .

@@ -4,9 +4,6 @@ import pytest
 
 from autograder.instructor.audit import run_audit
 
-# Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group('audit')
-
 
 @pytest.fixture(scope="module")
 def audited():

@@ -21,9 +21,6 @@ from autograder.instructor import bulk, class_submissions, class_summary
 from autograder.instructor.patching import apply_patch
 from autograder.instructor.replay import render_replay, replay, snippet
 
-# Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group('bulk')
-
 FUNCTIONS = ["conv1d", "conv2d"]  # part of the assignment, to keep the test short
 BUGS = {"conv1d": "conv1d_stride_ignored", "conv2d": "conv2d_flipped_kernel"}
 

@@ -21,9 +21,6 @@ from autograder.instructor import bulk, class_pages, class_submissions, class_su
 from autograder.instructor.lateness import LatenessError, LatePenalty, parse_due
 from autograder.instructor.patching import apply_patch
 
-# Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group('class_results')
-
 FUNCTIONS = ["conv1d"]  # one function keeps the grading short; the machinery is the same for all
 DUE = "2026-11-20T23:59:00-08:00"
 PENALTY = "10%/day,max=50%"

@@ -14,9 +14,6 @@ from autograder.core.grading import grade
 from autograder.gradescope.packaging import build_autograder_zip, build_student_zip
 from autograder.instructor.skeleton import make_skeleton
 
-# Its module fixtures are costly: one test process runs this whole file (`make test` uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group('new_assignment')
-
 # The files the README lists, for assignment NAME = vectors.
 FILES = ["solutions/vectors/__init__.py", "solutions/vectors/vectors.py", "solutions/vectors/grading.py",
          "assignments/vectors/__init__.py", "assignments/vectors/checks.py", "assignments/vectors/README.md",

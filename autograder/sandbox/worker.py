@@ -233,7 +233,10 @@ class Worker:
             return self._import_failure
         self._oracle = {name: answer for name, answer in (oracle or {}).items() if name != function}
         self._answered = set()
+        cpu_seconds = cpu_seconds or self.limits.call_cpu_seconds
         request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {}), "oracle": sorted(self._oracle)}
+        if not procfs.available():  # we cannot watch its CPU time: the worker's kernel stops it (RLIMIT_CPU)
+            request["cpu_seconds"] = cpu_seconds
         cpu_before = self._cpu_seconds()
         started = time.monotonic()
         try:
@@ -241,7 +244,7 @@ class Worker:
         except (BrokenPipeError, OSError):
             return self._fail("crashed", "the worker process died before the call")
         try:
-            outcome = self._await_reply(min(seconds, left), cpu_seconds or self.limits.call_cpu_seconds, cpu_before)
+            outcome = self._await_reply(min(seconds, left), cpu_seconds, cpu_before)
         finally:
             self._oracle = {}
         outcome.substituted = tuple(sorted(self._answered))
@@ -369,6 +372,9 @@ class Worker:
             if chunk is None:  # nothing yet
                 continue
             if not chunk:
+                if self._killed_by(getattr(signal, "SIGXCPU", None)):  # its RLIMIT_CPU, set per call
+                    return self._fail("timeout", f"too slow: used {cpu_seconds:.1f} s of CPU, the limit is "
+                                                 f"{cpu_seconds:g} s")
                 return self._fail("crashed", self._exit_description())
             buffer += chunk
             if len(buffer) == 8 and needed == 8:
@@ -436,6 +442,12 @@ class Worker:
         output = self._output.take() if self._process else ""
         self._kill()
         return Outcome(status=status, error=error, output=output)
+
+    def _killed_by(self, signal_number):
+        try:
+            return signal_number is not None and self._process.wait(timeout=1) == -signal_number
+        except subprocess.TimeoutExpired:
+            return False
 
     def _exit_description(self):
         try:

@@ -104,9 +104,13 @@ def cmd_zips(args):
 
 def cmd_lock(args):
     """Resolve the grading image (Otter and the run-time pins) and write autograder/gradescope/grading-image.lock."""
+    from autograder.gradescope.grade import GradingEnvironmentError
     from autograder.gradescope.packaging import write_grading_lock
 
-    print(f"wrote {write_grading_lock()}")
+    try:
+        print(f"wrote {write_grading_lock()}")
+    except GradingEnvironmentError as error:
+        raise UsageError(str(error)) from None
     return 0
 
 

@@ -57,11 +57,18 @@ def grading_environment(autograder_zip):
         if (environment / "ready").is_file():
             return python
         shutil.rmtree(environment, ignore_errors=True)
-        base = _python_of_version(version)
-        _run([base, "-m", "venv", str(environment)], "creating the grading environment")
-        _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
-             f"installing {' '.join(requirements)}")
+        build_environment(environment, version, requirements)
         (environment / "ready").write_text("\n".join(requirements) + "\n")
+    return python
+
+
+def build_environment(folder, version, requirements):
+    """A virtual environment in ``folder`` with Python ``version`` (None: this one) and ``requirements``
+    installed by pip; return its Python. Raises ``GradingEnvironmentError`` saying what failed."""
+    _run([_python_of_version(version), "-m", "venv", str(folder)], "creating a virtual environment")
+    python = Path(folder) / "bin" / "python"
+    _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
+         f"installing {' '.join(requirements)}")
     return python
 
 

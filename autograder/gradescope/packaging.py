@@ -65,12 +65,11 @@ def grading_requirements():
 
 def write_grading_lock():
     """Resolve the grading image in a fresh virtual environment and write its ``pip freeze``."""
+    from autograder.gradescope.grade import build_environment  # PyYAML: instructors only
+
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, "-m", "venv", folder], check=True, capture_output=True)
-        python = str(Path(folder) / "bin" / "python")
-        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        otter_requirement(), *runtime_requirements()], check=True, capture_output=True)
-        frozen = subprocess.run([python, "-m", "pip", "freeze", "--disable-pip-version-check"],
+        python = build_environment(folder, PYTHON_VERSION, [otter_requirement(), *runtime_requirements()])
+        frozen = subprocess.run([str(python), "-m", "pip", "freeze", "--disable-pip-version-check"],
                                 check=True, capture_output=True, text=True).stdout
     GRADING_LOCK.write_text(f"# The grading image, every package pinned: `make lock` resolves it from\n"
                             f"# {otter_requirement()} and pyproject.toml's dependencies (Python {PYTHON_VERSION}).\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 from autograder.core import assignment as assignments
 from autograder.core.feedback import render_report
 from autograder.core.grading import grade
+from autograder.core.outcomes import Status
 
 
 class UsageError(Exception):
@@ -54,7 +55,7 @@ def cmd_check(args):
     except NotebookError as error:
         raise UsageError(str(error)) from None
     print(render_report(report))
-    passed = all(r.status == "passed" for r in report.results)
+    passed = all(r.status is Status.PASSED for r in report.results)
     print("\nAll public checks pass." if passed else "\nSome checks did not pass yet.")
     return 0 if passed else 1
 
@@ -234,7 +235,6 @@ def cmd_grade_all(args):
 
 def cmd_replay(args):
     """Re-run one function's checks on a submission (same seed) and print snippets reproducing its failures."""
-    from autograder.core.runner import FAILED
     from autograder.instructor.replay import render_replay, replay
 
     assignment = assignments.load(args.assignment)
@@ -249,7 +249,7 @@ def cmd_replay(args):
     submission = existing_file(submission)
     report = replay(assignment, submission, args.function)
     print(render_replay(assignment, submission, args.function, report))
-    return 1 if any(v.status == FAILED for v in report.result(args.function).verdicts) else 0
+    return 1 if any(v.status is Status.FAILED for v in report.result(args.function).verdicts) else 0
 
 
 def cmd_new(args):

@@ -1,11 +1,13 @@
 """Points per check are round numbers that add up exactly, the same locally and on Gradescope."""
 
-import re
+import ast
 from decimal import Decimal
 
 import pytest
 
-from autograder.core.grading import point_shares
+from autograder.core.grading import FunctionResult, Visibility, plan, point_shares
+from autograder.core.outcomes import Reason
+from autograder.core.runner import Verdict
 from autograder.gradescope import session
 
 
@@ -19,11 +21,46 @@ def test_largest_remainder_shares(points, weights, shares):
     assert point_shares(points, weights) == shares
 
 
+def otter_test_cases(source):
+    """(name, points, hidden) of every ``@test_case(...)`` in a generated Otter test file, in order."""
+    cases = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "test_case":
+                    keywords = {k.arg: k.value for k in decorator.keywords}
+                    cases.append((ast.literal_eval(keywords["name"]), Decimal(ast.unparse(keywords["points"])),
+                                  ast.literal_eval(keywords["hidden"])))
+    return cases
+
+
 def test_every_function_s_shares_sum_to_its_points_in_the_otter_files(cnn):
     for function in cnn.functions:
-        declared = [Decimal(p) for p in re.findall(r"points=([0-9.]+)", session.test_file_source(cnn, function))]
-        hidden = [c.weight for c in cnn.hidden_checks if c.function == function]
+        declared = [points for _, points, _ in otter_test_cases(session.test_file_source(cnn, function))]
         assert sum(declared) == cnn.points[function], function
         assert all(p == p.quantize(Decimal("0.01")) for p in declared), function
-        assert [float(p) for p in declared if p] == [s for s in point_shares(cnn.points[function], hidden) if s]
         assert sum(map(float, declared)) == cnn.points[function]  # also as Gradescope adds them, in floats
+
+
+def test_otter_files_declare_what_local_grading_gives_for_every_check(cnn):
+    """Each Otter test case is one check of the plan, with its visibility, and declares the points
+    that local grading gives a submission passing that check alone."""
+    plans = plan(cnn)
+    for function in cnn.functions:
+        planned = plans[function].checks
+        cases = otter_test_cases(session.test_file_source(cnn, function))
+        assert [name for name, _, _ in cases] == [p.check.key for p in planned]
+        assert [hidden for _, _, hidden in cases] == [p.visibility is Visibility.HIDDEN for p in planned]
+        assert {p.check.function for p in planned} == {function}
+        assert [p.check for p in planned if not p.graded] == [c for c in cnn.public_checks if c.function == function]
+        for passing, (name, points, _) in enumerate(cases):
+            verdicts = [Verdict(p.check, None if i == passing else Reason.WRONG_VALUE) for i, p in enumerate(planned)]
+            alone = FunctionResult(function, list(planned), verdicts, possible=plans[function].points)
+            assert Decimal(str(alone.points)) == points, name
+
+
+def test_hidden_checks_shown_before_publication_are_graded_but_not_hidden(cnn):
+    planned = [p for f in cnn.functions for p in plan(cnn)[f].checks]
+    shown = [p for p in planned if p.visibility is Visibility.SHOWN]
+    assert shown and all(p.check.visible and p.graded for p in shown)
+    assert all(p.points == 0 for p in planned if not p.graded)

@@ -14,13 +14,26 @@ from typing import Callable
 import numpy as np
 from hypothesis.strategies import SearchStrategy
 
+from autograder.core.outcomes import Reason
+from autograder.sandbox.worker import OutcomeStatus
+
 
 class Failed(AssertionError):
-    """The property does not hold; the message says why, for a student to read."""
+    """The property does not hold; the message says why, for a student to read, and ``reason`` (a
+    ``Reason``) what kind of failure it is: a wrong value unless the call itself went wrong."""
+
+    def __init__(self, message, reason=Reason.WRONG_VALUE):
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotImplementedYet(Exception):
-    """The function (named in ``args[0]``) still raises NotImplementedError, or is missing."""
+    """``function`` still raises NotImplementedError (``reason`` NOT_IMPLEMENTED), or is not in the
+    file (MISSING)."""
+
+    def __init__(self, function, reason=Reason.NOT_IMPLEMENTED):
+        super().__init__(function)
+        self.function, self.reason = function, reason
 
 
 @dataclass(frozen=True)
@@ -98,14 +111,15 @@ class Student:
         self.last_cpu_seconds = outcome.cpu_seconds
         self.cpu_peaks[function] = max(self.cpu_peaks.get(function, 0.0), outcome.cpu_seconds)
         self.substituted.update(outcome.substituted)
-        if outcome.status in ("not_implemented", "missing"):
-            self._given_up[function] = NotImplementedYet(function, outcome.status)
+        reason = REASONS.get(outcome.status)
+        if outcome.status in (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING):
+            self._given_up[function] = NotImplementedYet(function, reason)
             raise self._given_up[function]
-        if outcome.status in ("timeout", "crashed", "import_failed"):
-            self._given_up[function] = Failed(_outcome_words(function, outcome))
+        if outcome.status in (OutcomeStatus.TIMEOUT, OutcomeStatus.CRASHED, OutcomeStatus.IMPORT_FAILED):
+            self._given_up[function] = Failed(_outcome_words(function, outcome), reason)
             raise self._given_up[function]
-        if outcome.status != "returned":
-            raise Failed(_outcome_words(function, outcome))
+        if outcome.status is not OutcomeStatus.RETURNED:
+            raise Failed(_outcome_words(function, outcome), reason)
         returned_args = outcome.args + [None] * len(args)  # a short list from the worker is a change
         for position, before in enumerate(args):
             _require_unchanged(function, f"argument {position + 1}", before, returned_args[position])
@@ -114,15 +128,23 @@ class Student:
         return outcome.value
 
 
+REASONS = {  # the sandbox's outcome of a call that did not return, as a reason
+    OutcomeStatus.NOT_IMPLEMENTED: Reason.NOT_IMPLEMENTED, OutcomeStatus.MISSING: Reason.MISSING,
+    OutcomeStatus.RAISED: Reason.RAISED, OutcomeStatus.TIMEOUT: Reason.TIMED_OUT,
+    OutcomeStatus.CRASHED: Reason.CRASHED, OutcomeStatus.IMPORT_FAILED: Reason.IMPORT_FAILED,
+    OutcomeStatus.UNSENDABLE: Reason.UNSENDABLE, OutcomeStatus.GARBLED: Reason.GARBLED,
+}
+
+
 def _outcome_words(function, outcome):
     words = {
-        "raised": f"{function} raised {outcome.error}",
-        "timeout": f"{function} was stopped: {outcome.error}",
-        "crashed": f"{function} stopped the Python process running it: {outcome.error}",
-        "import_failed": f"your file could not be loaded: {outcome.error}",
-        "unsendable": f"{function} returned something other than numbers and arrays: {outcome.error}",
-        "garbled": f"{function} could not be checked: {outcome.error}",
-    }.get(outcome.status, f"{function} failed ({outcome.status}: {outcome.error})")
+        OutcomeStatus.RAISED: f"{function} raised {outcome.error}",
+        OutcomeStatus.TIMEOUT: f"{function} was stopped: {outcome.error}",
+        OutcomeStatus.CRASHED: f"{function} stopped the Python process running it: {outcome.error}",
+        OutcomeStatus.IMPORT_FAILED: f"your file could not be loaded: {outcome.error}",
+        OutcomeStatus.UNSENDABLE: f"{function} returned something other than numbers and arrays: {outcome.error}",
+        OutcomeStatus.GARBLED: f"{function} could not be checked: {outcome.error}",
+    }[outcome.status]
     if outcome.where:
         words += f"\n  at {outcome.where}"
     if outcome.output.strip():
@@ -134,7 +156,7 @@ def _require_unchanged(function, label, before, after):
     if not _same_value(before, after):
         raise Failed(
             f"{function} changed its {label}: it must leave its arguments as they were"
-            f"\n  before the call: {show(before)}\n  after the call:  {show(after)}"
+            f"\n  before the call: {show(before)}\n  after the call:  {show(after)}", Reason.CHANGED_ARGUMENTS
         )
 
 

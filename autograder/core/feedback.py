@@ -6,11 +6,12 @@ no internal paths.
 """
 
 from autograder.core.checks import show
-from autograder.core.runner import FAILED, GRADER_ERROR, NOT_GRADED, NOT_IMPLEMENTED, PASSED
+from autograder.core.outcomes import Status
 
-SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "·", GRADER_ERROR: "!", NOT_GRADED: "✗"}
-WORDS = {PASSED: "passed", FAILED: "failed", NOT_IMPLEMENTED: "not implemented yet", GRADER_ERROR: "grader error",
-         NOT_GRADED: "not graded: the file could not be loaded"}
+SYMBOLS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.NOT_IMPLEMENTED: "·", Status.GRADER_ERROR: "!",
+           Status.NOT_GRADED: "✗"}
+WORDS = {Status.PASSED: "passed", Status.FAILED: "failed", Status.NOT_IMPLEMENTED: "not implemented yet",
+         Status.GRADER_ERROR: "grader error", Status.NOT_GRADED: "not graded: the file could not be loaded"}
 OUTPUT_SHOWN = 2_000  # characters of what an unloadable file printed, shown once
 LOAD_HINT = (
     "Usual causes: code at the top level of the file (tests, training runs, plots, prints) runs as soon as\n"
@@ -26,17 +27,17 @@ def describe_example(example):
 
 
 def render_verdict(verdict):
-    """A failed or not-implemented check, explained in a few lines."""
+    """A failed or not-implemented check, explained in a few lines under a heading naming it."""
     check = verdict.check
-    lines = [f"{SYMBOLS[verdict.status]} {check.function}: {check.title}"]
-    if verdict.status == NOT_IMPLEMENTED:
-        lines.append(f"    {verdict.message}")
-        return "\n".join(lines)
-    if verdict.example:
-        lines.append("    Smallest input on which it goes wrong:")
-        lines.append(_indent(describe_example(verdict.example), "        "))
-    lines.append(_indent(verdict.message, "    "))
-    return "\n".join(lines)
+    return f"{SYMBOLS[verdict.status]} {check.function}: {check.title}\n" + _indent(explain_verdict(verdict), "    ")
+
+
+def explain_verdict(verdict):
+    """What went wrong in a check that did not pass (the smallest input first), without a heading."""
+    if verdict.status is Status.NOT_IMPLEMENTED or not verdict.example:
+        return verdict.message
+    example = _indent(describe_example(verdict.example), "    ")
+    return f"Smallest input on which it goes wrong:\n{example}\n{verdict.message}"
 
 
 def render_table(report, show_points):
@@ -112,7 +113,8 @@ def render_notebook_notes(notes):
 
 def render_failures(report):
     """Every failed check (or check the grader could not run), explained: ``render_verdict`` each."""
-    return [render_verdict(v) for r in report.results for v in r.verdicts if v.status in (FAILED, GRADER_ERROR)]
+    return [render_verdict(v) for r in report.results for v in r.verdicts
+            if v.status in (Status.FAILED, Status.GRADER_ERROR)]
 
 
 def render_notes(report):

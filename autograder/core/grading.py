@@ -2,15 +2,19 @@
 
 Each function's points (``POINTS`` in the assignment's grading module) are shared among its hidden
 checks by weight, so partial credit follows which properties hold. Public checks carry no points:
-they are the feedback students get before they hand in, and graders show them too.
+they are the feedback students get before they hand in, and graders show them too. Which checks a
+function has, who sees them and what each is worth is its ``FunctionPlan`` (``plan``): local grading
+and the generated Otter test files both read it.
 """
 
+import enum
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.core.callgraph import calls
-from autograder.core.runner import FAILED, NOT_GRADED, NOT_IMPLEMENTED, PASSED, run_checks
+from autograder.core.outcomes import Status
+from autograder.core.runner import run_checks
 
 SHARE_DECIMALS = 2  # points per check are multiples of 0.01
 
@@ -21,7 +25,7 @@ def point_shares(points, weights):
     Each share is a whole number of units, the unit being the coarsest of 1, 0.1 and 0.01 at which
     every share is exact (20 points by weights 2, 1, 1, 1: 8, 4, 4, 4), else 0.01 with largest-
     remainder rounding: the floor of each quota, then the units left over to the largest remainders
-    (the first check wins a tie). The same numbers locally and in the Otter test files.
+    (the first check wins a tie). ``plan`` gives them to local grading and the Otter test files.
     """
     total = sum(weights)
     if not weights or total <= 0:
@@ -39,35 +43,86 @@ def point_shares(points, weights):
     return [share / scale for share in shares]
 
 
-@dataclass
-class FunctionResult:
-    """The verdicts of one function's checks and the points they earn."""
+class Visibility(enum.Enum):
+    """Who sees a check's result, and when."""
+
+    PUBLIC = "public"  # students run it before they hand in (``make check``); it carries no points
+    HIDDEN = "hidden"  # graded; its result is shown once grades are published
+    SHOWN = "shown"  # graded, and shown at once: it reveals nothing hidden (``Check.visible``)
+
+
+@dataclass(frozen=True)
+class PlannedCheck:
+    check: object  # a ``Check``
+    visibility: Visibility
+    points: float  # its share of the function's points (0 for a public check)
+
+    @property
+    def graded(self):
+        return self.visibility is not Visibility.PUBLIC
+
+
+@dataclass(frozen=True)
+class FunctionPlan:
+    """One function's checks in the order they run (public first), with visibility and points."""
 
     function: str
-    public: list
-    hidden: list
+    points: float
+    checks: tuple  # of ``PlannedCheck``
+
+
+def plan(assignment):
+    """``{function: FunctionPlan}`` for every function of ``assignment``, in handout order."""
+    plans = {}
+    for function in assignment.functions:
+        public = [c for c in assignment.public_checks if c.function == function]
+        hidden = [c for c in assignment.hidden_checks if c.function == function]
+        points = float(assignment.points.get(function, 0.0))
+        shares = point_shares(points, [c.weight for c in hidden])
+        plans[function] = FunctionPlan(function, points, tuple(
+            [PlannedCheck(c, Visibility.PUBLIC, 0.0) for c in public]
+            + [PlannedCheck(c, Visibility.SHOWN if c.visible else Visibility.HIDDEN, share)
+               for c, share in zip(hidden, shares)]))
+    return plans
+
+
+@dataclass
+class FunctionResult:
+    """The verdicts of one function's checks (``planned``, in the same order) and the points they earn."""
+
+    function: str
+    planned: list  # the ``PlannedCheck`` of each verdict
+    verdicts: list
     possible: float = 0.0
     loaded: bool = True  # False: the file could not be loaded, so no check ran
 
     @property
-    def verdicts(self):
-        return self.public + self.hidden
+    def public(self):
+        return [v for p, v in zip(self.planned, self.verdicts) if not p.graded]
+
+    @property
+    def hidden(self):
+        return [v for p, v in zip(self.planned, self.verdicts) if p.graded]
+
+    @property
+    def shares(self):
+        """``(points, verdict)`` of each graded check."""
+        return [(p.points, v) for p, v in zip(self.planned, self.verdicts) if p.graded]
 
     @property
     def points(self):
-        shares = point_shares(self.possible, [v.check.weight for v in self.hidden])
-        return round(sum(share for share, v in zip(shares, self.hidden) if v.passed), SHARE_DECIMALS)
+        return round(sum(share for share, v in self.shares if v.passed), SHARE_DECIMALS)
 
     @property
     def status(self):
-        """passed, not implemented, failed or not graded: the word the per-function table shows."""
+        """The ``Status`` the per-function table shows: passed, not implemented, failed or not graded."""
         if not self.loaded:
-            return NOT_GRADED
+            return Status.NOT_GRADED
         if all(v.passed for v in self.verdicts):
-            return PASSED
-        if all(v.status == NOT_IMPLEMENTED for v in self.verdicts):
-            return NOT_IMPLEMENTED
-        return "failed"
+            return Status.PASSED
+        if all(v.status is Status.NOT_IMPLEMENTED for v in self.verdicts):
+            return Status.NOT_IMPLEMENTED
+        return Status.FAILED
 
 
 @dataclass
@@ -109,25 +164,17 @@ def grade(assignment, submission, hidden=True, functions=None, public=True):
         report.notes = notes
         return report
     functions = functions or assignment.functions
-    chosen = (assignment.public_checks if public else []) + (assignment.hidden_checks if hidden else [])
-    checks = [c for function in functions for c in chosen if c.function == function]  # function by function
-    public = set(map(id, assignment.public_checks))
-
-    def oracle(check):  # reference answers in hidden checks only: public ones run without the reference too
-        return {} if id(check) in public else assignment.oracle_for(check)
-
-    verdicts, load_failure, cpu_seconds = run_checks(checks, submission, assignment.module_name, assignment.seed,
-                                        assignment.call_seconds, oracle=oracle)
-    results = [
-        FunctionResult(
-            function,
-            public=[v for v in verdicts if v.check.function == function and id(v.check) in public],
-            hidden=[v for v in verdicts if v.check.function == function and id(v.check) not in public],
-            possible=float(assignment.points.get(function, 0.0)) if hidden else 0.0,
-            loaded=load_failure is None,
-        )
-        for function in functions
-    ]
+    plans = plan(assignment)
+    chosen = {f: [p for p in plans[f].checks if (hidden if p.graded else public)] for f in functions}
+    planned = [p for f in functions for p in chosen[f]]  # function by function
+    # Reference answers for nested calls in graded checks only: public ones run without, as on students' machines.
+    oracles = [assignment.oracle_for(p.check) if p.graded else {} for p in planned]
+    verdicts, load_failure, cpu_seconds = run_checks([p.check for p in planned], submission, assignment.module_name,
+                                                     assignment.seed, assignment.call_seconds, oracles=oracles)
+    in_order = iter(verdicts)
+    results = [FunctionResult(f, chosen[f], [next(in_order) for _ in chosen[f]],
+                              possible=plans[f].points if hidden else 0.0, loaded=load_failure is None)
+               for f in functions]
     point_at_failing_callees(results, submission)
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
 
@@ -140,7 +187,7 @@ def point_at_failing_callees(results, submission):
         uses = calls(Path(submission).read_text(errors="replace"))
     except OSError:
         return
-    failing = {r.function for r in results if r.status == FAILED}
+    failing = {r.function for r in results if r.status is Status.FAILED}
     for result in results:
         callees = sorted(f for f in uses.get(result.function, ()) if f in failing and f != result.function)
         if not callees:
@@ -149,5 +196,5 @@ def point_at_failing_callees(results, submission):
                 f"{'fails its' if len(callees) == 1 else 'fail their'} own checks: fix "
                 f"{'it' if len(callees) == 1 else 'them'} first.")
         for verdict in result.public + [v for v in result.hidden if v.check.integration]:
-            if verdict.status == FAILED:
+            if verdict.status is Status.FAILED:
                 verdict.message = f"{said}\n{verdict.message}"

@@ -146,6 +146,7 @@ def checker(name="cnn"):
         from autograder.core import assignment as assignments
         from autograder.core.feedback import render_report
         from autograder.core.grading import grade
+        from autograder.core.outcomes import Status
 
         assignment = assignments.load(name)
         unknown = [f for f in functions if f not in assignment.functions]
@@ -159,7 +160,7 @@ def checker(name="cnn"):
             report = grade(assignment, module, hidden=False, functions=list(functions) or None)
         report.notes = notes
         print(render_report(report))
-        passed = all(r.status == "passed" for r in report.results)
+        passed = all(r.status is Status.PASSED for r in report.results)
         print("\nAll these checks pass." if passed else "\nSome checks did not pass yet.")
 
     return check

@@ -14,29 +14,34 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from autograder.core.checks import Failed, NotImplementedYet, Student
+from autograder.core.outcomes import Reason, Status, status_of
 from autograder.sandbox.worker import Limits, Worker
 
-PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
-GRADER_ERROR = "grader error"  # the check itself broke: a bug to fix, never the student's fault
-NOT_GRADED = "not graded"  # a function's status when the file could not be loaded
-LOAD_FAILURE = "your file could not be loaded"  # how every verdict of such a file begins
+PASSED, FAILED, NOT_IMPLEMENTED = Status.PASSED, Status.FAILED, Status.NOT_IMPLEMENTED  # the statuses by
+GRADER_ERROR, NOT_GRADED = Status.GRADER_ERROR, Status.NOT_GRADED  # name, as the tools import them
 
 
 @dataclass
 class Verdict:
-    """The outcome of one check: ``status`` is passed, failed or not implemented.
+    """The outcome of one check: ``reason`` says why it did not pass (None: it passed).
 
     ``message`` explains a failure; for a passed check it is what the check measured, if anything.
+    ``example`` is the smallest input Hypothesis found on which it fails.
     """
 
     check: object
-    status: str
+    reason: Reason = None
     message: str = ""
     example: dict = field(default_factory=dict)
 
     @property
+    def status(self):
+        """PASSED, FAILED, NOT_IMPLEMENTED, GRADER_ERROR or NOT_GRADED (a ``Status``)."""
+        return status_of(self.reason)
+
+    @property
     def passed(self):
-        return self.status == PASSED
+        return self.reason is None
 
 
 def run_check(check, student, seed, oracle=None):
@@ -82,13 +87,13 @@ def _run_check(check, student, seed):
         property_holds()
     except Exception:  # noqa: BLE001 - sorted out below
         if grader_errors:  # one broken check must not cost the student every other check
-            return Verdict(check, GRADER_ERROR, f"the grader could not run this check ({grader_errors[0]!r}); "
+            return Verdict(check, Reason.GRADER_ERROR, f"the grader could not run this check ({grader_errors[0]!r}); "
                                                 f"please tell your instructor", last_failure.get("example", {}))
         verdict = _failure_verdict(check, last_failure)
         if verdict is None:
             raise
         return verdict
-    return Verdict(check, PASSED, note.get("text", ""))
+    return Verdict(check, None, note.get("text", ""))
 
 
 def _failure_verdict(check, last_failure):
@@ -97,34 +102,33 @@ def _failure_verdict(check, last_failure):
     if error is None:
         return None
     if isinstance(error, NotImplementedYet):
-        function = error.args[0]
-        missing = "is not in your file" if error.args[1:] == ("missing",) else "is not implemented yet"
-        uses = "" if function == check.function else f" (this check of {check.function} uses it)"
-        return Verdict(check, NOT_IMPLEMENTED, f"{function} {missing}{uses}")
-    return Verdict(check, FAILED, str(error), last_failure["example"])
+        missing = "is not in your file" if error.reason is Reason.MISSING else "is not implemented yet"
+        uses = "" if error.function == check.function else f" (this check of {check.function} uses it)"
+        return Verdict(check, error.reason, f"{error.function} {missing}{uses}")
+    return Verdict(check, error.reason, str(error), last_failure["example"])
 
 
-def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits(), oracle=None):
+def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits(), oracles=None):
     """Run ``checks`` in order against one submission file, with one sandboxed worker at a time.
 
-    ``oracle(check)`` gives the reference functions that answer nested calls in that check (see
-    ``run_check``). Whatever a worker was told by the oracle stays with the function it graded:
+    ``oracles[i]`` gives the reference functions that answer nested calls in ``checks[i]`` (see
+    ``run_check``; default: none). Whatever a worker was told by the oracle stays with the function it graded:
     the worker is replaced before the next function's checks when the oracle answered it anything.
 
     Returns ``(verdicts, load_failure, cpu_peaks)``: when the file cannot be loaded (``load_failure``,
-    the worker's ``Outcome``), no check runs and every verdict says only that, once explained
-    elsewhere; ``cpu_peaks`` maps each function called to the most CPU seconds one call used.
+    the worker's ``Outcome``), no check runs and every verdict's reason is NOT_LOADED (explained
+    once, from ``load_failure``); ``cpu_peaks`` maps each function called to the most CPU seconds
+    one call used.
     """
     with _hypothesis_files_elsewhere(), Worker(submission, module_name, limits) as worker:
         load_failure = worker.load()
         if load_failure is not None:
-            said = f"{LOAD_FAILURE}: {load_failure.error}"
-            return [Verdict(check, FAILED, said) for check in checks], load_failure, {}
+            return [Verdict(check, Reason.NOT_LOADED) for check in checks], load_failure, {}
         student, verdicts = Student(worker, call_seconds), []
-        for check in checks:
+        for check, oracle in zip(checks, oracles or [None] * len(checks)):
             if verdicts and check.function != verdicts[-1].check.function and worker.oracle_answers:
                 worker.close()  # a fresh process (and folder) for the next function
-            verdicts.append(run_check(check, student, seed, oracle(check) if oracle else None))
+            verdicts.append(run_check(check, student, seed, oracle))
         return verdicts, None, student.cpu_peaks
 
 

@@ -5,12 +5,14 @@ as root. Otter's own ``run_otter.py`` would hand the upload folder to Otter as i
 keeps only the graded file (``autograder.gradescope.upload``), so that Otter's kernel, which imports from
 the submission folder, finds our support packages there and nothing a student wrote. Python runs
 this file as a script, so ``sys.path`` starts with ``/autograder/source`` (our packages), never with
-the working directory.
+the working directory. Once Otter has written results.json, each function's status (passed, failed,
+not implemented, not graded) is added to its entry as ``extra_data``, from the grading's notes.
 """
 
 import json
 from pathlib import Path
 
+from autograder.gradescope.notes import read_notes
 from autograder.gradescope.upload import MANIFEST, Expected, UploadProblem, isolate_upload, problem_results
 
 GRADESCOPE_DIR = "/autograder"
@@ -21,7 +23,7 @@ def main(autograder_dir=GRADESCOPE_DIR):
     folder = Path(autograder_dir)
     expected = Expected.from_json((folder / "source" / MANIFEST).read_text())
     try:
-        isolate_upload(folder, expected)
+        graded = isolate_upload(folder, expected)
     except UploadProblem as problem:
         (folder / "results").mkdir(exist_ok=True)
         (folder / "results" / "results.json").write_text(json.dumps(problem_results(str(problem), expected),
@@ -31,7 +33,22 @@ def main(autograder_dir=GRADESCOPE_DIR):
     from otter.run.run_autograder import main as run_autograder
 
     run_autograder(str(folder))
+    add_function_statuses(folder / "results" / "results.json", read_notes(graded).functions)
     return 0
+
+
+def add_function_statuses(results_json, statuses):
+    """Store each function's status (``{function: Status value}``) with its test of results.json, as
+    the test's ``extra_data`` (Gradescope stores it with the results; ``grade.render_results`` reads
+    it): Otter's results know points only."""
+    try:
+        results = json.loads(results_json.read_text())
+    except (OSError, ValueError):
+        return  # Otter wrote no results: nothing to add to
+    for test in results.get("tests", []):
+        if test.get("name") in statuses:
+            test["extra_data"] = {"status": statuses[test["name"]]}
+    results_json.write_text(json.dumps(results, indent=4))
 
 
 RUN_OTTER_PY = '''"""Runs the autograder: keep only the graded file of the upload, then Otter (gradescope/entry.py)."""

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from autograder.core.feedback import format_table
+from autograder.core.feedback import SYMBOLS, WORDS, format_table
+from autograder.core.outcomes import Status
 from autograder.gradescope.upload import MANIFEST, Expected
 
 ENVIRONMENTS = Path(__file__).resolve().parents[2] / "build" / "grading-env"
@@ -142,27 +143,30 @@ def _clean_environment(python):
 
 def render_results(results, order=()):
     """A per-function table from results.json (functions in ``order`` first, as the handout lists
-    them), then the feedback of everything that lost points."""
+    them), then the feedback of everything that lost points, but not of what is not implemented."""
     graded = [t for t in results["tests"] if "max_score" in t and t.get("max_score") is not None]
     rank = {name: i for i, name in enumerate(order)}
     graded.sort(key=lambda t: rank.get(t["name"], len(rank)))
+    statuses = [result_status(test) for test in graded]
     rows = [("function", "points", "result")]
-    for test in graded:
-        output = test.get("output", "")
-        if test["score"] == test["max_score"]:
-            word = "✓ passed"
-        elif test["score"] == 0 and "not implemented yet" in output:
-            word = "· not implemented yet"
-        else:
-            word = "✗ failed"
-        rows.append((test["name"], f"{test['score']:g}/{test['max_score']:g}", word))
+    for test, status in zip(graded, statuses):
+        rows.append((test["name"], f"{test['score']:g}/{test['max_score']:g}", f"{SYMBOLS[status]} {WORDS[status]}"))
     total = sum(t["score"] for t in graded)
     possible = sum(t["max_score"] for t in graded)
     rows.append(("total", f"{total:g}/{possible:g}", ""))
     lines = [format_table(rows)]
     if results.get("output"):
         lines += ["", results["output"].strip()]
-    for test, row in zip(graded, rows[1:]):
-        if test["score"] < test["max_score"] and "not implemented" not in row[2]:
+    for test, status in zip(graded, statuses):
+        if test["score"] < test["max_score"] and status is not Status.NOT_IMPLEMENTED:
             lines += ["", f"--- {test['name']} ---", test.get("output", "").strip()]
     return "\n".join(lines)
+
+
+def result_status(test):
+    """A graded test's ``Status``: the function's status the autograder stored in its ``extra_data``
+    (``entry.add_function_statuses``), else (a test of something else) passed with full points."""
+    stored = (test.get("extra_data") or {}).get("status")
+    if stored in {s.value for s in Status}:
+        return Status(stored)
+    return Status.PASSED if test["score"] == test["max_score"] else Status.FAILED

@@ -5,23 +5,21 @@ root. With this plugin (named in ``otter_config.json``) the kernel executes one 
 ``submission_path = "..."``; the test cases read that path and grade the file through the sandboxed
 worker (``autograder.gradescope.session``). The plugin also locks the autograder folder (tests,
 reference, results) to root before grading, defuses Otter's log server (see
-``harden_otter_log_server``), strips Otter's test-file excerpt from failure
-messages so students read only the explanation, and caps the length of every message, so that
-results.json stays far below Gradescope's 1 MB whatever the submission printed or returned.
+``harden_otter_log_server``), puts our explanation in place of Otter's failure messages (which
+quote the test file) so students read only the explanation, and caps the length of every message,
+so that results.json stays far below Gradescope's 1 MB whatever the submission printed or returned.
 """
 
 import dataclasses
-import json
 import os
 import shutil
 
 import nbformat
 from otter.plugins import AbstractOtterPlugin
 
-from autograder.gradescope.session import NOTEBOOK_NOTES, notes_path
+from autograder.gradescope.notes import read_notes
 from autograder.sandbox.worker import sandbox_notice
 
-FAILURE_PREFIX = "❌ Test case failed\n"
 FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears twice in results.json)
 
 
@@ -43,19 +41,19 @@ class SandboxPlugin(AbstractOtterPlugin):
         return nbformat.v4.new_notebook(cells=[cell])
 
     def after_grading(self, results):
-        """Keep only our explanation in failure messages (drop Otter's source excerpt), and show
-        what passed checks measured (e.g. the accuracy a training run reached)."""
-        notes_file = notes_path(self.submission_path)
-        notes = json.loads(open(notes_file).read()) if os.path.exists(notes_file) else {}
+        """Put our explanation in place of each failure message (Otter's quotes the test file), and
+        show what passed checks measured (e.g. the accuracy a training run reached): both from the
+        notes the grading left (``autograder.gradescope.notes``). A failure without a note (the
+        grader itself broke) keeps Otter's message, for the instructor to see."""
+        notes = read_notes(self.submission_path)
         for test_file in results.results.values():
             for result in test_file.test_case_results:
-                if result.passed and result.test_case.name in notes:
-                    result.test_case = dataclasses.replace(result.test_case,
-                                                           success_message=notes[result.test_case.name])
-                if not result.passed and result.message and "AssertionError: " in result.message:
-                    explanation = result.message.split("AssertionError: ", 1)[1]
-                    result.message = "❌ " + explanation
-        for said_once in (notes.get(NOTEBOOK_NOTES), sandbox_notice()):  # for the whole submission
+                name = result.test_case.name
+                if result.passed and name in notes.passed:
+                    result.test_case = dataclasses.replace(result.test_case, success_message=notes.passed[name])
+                if not result.passed and name in notes.failed:
+                    result.message = "❌ " + notes.failed[name]
+        for said_once in notes.submission + [sandbox_notice()]:  # for the whole submission
             if said_once:
                 results.output = f"{results.output}\n\n{said_once}" if results.output else said_once
         cap_messages(results)

@@ -18,7 +18,7 @@ from pathlib import Path
 from autograder.core import assignment as assignments
 from autograder.core.callgraph import callers
 from autograder.core.feedback import format_table, render_verdict
-from autograder.core.grading import grade, point_shares
+from autograder.core.grading import grade
 from autograder.core.runner import GRADER_ERROR
 from autograder.instructor.patching import apply_patch, describe_patch
 
@@ -79,8 +79,7 @@ def audit_case(name, case):
 
 def _lost_outside_integration(result):
     """Points a function lost in its checks that are not integration checks."""
-    shares = point_shares(result.possible, [v.check.weight for v in result.hidden])
-    return sum(share for share, v in zip(shares, result.hidden) if not v.passed and not v.check.integration)
+    return sum(share for share, v in result.shares if not v.passed and not v.check.integration)
 
 
 def run_audit(name, workers=None):

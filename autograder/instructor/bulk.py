@@ -44,14 +44,13 @@ import numpy
 
 from autograder.core.feedback import describe_example, render_failures, render_notes, table_rows
 from autograder.core.grading import grade
-from autograder.core.runner import FAILED, NOT_IMPLEMENTED
+from autograder.core.outcomes import Status
 from autograder.instructor.class_submissions import BulkError, Submission, find_submissions
 from autograder.instructor.lateness import LatePenalty, hours_late
 
 FIRST_COLUMNS = ["name", "sid", "email", "total"]  # what gradebook imports look for first
 LAST_COLUMNS = ["submitted_at", "hours_late", "late_penalty", "total_after_penalty", "submission", "group",
                 "error", "autograder"]
-LOAD_FAILURE = "your file could not be loaded"  # how autograder.core.checks words an import failure
 DEFAULT_TIMEOUT = 1800.0  # seconds per submission; each call is limited too, this catches the rest
 MESSAGE_CHARACTERS = 20_000  # per explanation kept for the feedback pages, as on Gradescope
 
@@ -232,21 +231,20 @@ class _Stop(BaseException):
 
 
 def grade_one(assignment, path, functions):
-    """Grade one file: its points per function, its failures (check, rendered minimal example) for
-    the summary, and its feedback (the table and explanations a student reads) for its page."""
+    """Grade one file: its points per function, its failures (check, rendered minimal example, why)
+    for the summary, what happened when it could not be loaded, and its feedback (the table and
+    explanations a student reads) for its page."""
     report = grade(assignment, path, functions=functions)
     failures, missing = [], []
     for result in report.results:
-        if result.status == NOT_IMPLEMENTED:
+        if result.status is Status.NOT_IMPLEMENTED:
             missing.append(result.function)
         for verdict in result.verdicts:
-            if verdict.status == FAILED:
+            if verdict.status is Status.FAILED:
                 failures.append({"function": result.function, "check": verdict.check.title,
                                  "example": describe_example(verdict.example),
                                  "message": verdict.message.splitlines()[0] if verdict.message else ""})
-    load_error = ""
-    if failures and all(f["message"].startswith(LOAD_FAILURE) for f in failures):
-        load_error, failures = failures[0]["message"], []  # not a misconception: no examples to count
+    load_error = report.load_failure.error if report.load_failure is not None else ""
     feedback = {"table": table_rows(report, show_points=True), "notes": render_notes(report), "seed": report.seed,
                 "failures": [_cut(text) for text in render_failures(report)]}
     return {"points": {r.function: r.points for r in report.results}, "failures": failures,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from autograder.core.feedback import format_table
-from autograder.instructor.bulk import LOAD_FAILURE, read_records, record_hours_late, stale_rows
+from autograder.instructor.bulk import read_records, record_hours_late, stale_rows
 from autograder.instructor.class_submissions import FILE_TIME, BulkError
 from autograder.instructor.lateness import LatePenalty
 
@@ -21,7 +21,7 @@ class Summary:
     full_marks: dict  # function -> submissions with full points
     not_implemented: dict  # function -> submissions that did not implement it
     common_failures: dict  # function -> [(count, check, example, message)], most common first
-    unloadable: list = field(default_factory=list)  # (identifier, why): graded 0, the file would not load
+    unloadable: list = field(default_factory=list)  # (identifier, what happened): graded 0, the file would not load
     students: int = 0  # students of the graded submissions (a group's members each count)
     late: list = field(default_factory=list)  # (identifier, hours late) of the submissions after the deadline
     dated_by_file: list = field(default_factory=list)  # identifiers dated by their file's modification time
@@ -109,7 +109,7 @@ def render_summary(summary):
         lines.append(f"{summary.stale} row{'s were' if summary.stale != 1 else ' was'} graded with an older "
                      f"autograder: REGRADE=stale to refresh")
     for identifier, why in summary.unloadable:
-        lines.append(f"could not be loaded: {identifier}: {why[len(LOAD_FAILURE):].lstrip(': ')}")
+        lines.append(f"could not be loaded: {identifier}: {why}")
     for identifier, error in summary.errors:
         lines.append(f"not graded: {identifier}: {error}")
     for f in summary.functions:

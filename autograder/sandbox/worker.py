@@ -19,6 +19,7 @@ processes); the time limits hold everywhere.
 """
 
 import copy
+import enum
 import functools
 import json
 import math
@@ -68,17 +69,50 @@ class Limits:
     total_seconds: float = 480.0  # wall time of all calls: results.json in time for Gradescope's 10 minutes
 
 
-@dataclass
-class Outcome:
-    """What happened when the grader asked the worker to call one function.
+class OutcomeStatus(str, enum.Enum):
+    """What became of a call, or of loading the file; the values are the words of the wire.
 
-    ``status`` is one of: returned, raised, not_implemented, missing, unsendable (from the worker),
-    or timeout, crashed, import_failed, garbled (decided by the grader).
+    The worker answers a call with RETURNED, RAISED, NOT_IMPLEMENTED, MISSING or UNSENDABLE, the
+    loading of the file with READY or IMPORT_FAILED, and asks for a nested call with ORACLE; the
+    grader decides TIMEOUT, CRASHED and GARBLED itself, when the worker could not answer properly.
     """
 
-    WORKER_STATUSES = ("returned", "raised", "not_implemented", "missing", "unsendable")
+    RETURNED = "returned"
+    RAISED = "raised"
+    NOT_IMPLEMENTED = "not_implemented"  # it raised NotImplementedError (the skeleton's body)
+    MISSING = "missing"  # the module has no such function
+    UNSENDABLE = "unsendable"  # it returned something other than plain data
+    READY = "ready"  # the file loaded (never an outcome of ``Worker.call``)
+    IMPORT_FAILED = "import_failed"
+    ORACLE = "oracle"  # a nested call for the reference to answer (never an outcome of ``Worker.call``)
+    TIMEOUT = "timeout"  # over a time limit: ``Outcome.limit`` says which
+    CRASHED = "crashed"  # the worker died, or its processes used too much memory together
+    GARBLED = "garbled"  # the worker's reply was unreadable, too big or out of turn
 
-    status: str
+
+CALL_REPLIES = frozenset({OutcomeStatus.RETURNED, OutcomeStatus.RAISED, OutcomeStatus.NOT_IMPLEMENTED,
+                          OutcomeStatus.MISSING, OutcomeStatus.UNSENDABLE})  # what a worker may answer a call
+WORKER_REPLIES = CALL_REPLIES | {OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED, OutcomeStatus.ORACLE}
+
+
+class Limit(enum.Enum):
+    """The time limit a call ran into (the words come from whoever reports it)."""
+
+    CPU = "CPU seconds of the call"
+    WALL = "wall-clock seconds of the call"
+    BUDGET = "wall-clock seconds of all calls of the function, or of the file"
+
+
+@dataclass
+class Outcome:
+    """What happened when the grader asked the worker to call one function (or to load the file).
+
+    ``status`` is an ``OutcomeStatus``; a timeout says in ``limit`` which limit it ran into.
+    ``error`` describes a failure in words for the student (the exception, the limit and the time
+    used), ``where`` is the line of the student's file it happened at.
+    """
+
+    status: OutcomeStatus
     value: object = None
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
@@ -87,6 +121,7 @@ class Outcome:
     output: str = ""
     cpu_seconds: float = 0.0
     substituted: tuple = ()  # the functions the oracle answered for during this call
+    limit: Limit = None  # for a timeout: which limit
 
 
 def sandbox_account():
@@ -228,7 +263,7 @@ class Worker:
         budget = max(self.limits.function_seconds, 4 * seconds)
         left = min(budget - self._spent.get(function, 0.0), self.limits.total_seconds - sum(self._spent.values()))
         if left <= 0:
-            return Outcome("timeout", error=self._budget_words(function, budget))
+            return Outcome(OutcomeStatus.TIMEOUT, error=self._budget_words(function, budget), limit=Limit.BUDGET)
         if self.load() is not None:
             return self._import_failure
         self._oracle = {name: answer for name, answer in (oracle or {}).items() if name != function}
@@ -242,22 +277,22 @@ class Worker:
         try:
             wire.write_message(self._requests, request)
         except (BrokenPipeError, OSError):
-            return self._fail("crashed", "the worker process died before the call")
+            return self._fail(OutcomeStatus.CRASHED, "the worker process died before the call")
         try:
             outcome = self._await_reply(min(seconds, left), cpu_seconds, cpu_before)
         finally:
             self._oracle = {}
         outcome.substituted = tuple(sorted(self._answered))
         self._spent[function] = self._spent.get(function, 0.0) + time.monotonic() - started
-        if outcome.status == "timeout" and left < seconds and "CPU" not in outcome.error:
-            outcome.error = self._budget_words(function, budget)
-        if outcome.status not in Outcome.WORKER_STATUSES + ("timeout", "crashed", "garbled"):
-            return self._fail("garbled", _short(f"the worker answered out of turn ({outcome.status!r})"))
+        if outcome.limit is Limit.WALL and left < seconds:  # the wall clock stopped it early: the budget's
+            outcome.error, outcome.limit = self._budget_words(function, budget), Limit.BUDGET
+        if outcome.status in (OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED):
+            return self._fail(OutcomeStatus.GARBLED, f"the worker answered out of turn ({outcome.status.value!r})")
         return outcome
 
     def load(self):
         """Start the worker (importing the submission) unless it runs; return the import failure
-        (an ``Outcome`` with status import_failed) or None. A file that failed once is not tried again."""
+        (an ``Outcome`` with status IMPORT_FAILED) or None. A file that failed once is not tried again."""
         if self._process is None and self._import_failure is None:
             self._start()
         return self._import_failure
@@ -313,11 +348,13 @@ class Worker:
         self._output = _OutputCollector(self._process.stderr, self.limits.output_bytes)
         self._replies = _ReplyReader(self._process.stdout, self._output)
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
-        if ready.status != "ready":
-            if ready.status not in ("import_failed", "timeout", "crashed", "garbled"):
-                ready.error = f"the worker answered out of turn ({ready.status!r})"
-            error = ready.error if ready.status == "import_failed" else f"importing it failed: {ready.error}"
-            self._import_failure = Outcome("import_failed", error=error, where=ready.where, output=ready.output)
+        if ready.status is not OutcomeStatus.READY:
+            if ready.status in CALL_REPLIES:
+                ready.error = f"the worker answered out of turn ({ready.status.value!r})"
+            failed_itself = ready.status is OutcomeStatus.IMPORT_FAILED
+            error = ready.error if failed_itself else f"importing it failed: {ready.error}"
+            self._import_failure = Outcome(OutcomeStatus.IMPORT_FAILED, error=error, where=ready.where,
+                                           output=ready.output)
             self._kill()
             self._process = None
 
@@ -360,32 +397,35 @@ class Worker:
             if time.monotonic() - self._last_scan >= _SCAN_SECONDS:
                 others, memory = self._scan_sandbox()
                 if memory > self.limits.memory_bytes:
-                    return self._fail("crashed", f"its processes used more than {self.limits.memory_bytes / 2**20:g}"
-                                      " MiB of memory together, so they were stopped")
+                    mebibytes = self.limits.memory_bytes / 2**20
+                    return self._fail(OutcomeStatus.CRASHED, f"its processes used more than {mebibytes:g} MiB of "
+                                                             f"memory together, so they were stopped")
             cpu = self._cpu_seconds() - cpu_before + others
             remaining = deadline - time.monotonic()
             if cpu > cpu_seconds:
-                return self._fail("timeout", f"too slow: used {cpu:.1f} s of CPU, the limit is {cpu_seconds:g} s")
+                return self._fail(OutcomeStatus.TIMEOUT, f"too slow: used {cpu:.1f} s of CPU, the limit is "
+                                                         f"{cpu_seconds:g} s", Limit.CPU)
             if remaining <= 0:
-                return self._fail("timeout", f"did not finish within {seconds:g} s (waiting, or an endless loop?)")
+                return self._fail(OutcomeStatus.TIMEOUT, f"did not finish within {seconds:g} s (waiting, or an "
+                                                         f"endless loop?)", Limit.WALL)
             chunk = self._replies.read(min(needed - len(buffer), 1 << 20), min(remaining, 0.05))
             if chunk is None:  # nothing yet
                 continue
             if not chunk:
                 if self._killed_by(getattr(signal, "SIGXCPU", None)):  # its RLIMIT_CPU, set per call
-                    return self._fail("timeout", f"too slow: used {cpu_seconds:.1f} s of CPU, the limit is "
-                                                 f"{cpu_seconds:g} s")
-                return self._fail("crashed", self._exit_description())
+                    return self._fail(OutcomeStatus.TIMEOUT, f"too slow: used {cpu_seconds:.1f} s of CPU, the "
+                                                             f"limit is {cpu_seconds:g} s", Limit.CPU)
+                return self._fail(OutcomeStatus.CRASHED, self._exit_description())
             buffer += chunk
             if len(buffer) == 8 and needed == 8:
                 length = int.from_bytes(buffer, "big")
                 if length > min(self.limits.reply_bytes, wire.MAX_MESSAGE_BYTES):
-                    return self._fail("garbled", f"it returned more than {self.limits.reply_bytes / 2**20:g} MiB"
-                                      " of data (the grader reads no more)")
+                    return self._fail(OutcomeStatus.GARBLED, f"it returned more than "
+                                      f"{self.limits.reply_bytes / 2**20:g} MiB of data (the grader reads no more)")
                 needed = 8 + length
             if len(buffer) >= needed:
                 reply = self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
-                if reply.status != "oracle":
+                if reply.status is not OutcomeStatus.ORACLE:
                     return reply
                 failure = self._answer_oracle(reply)  # a nested call: answer it, then wait on
                 if failure is not None:
@@ -398,17 +438,20 @@ class Worker:
             if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
                 raise wire.WireError("the reply is not a status record")
         except (wire.WireError, ValueError, TypeError, RecursionError, MemoryError) as error:
-            return self._fail("garbled", _short(f"the worker sent something unreadable ({error})"))
-        if reply["status"] == "oracle":  # the call goes on: its output stays to be taken with the reply
-            return Outcome("oracle", value=reply.get("call"), args=reply.get("args"), kwargs=reply.get("kwargs"))
+            return self._fail(OutcomeStatus.GARBLED, _short(f"the worker sent something unreadable ({error})"))
+        status = _status_of(reply["status"])
+        if status not in WORKER_REPLIES:
+            return self._fail(OutcomeStatus.GARBLED, _short(f"the worker answered out of turn ({reply['status']!r})"))
+        if status is OutcomeStatus.ORACLE:  # the call goes on: its output stays to be taken with the reply
+            return Outcome(status, value=reply.get("call"), args=reply.get("args"), kwargs=reply.get("kwargs"))
         output = self._output.take(call_ended=True)
-        if reply["status"] == "ready" and isinstance(reply.get("landlock"), int):
+        if status is OutcomeStatus.READY and isinstance(reply.get("landlock"), int):
             self.landlock = reply["landlock"]
         reported = reply.get("cpu_seconds")
         if not procfs.available() and isinstance(reported, float) and math.isfinite(reported) and reported >= 0:
             cpu_seconds = reported  # no /proc (macOS, Windows): the worker's own count, on the student's machine
         return Outcome(
-            status=_short(reply["status"]), value=_bounded(reply.get("value")),
+            status=status, value=_bounded(reply.get("value")),
             args=_bounded(reply.get("args")) if isinstance(reply.get("args"), list) else [],
             kwargs=_bounded(reply.get("kwargs")) if isinstance(reply.get("kwargs"), dict) else {},
             error=_short(reply.get("error", "")), where=_short(reply.get("where", "")),
@@ -422,8 +465,9 @@ class Worker:
         name, args, kwargs = request.value, request.args, request.kwargs
         if not isinstance(name, str) or name not in self._oracle or not isinstance(args, list) \
                 or not isinstance(kwargs, dict):
-            return self._fail("garbled", _short(f"it asked the grader to answer a call of {name!r}, which the "
-                                                f"grader does not answer while this function is graded"))
+            return self._fail(OutcomeStatus.GARBLED, _short(f"it asked the grader to answer a call of {name!r}, "
+                                                            f"which the grader does not answer while this function "
+                                                            f"is graded"))
         try:
             with _memory_cap(self.limits.memory_bytes):
                 answer = {"answer": self._oracle[name](*copy.deepcopy(args), **copy.deepcopy(kwargs))}
@@ -433,15 +477,15 @@ class Worker:
         try:
             wire.write_message(self._requests, answer)
         except (BrokenPipeError, OSError):
-            return self._fail("crashed", "the worker process died while the grader answered it")
+            return self._fail(OutcomeStatus.CRASHED, "the worker process died while the grader answered it")
         self._answered.add(name)
         self.oracle_answers += 1
         return None
 
-    def _fail(self, status, error):
+    def _fail(self, status, error, limit=None):
         output = self._output.take() if self._process else ""
         self._kill()
-        return Outcome(status=status, error=error, output=output)
+        return Outcome(status=status, error=error, output=output, limit=limit)
 
     def _killed_by(self, signal_number):
         try:
@@ -509,6 +553,14 @@ class Worker:
         self._output.close()
         self._process = None
         self._remove_folder()
+
+
+def _status_of(word):
+    """The ``OutcomeStatus`` a reply names, or None for any other word."""
+    try:
+        return OutcomeStatus(word)
+    except ValueError:
+        return None
 
 
 def _may_set_groups():

@@ -10,7 +10,7 @@ import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
 from autograder.core import assignment as assignments
-from autograder.gradescope.grade import grade_like_gradescope
+from autograder.gradescope.grade import grade_like_gradescope, render_results
 from autograder.gradescope.packaging import grading_requirements, otter_requirement, runtime_requirements
 
 GRADED = assignments.load("cnn").functions
@@ -91,11 +91,17 @@ def scores(results):
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if t["name"] in GRADED}
 
 
+def statuses(results):
+    """Each function's status, as the autograder stored it in its test's extra_data."""
+    return {t["name"]: t["extra_data"]["status"] for t in results["tests"] if t["name"] in GRADED}
+
+
 def test_reference_gets_full_marks_through_otter(graded):
     results = graded(REFERENCE)
     validate_gradescope_results(results)
     assert set(scores(results)) == set(GRADED)
     assert all(score == possible > 0 for score, possible in scores(results).values())
+    assert set(statuses(results).values()) == {"passed"}
     train = next(t for t in results["tests"] if t["name"] == "train")["output"]
     assert "test accuracy after train() with its defaults" in train and "s of CPU time" in train
     public = next(t for t in results["tests"] if t["name"] == "Public Tests")
@@ -107,9 +113,13 @@ def test_skeleton_scores_zero_with_not_implemented(graded):
     validate_gradescope_results(results)
     assert set(scores(results)) == set(GRADED)
     assert all(score == 0 for score, _ in scores(results).values())
+    assert set(statuses(results).values()) == {"not implemented"}
     for test in results["tests"]:
         assert "is not implemented yet" in test["output"]
         assert "Error at line" not in test["output"]
+    table = render_results(results, GRADED)
+    assert all("· not implemented yet" in line for line in table.splitlines()[2:2 + len(GRADED)])
+    assert not any(line.startswith("--- ") for line in table.splitlines())  # nothing to explain
 
 
 def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, patched):
@@ -118,6 +128,7 @@ def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, pa
     marks = scores(results)
     assert 0 < marks["conv1d"][0] < marks["conv1d"][1]
     assert all(score == possible for name, (score, possible) in marks.items() if name != "conv1d")
+    assert statuses(results)["conv1d"] == "failed"
     conv1d = next(t for t in results["tests"] if t["name"] == "conv1d")
     assert "Smallest input on which it goes wrong:" in conv1d["output"] and "stride = 2" in conv1d["output"]
     public = next(t for t in results["tests"] if t["name"] == "Public Tests")["output"]
@@ -126,6 +137,25 @@ def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, pa
     for line in check.splitlines():
         if line.startswith("✗ conv1d: "):
             assert line[2:] in public
+
+
+def test_the_results_table_takes_each_function_s_status_from_the_data():
+    """``make grade``'s table: the stored status decides the word, whatever the output says; a test
+    without one (an older zip's results) is passed with full points, else failed."""
+    results = {"tests": [
+        {"name": "conv1d", "score": 0, "max_score": 10, "output": "is not implemented yet",
+         "extra_data": {"status": "failed"}},
+        {"name": "relu", "score": 0, "max_score": 5, "output": "", "extra_data": {"status": "not implemented"}},
+        {"name": "pool", "score": 0, "max_score": 5, "output": "", "extra_data": {"status": "not graded"}},
+        {"name": "train", "score": 2, "max_score": 4, "output": "lost two points"},
+        {"name": "Public Tests", "output": "not counted"},
+    ]}
+    rows = {line.split()[0]: line for line in render_results(results).split("\n\n")[0].splitlines()[2:]}
+    assert "✗ failed" in rows["conv1d"] and "· not implemented yet" in rows["relu"]
+    assert "✗ not graded: the file could not be loaded" in rows["pool"] and "✗ failed" in rows["train"]
+    assert "2/24" in rows["total"]
+    headings = [line for line in render_results(results).splitlines() if line.startswith("--- ")]
+    assert headings == ["--- conv1d ---", "--- pool ---", "--- train ---"]
 
 
 def test_student_code_never_runs_in_otters_kernel(graded, tmp_path):

@@ -15,7 +15,7 @@ from conftest import REFERENCE, WORKER_PIPES
 from autograder.core.grading import grade
 from autograder.sandbox import procfs, wire
 from autograder.sandbox import worker as worker_module
-from autograder.sandbox.worker import Limits, Worker
+from autograder.sandbox.worker import Limit, Limits, OutcomeStatus, Worker
 
 STUDENT = textwrap.dedent('''
     import time
@@ -227,6 +227,16 @@ def test_cpu_limit_words_and_a_wall_clock_backstop(worker):
     assert time.monotonic() - started >= 1.5
     spun = worker.call("spin", [np.zeros(1)], seconds=30, cpu_seconds=1)
     assert spun.status == "timeout" and "too slow: used 1." in spun.error and "the limit is 1 s" in spun.error
+    assert spun.limit is Limit.CPU
+
+
+def test_timeouts_say_which_limit_stopped_them(worker):
+    """The wall clock of one call, then the wall-clock budget of all calls of the function (here 4 s)."""
+    worker.limits = Limits(call_seconds=1, call_cpu_seconds=1, function_seconds=0)
+    outcomes = [worker.call("nap", [np.zeros(1)]) for _ in range(5)]
+    assert {o.status for o in outcomes} == {OutcomeStatus.TIMEOUT}
+    assert outcomes[0].limit is Limit.WALL and "did not finish within 1 s" in outcomes[0].error
+    assert outcomes[-1].limit is Limit.BUDGET and "within 4 s over all its calls" in outcomes[-1].error
 
 
 def test_cpu_time_is_measured_or_reported(worker):

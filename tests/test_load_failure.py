@@ -1,8 +1,11 @@
-"""A file that cannot be loaded gets one explanation, not one per check, however much it prints."""
+"""A file that cannot be loaded gets one explanation, not one per check, however much it prints;
+through Otter, each failed check is explained as `make check` explains it."""
+
+import textwrap
 
 import pytest
 
-from autograder.core.feedback import LOAD_HINT, render_report
+from autograder.core.feedback import LOAD_HINT, render_report, render_verdict
 from autograder.core.grading import grade
 from autograder.core.runner import NOT_GRADED
 from autograder.gradescope import session
@@ -41,3 +44,16 @@ def test_otter_explains_under_the_first_check_only(cnn, tmp_path):
     assert "FileNotFoundError" in messages[0] and "loss 0.5" in messages[0]
     assert all(m.startswith("not graded: the file could not be loaded") for m in messages[1:])
     assert sum(map(len, messages)) < 2_000 + 150 * len(messages)
+
+
+def test_otter_explains_each_failed_check_as_make_check_does(cnn, patched):
+    """The kernel's note for a failed check is the local explanation without its heading (Otter
+    names the test case), with the seed; the function's status is data; passes say nothing."""
+    report = grade(cnn, patched("bugs/conv1d_stride_ignored.py"), functions=["conv1d", "relu_forward"])
+    notes = session.notes_for(report)
+    failed = [v for v in report.result("conv1d").verdicts if not v.passed]
+    assert failed and set(notes.failed) == {v.check.key for v in failed}
+    for found in failed:
+        heading, explanation = render_verdict(found).split("\n", 1)
+        assert notes.failed[found.check.key] == textwrap.dedent(explanation) + f"\n(Hypothesis seed {report.seed})"
+    assert notes.functions == {"conv1d": "failed", "relu_forward": "passed"}

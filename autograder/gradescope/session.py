@@ -16,17 +16,21 @@ from autograder.gradescope.notes import Notes
 
 
 @functools.cache
-def _notes(assignment_name, submission_path):
-    notes = notes_for(grade(assignments.load(assignment_name), submission_path))
+def _graded(assignment_name, submission_path):
+    """The submission's notes (saved for the plugin) and the checks it was graded on."""
+    report = grade(assignments.load(assignment_name), submission_path)
+    notes = notes_for(report)
     notes.save(submission_path)
-    return notes
+    return notes, {v.check.key for r in report.results for v in r.verdicts}
 
 
 def verdict(assignment_name, submission_path, check_key):
     """Pass quietly if the check passed; otherwise raise AssertionError with its explanation."""
     if submission_path is None:
         raise AssertionError("the grader could not find the submitted file")
-    notes = _notes(assignment_name, submission_path)
+    notes, graded = _graded(assignment_name, submission_path)
+    if check_key not in graded:  # a test file out of step with the assignment: never a free pass
+        raise AssertionError(f"the grader has no check {check_key!r}; please tell your instructor")
     if check_key in notes.failed:
         raise AssertionError(notes.failed[check_key])
 

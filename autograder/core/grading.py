@@ -53,6 +53,8 @@ class Visibility(enum.Enum):
 
 @dataclass(frozen=True)
 class PlannedCheck:
+    """A check as the plan places it: who sees it, and what it is worth."""
+
     check: object  # a ``Check``
     visibility: Visibility
     points: float  # its share of the function's points (0 for a public check)

@@ -139,6 +139,18 @@ def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, pa
             assert line[2:] in public
 
 
+def test_an_unloadable_file_is_not_graded_and_explained_once(graded, tmp_path):
+    submission = tmp_path / "cnn.py"
+    submission.write_text("def conv1d(x, w:\n    pass\n")
+    results = graded(submission)
+    validate_gradescope_results(results)
+    assert all(score == 0 for score, _ in scores(results).values())
+    assert set(statuses(results).values()) == {"not graded"}
+    explained = [t["name"] for t in results["tests"] if "could not be loaded, so none of" in t.get("output", "")]
+    assert explained == ["Public Tests", GRADED[0]]  # under the first check (a public one), and nowhere else
+    assert "✗ not graded: the file could not be loaded" in render_results(results, GRADED)
+
+
 def test_the_results_table_takes_each_function_s_status_from_the_data():
     """``make grade``'s table: the stored status decides the word, whatever the output says; a test
     without one (an older zip's results) is passed with full points, else failed."""

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from assignments.cnn import strategies as s
 from assignments.cnn.convolution_checks import has_shape
 from autograder.core.checks import Check, Failed, assert_close, assert_matches, float_array, number, show, unpack
+from autograder.core.inputs import LEAVE_OUT
 
 FUNCTIONS = ["relu_forward", "relu_backward", "conv_forward", "conv_backward", "max_pool_forward",
              "max_pool_backward", "linear_forward", "linear_backward", "softmax_cross_entropy",
@@ -285,11 +286,11 @@ CHECKS = [
     backward_check("conv_backward", "conv_forward", s.layer_conv_calls(st.integers(1, 3), st.integers(0, 2),
                                                                      backward=True), ("dx", "dw", "db")),
     Check("max_pool_forward", "each image gives what max_pool2d gives",
-          s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3))), _pool_matches_part4, max_examples=20),
+          s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3))), _pool_matches_part4, max_examples=20),
     backward_check("max_pool_backward", "max_pool_forward",
-                   s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True), ("dx",)),
+                   s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), backward=True), ("dx",)),
     Check("max_pool_backward", "on ties, the first maximum in row-major order gets the gradient",
-          s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+          s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), backward=True, ties=True),
           _first_maximum_gets_gradient, max_examples=15),
     Check("linear_forward", "computes x @ w + b", s.layer_linear_calls(), _linear_definition),
     backward_check("linear_backward", "linear_forward", s.layer_linear_calls(backward=True), ("dx", "dw", "db")),

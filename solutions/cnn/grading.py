@@ -27,6 +27,7 @@ from autograder.core.checks import (
     show,
     unpack,
 )
+from autograder.core.inputs import LEAVE_OUT
 from solutions.cnn import cnn as reference
 
 POINTS = {
@@ -65,13 +66,12 @@ ORACLE = {
     "stack_params": ("conv_params", "fc_params", "output_shapes"),
 }
 
-DEFAULT = None  # leave the argument out of the call: the function's default is tested
 STRIDES = st.integers(2, 5)
 PADDINGS = st.integers(1, 3)
-REGIONS = [  # (title, stride, padding, weight)
-    ("with the default stride and padding", DEFAULT, DEFAULT, 2),
-    ("with stride > 1", STRIDES, DEFAULT, 1),
-    ("with padding", DEFAULT, PADDINGS, 1),
+REGIONS = [  # (title, stride, padding, weight); LEAVE_OUT: the function's default is tested
+    ("with the default stride and padding", LEAVE_OUT, LEAVE_OUT, 2),
+    ("with stride > 1", STRIDES, LEAVE_OUT, 1),
+    ("with padding", LEAVE_OUT, PADDINGS, 1),
     ("with stride and padding together", STRIDES, PADDINGS, 1),
 ]
 
@@ -101,7 +101,7 @@ def max_pool_checks():
     regions = [  # (title, calls, weight)
         ("with the default stride (= size)", s.max_pool2d_calls(), 2),
         ("with a stride other than size (overlapping or skipped entries)", s.max_pool2d_calls(st.integers(1, 5)), 2),
-        ("on all-negative inputs", s.max_pool2d_calls(st.one_of(st.none(), st.integers(1, 4)),
+        ("on all-negative inputs", s.max_pool2d_calls(st.one_of(LEAVE_OUT, st.integers(1, 4)),
                                                       values=s.entries("negative")), 1),
     ]
     return [matches_reference("max_pool2d", f"agrees with the reference {title}", calls, implementation,
@@ -122,19 +122,19 @@ def layer_checks():
               agree("relu_backward", "at x exactly 0 (the gradient is blocked there)",
                     s.relu_calls(backward=True, zeros=True), scaled=False)]
     for title, stride, padding, weight in REGIONS:
-        stride = st.just(1) if stride is DEFAULT else st.integers(2, 3)
-        padding = st.just(0) if padding is DEFAULT else st.integers(1, 2)
+        stride = st.just(1) if stride is LEAVE_OUT else st.integers(2, 3)
+        padding = st.just(0) if padding is LEAVE_OUT else st.integers(1, 2)
         checks += [agree("conv_forward", title, s.layer_conv_calls(stride, padding), weight),
                    agree("conv_backward", title, s.layer_conv_calls(stride, padding, backward=True), weight,
                          parts=("dx", "dw", "db"))]
-    for title, stride in (("with the default stride (= size)", st.none()),
+    for title, stride in (("with the default stride (= size)", LEAVE_OUT),
                           ("with overlapping or skipping windows", st.integers(1, 3))):
         checks += [agree("max_pool_forward", title, s.layer_pool_calls(stride), scaled=False),
                    agree("max_pool_backward", title, s.layer_pool_calls(stride, backward=True), scaled=False)]
     checks += [agree("max_pool_forward", "on windows with ties and all-negative windows",
-                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), ties=True), scaled=False),
+                     s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), ties=True), scaled=False),
                agree("max_pool_backward", "on ties (the first maximum in row-major order gets the gradient)",
-                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+                     s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), backward=True, ties=True),
                      scaled=False)]
     checks += [
         agree("linear_forward", "", s.layer_linear_calls()),

@@ -2,11 +2,12 @@
 and replay using what each check says its example is."""
 
 import inspect
+import re
 
 import hypothesis
 import numpy as np
 import pytest
-from conftest import REFERENCE
+from conftest import REFERENCE, ROOT
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -16,7 +17,7 @@ from assignments.cnn import strategies as s
 from autograder.core import assignment
 from autograder.core.checks import Check
 from autograder.core.inputs import LEAVE_OUT
-from autograder.core.runner import FAILED, Verdict
+from autograder.core.runner import FAILED, Verdict, run_check
 from autograder.instructor.replay import snippet
 
 CNN = assignment.load("cnn")
@@ -127,3 +128,27 @@ def test_replay_reproduces_a_call_and_points_at_a_check_that_makes_its_own():
     namespace = {}
     exec(text, namespace)
     assert namespace["stride"] == 2 and "returned" not in namespace
+
+
+class ReferenceStudent:
+    """The reference, called in this process: a stand-in ``Student`` for checks run on trusted code."""
+
+    substituted = set()
+
+    def grade_with(self, function, oracle):
+        pass
+
+    def call(self, function, *args, **kwargs):
+        return getattr(CNN.reference, function)(*args, **kwargs)
+
+    def __getattr__(self, function):
+        return lambda *args, **kwargs: self.call(function, *args, **kwargs)
+
+
+def test_the_readme_example_of_writing_checks_runs():
+    code = re.search(r"## Writing checks.*?```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    namespace = {}
+    exec(code, namespace)
+    checks = namespace["CHECKS"]
+    assert [check.example_is_call for check in checks] == [True, False, True]
+    assert all(run_check(check, ReferenceStudent(), CNN.seed).passed for check in checks)

@@ -72,10 +72,9 @@ def output_length(n, m, stride=1, padding=0):
     return (n + 2 * padding - m) // stride + 1
 
 
-def _check_stride_and_padding(stride, padding, values=None):
+def _check_stride_and_padding(stride, padding):
     check_strategy(stride, "stride", "ints >= 1 (or LEAVE_OUT)")
     check_strategy(padding, "padding", "ints >= 0 (or LEAVE_OUT)")
-    check_optional_strategy(values, "values", "array entries")
 
 
 def _stride_and_padding(draw, stride, padding):
@@ -85,20 +84,29 @@ def _stride_and_padding(draw, stride, padding):
                                                                                      left_out_as=0)
 
 
-def conv1d_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
-    """``{"x": (n,), "w": (m,), "stride": s, "padding": p}`` with 1 <= m <= n + 2p."""
-    _check_stride_and_padding(stride, padding, values)
-    check_integer(max_n, "max_n", at_least=1)
+def _convolution_calls(stride, padding, values, draw_arrays, **sizes):
+    """Calls of a convolution of parts 1-4: stride and padding drawn first (or left out), then
+    ``draw_arrays(draw, padded)``, the call's arrays for the padding in effect. ``sizes`` (e.g.
+    ``max_side=9``) are the caller's size limits, checked here."""
+    _check_stride_and_padding(stride, padding)
+    check_optional_strategy(values, "values", "array entries")
+    for name, size in sizes.items():
+        check_integer(size, name, at_least=1)
 
     @st.composite
     def calls(draw):
         s, p, _, padded = _stride_and_padding(draw, stride, padding)
+        return call_of(**draw_arrays(draw, padded), stride=s, padding=p)
+    return calls()
+
+
+def conv1d_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
+    """``{"x": (n,), "w": (m,), "stride": s, "padding": p}`` with 1 <= m <= n + 2p."""
+    def draw_arrays(draw, padded):
         n = draw(st.integers(1, max_n))
         m = draw(st.integers(1, n + 2 * padded))
-        x = draw(float_arrays((n,), values))
-        w = draw(float_arrays((m,), values))
-        return call_of(x=x, w=w, stride=s, padding=p)
-    return calls()
+        return {"x": draw(float_arrays((n,), values)), "w": draw(float_arrays((m,), values))}
+    return _convolution_calls(stride, padding, values, draw_arrays, max_n=max_n)
 
 
 def conv1d_matrix_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
@@ -123,16 +131,10 @@ def image_and_filter_shapes(draw, padding, max_side=9):
 
 def conv2d_calls(stride=st.just(1), padding=st.just(0), values=None, max_side=9):
     """``{"x": (H, W), "w": (fh, fw), "stride": s, "padding": p}``."""
-    _check_stride_and_padding(stride, padding, values)
-    check_integer(max_side, "max_side", at_least=1)
-
-    @st.composite
-    def calls(draw):
-        s, p, _, padded = _stride_and_padding(draw, stride, padding)
+    def draw_arrays(draw, padded):
         height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
-        x, w = draw(float_arrays((height, width), values)), draw(float_arrays((fh, fw), values))
-        return call_of(x=x, w=w, stride=s, padding=p)
-    return calls()
+        return {"x": draw(float_arrays((height, width), values)), "w": draw(float_arrays((fh, fw), values))}
+    return _convolution_calls(stride, padding, values, draw_arrays, max_side=max_side)
 
 
 def conv2d_multichannel_calls(stride=st.just(1), padding=st.just(0), bias=st.booleans(),
@@ -142,14 +144,9 @@ def conv2d_multichannel_calls(stride=st.just(1), padding=st.just(0), bias=st.boo
     ``bias`` is a strategy of booleans: whether to pass a bias array (if not, the call passes
     ``bias=None`` or leaves bias out, so the default is tested too).
     """
-    _check_stride_and_padding(stride, padding, values)
     check_strategy(bias, "bias", "booleans (whether to pass a bias array)")
-    check_integer(max_side, "max_side", at_least=1)
-    check_integer(max_channels, "max_channels", at_least=1)
 
-    @st.composite
-    def calls(draw):
-        s, p, _, padded = _stride_and_padding(draw, stride, padding)
+    def draw_arrays(draw, padded):
         depth, count = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
         height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
         x = draw(float_arrays((depth, height, width), values))
@@ -158,8 +155,8 @@ def conv2d_multichannel_calls(stride=st.just(1), padding=st.just(0), bias=st.boo
             b = draw(float_arrays((count,), values))
         else:
             b = None if draw(st.booleans()) else LEFT_OUT
-        return call_of(x=x, filters=filters, bias=b, stride=s, padding=p)
-    return calls()
+        return {"x": x, "filters": filters, "bias": b}
+    return _convolution_calls(stride, padding, values, draw_arrays, max_side=max_side, max_channels=max_channels)
 
 
 def max_pool2d_calls(stride=LEAVE_OUT, values=None, max_side=9, max_channels=3):

@@ -72,12 +72,18 @@ def test_leave_out_leaves_the_argument_out_of_the_call():
 
 
 @pytest.mark.parametrize("build, message", [
-    (lambda: s.conv1d_calls(stride=2), "stride must be a strategy of ints >= 1 (or LEAVE_OUT), such as st.just(2)"),
-    (lambda: s.conv2d_calls(padding=None), "padding must be a strategy of ints >= 0 (or LEAVE_OUT), or LEAVE_OUT"),
-    (lambda: s.max_pool2d_calls(values=[1.0, 2.0]), "such as st.sampled_from([1.0, 2.0])"),
+    (lambda: s.conv1d_calls(stride=2), "stride must be a strategy of ints >= 1 (or LEAVE_OUT), not 2 (type=int); "
+                                       "for this value always, pass st.just(2)"),
+    (lambda: s.conv2d_calls(padding=None), "padding must be a strategy of ints >= 0 (or LEAVE_OUT), not None "
+                                           "(type=NoneType); to leave the argument out of the call, pass LEAVE_OUT"),
+    (lambda: s.max_pool2d_calls(values=[1.0, 2.0]), "values must be a strategy of array entries, not [1.0, 2.0] "
+                                                    "(type=list); to draw from these values, pass "
+                                                    "st.sampled_from([1.0, 2.0])"),
     (lambda: s.conv1d_calls(max_n=0), "max_n=0 must be at least 1"),
     (lambda: s.conv1d_matrix_calls(max_n=2.5), "max_n must be an int, not 2.5"),
-    (lambda: s.conv2d_multichannel_calls(bias=True), "bias must be a strategy of booleans"),
+    (lambda: s.conv2d_multichannel_calls(bias=True), "bias must be a strategy of booleans (whether to pass a bias "
+                                                     "array), not True (type=bool); for this value always, pass "
+                                                     "st.just(True)"),
     (lambda: s.conv2d_multichannel_calls(max_channels=0), "max_channels=0 must be at least 1"),
     (lambda: s.layer_conv_calls(backward="yes"), "backward must be True or False"),
     (lambda: s.layer_pool_calls(ties=True, max_side=1), "max_side=1 must be at least 2"),

@@ -20,7 +20,8 @@ from hypothesis.errors import InvalidArgument
 
 
 class _LeftOut:
-    """The value ``LEAVE_OUT`` draws: never an argument of a call, so it has one instance and a name."""
+    """The value ``LEAVE_OUT`` draws, ``LEFT_OUT``: ``call_of`` drops it, so no function ever receives
+    it; its repr names it in error messages."""
 
     def __repr__(self):
         return "LEAVE_OUT"
@@ -39,14 +40,13 @@ def check_strategy(value, name, of="values"):
     """``value`` must be a Hypothesis strategy (of ``of``, as the message says)."""
     if not isinstance(value, st.SearchStrategy):
         hint = ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            hint = f", such as st.just({value!r})"
+        if isinstance(value, (bool, int, float)):
+            hint = f"; for this value always, pass st.just({value!r})"
         elif isinstance(value, (list, tuple)):
-            hint = f", such as st.sampled_from({list(value)!r})"
+            hint = f"; to draw from these values, pass st.sampled_from({list(value)!r})"
         elif value is None:
-            hint = ", or LEAVE_OUT to leave the argument out of the call"
-        raise InvalidArgument(f"{name} must be a strategy of {of}{hint}, not {value!r} "
-                              f"(type={type(value).__name__})")
+            hint = "; to leave the argument out of the call, pass LEAVE_OUT"
+        raise InvalidArgument(f"{name} must be a strategy of {of}, not {value!r} (type={type(value).__name__}){hint}")
 
 
 def check_optional_strategy(value, name, of="values"):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
 from autograder.core.checks import Check, Failed, assert_close, float_array, show
+from autograder.core.inputs import LEAVE_OUT
 
 FUNCTIONS = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
 ANY_STRIDE = s.SMALL_STRIDES
@@ -25,14 +26,14 @@ def returns_example(function, call, expected):
     """A check that ``function(**call)`` returns ``expected`` (a worked example from the lecture)."""
     def verify(student, example):
         assert_close(student.call(function, **example), np.array(expected, dtype=float), function)
-    return Check(function, "matches the lecture's worked example", st.just(call), verify, max_examples=1)
+    return Check.on_calls(function, "matches the lecture's worked example", st.just(call), verify, max_examples=1)
 
 
 def has_shape(function, calls, shape_of, formula):
     """A check that the output's shape is ``shape_of(example)``."""
     def verify(student, example):
         float_array(student.call(function, **example), function, shape_of(example))
-    return Check(function, f"output shape is {formula}", calls, verify)
+    return Check.on_calls(function, f"output shape is {formula}", calls, verify)
 
 
 def linear_in(function, argument, calls):
@@ -54,7 +55,7 @@ def linear_in(function, argument, calls):
         assert_close(combined, a * first + b * second, function, scale, rtol=1e-4,
                      what=f"values for {argument} = a*{argument} + b*v (it should be "
                           f"a*f({argument}) + b*f(v))")
-    return Check(function, f"is linear in {argument}", calls.flatmap(inputs), verify)
+    return Check.on_inputs(function, f"is linear in {argument}", calls.flatmap(inputs), verify)
 
 
 # -- conv1d ----------------------------------------------------------------------------------------
@@ -83,11 +84,11 @@ CONV1D_CHECKS = [
               "(floor((n + 2p - m) / s) + 1,)"),
     linear_in("conv1d", "x", CONV1D_CALLS),
     linear_in("conv1d", "w", CONV1D_CALLS),
-    Check("conv1d", "the identity filter [1] returns the padded input, every stride-th entry",
-          st.fixed_dictionaries({"x": s.float_arrays(st.integers(1, 10)), "stride": ANY_STRIDE,
-                                 "padding": ANY_PADDING}), _conv1d_identity),
-    Check("conv1d", "the shift filters [0, 1] and [1, 0] shift the input",
-          st.fixed_dictionaries({"x": s.float_arrays(st.integers(2, 10))}), _conv1d_shift),
+    Check.on_inputs("conv1d", "the identity filter [1] returns the padded input, every stride-th entry",
+                    st.fixed_dictionaries({"x": s.float_arrays(st.integers(1, 10)), "stride": ANY_STRIDE,
+                                           "padding": ANY_PADDING}), _conv1d_identity),
+    Check.on_inputs("conv1d", "the shift filters [0, 1] and [1, 0] shift the input",
+                    st.fixed_dictionaries({"x": s.float_arrays(st.integers(2, 10))}), _conv1d_shift),
 ]
 
 
@@ -109,9 +110,9 @@ CONV1D_MATRIX_CHECKS = [
     has_shape("conv1d_matrix", MATRIX_CALLS,
               lambda c: (s.output_length(c["n"], len(c["w"]), c["stride"], c["padding"]), c["n"]),
               "(n_out, n)"),
-    Check("conv1d_matrix", "M @ x equals conv1d(x, w, stride, padding)",
-          MATRIX_CALLS.flatmap(lambda c: s.float_arrays((c["n"],)).map(lambda x: {**c, "x": x})),
-          _matrix_times_x),
+    Check.on_inputs("conv1d_matrix", "M @ x equals conv1d(x, w, stride, padding)",
+                    MATRIX_CALLS.flatmap(lambda c: s.float_arrays((c["n"],)).map(lambda x: {**c, "x": x})),
+                    _matrix_times_x),
     linear_in("conv1d_matrix", "w", MATRIX_CALLS),
 ]
 
@@ -162,11 +163,12 @@ CONV2D_CHECKS = [
                               for n, m in zip(c["x"].shape, c["w"].shape)),
               "(floor((H + 2p - fh) / s) + 1, floor((W + 2p - fw) / s) + 1)"),
     linear_in("conv2d", "x", CONV2D_CALLS),
-    Check("conv2d", "a separable filter outer(u, v) equals two conv1d passes", _separable_inputs(), _separable),
-    Check("conv2d", "a filter with a single 1 shifts the input",
-          st.tuples(st.integers(0, 3), st.integers(0, 3)).flatmap(lambda rc: st.fixed_dictionaries({
-              "x": s.float_arrays(st.tuples(st.integers(rc[0] + 1, 7), st.integers(rc[1] + 1, 7))),
-              "row": st.just(rc[0]), "column": st.just(rc[1])})), _single_one),
+    Check.on_inputs("conv2d", "a separable filter outer(u, v) equals two conv1d passes", _separable_inputs(),
+                    _separable),
+    Check.on_inputs("conv2d", "a filter with a single 1 shifts the input",
+                    st.tuples(st.integers(0, 3), st.integers(0, 3)).flatmap(lambda rc: st.fixed_dictionaries({
+                        "x": s.float_arrays(st.tuples(st.integers(rc[0] + 1, 7), st.integers(rc[1] + 1, 7))),
+                        "row": st.just(rc[0]), "column": st.just(rc[1])})), _single_one),
 ]
 
 
@@ -225,13 +227,13 @@ def _multichannel_shape(call):
 MULTI_CALLS = s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING)
 CONV2D_MULTICHANNEL_CHECKS = [
     has_shape("conv2d_multichannel", MULTI_CALLS, _multichannel_shape, "(k, H', W')"),
-    Check("conv2d_multichannel", "with d = k = 1 it equals conv2d", CONV2D_CALLS, _one_channel_is_conv2d),
-    Check("conv2d_multichannel", "each filter sums conv2d over all input channels",
-          s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING, bias=st.just(False)), _sums_channels),
-    Check("conv2d_multichannel", "the bias adds a constant to each output channel",
-          s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING, bias=st.just(True)), _bias_offsets),
-    Check("conv2d_multichannel", "each output channel depends only on its own filter", MULTI_CALLS,
-          _filters_independent),
+    Check.on_inputs("conv2d_multichannel", "with d = k = 1 it equals conv2d", CONV2D_CALLS, _one_channel_is_conv2d),
+    Check.on_calls("conv2d_multichannel", "each filter sums conv2d over all input channels",
+                   s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING, bias=st.just(False)), _sums_channels),
+    Check.on_calls("conv2d_multichannel", "the bias adds a constant to each output channel",
+                   s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING, bias=st.just(True)), _bias_offsets),
+    Check.on_calls("conv2d_multichannel", "each output channel depends only on its own filter", MULTI_CALLS,
+                   _filters_independent),
 ]
 
 
@@ -285,18 +287,18 @@ def _default_stride(student, example):
                  what="values with stride left out (it should default to size)")
 
 
-POOL_CALLS = s.max_pool2d_calls(stride=st.one_of(st.none(), ANY_STRIDE))
+POOL_CALLS = s.max_pool2d_calls(stride=st.one_of(LEAVE_OUT, ANY_STRIDE))
 MAX_POOL2D_CHECKS = [
     returns_example("max_pool2d", {"x": np.array([[[1.0, 3, 2, 0], [4, 2, 1, 5], [0, 1, -3, -2], [2, 6, -1, -4]]]),
                                    "size": 2}, [[[4, 5], [6, -1]]]),
     has_shape("max_pool2d", POOL_CALLS, _pooled_shape, "(k, floor((H - size) / s) + 1, floor((W - size) / s) + 1)"),
-    Check("max_pool2d", "each output is the largest entry of its window", POOL_CALLS, _dominance),
-    Check("max_pool2d", "commutes with increasing maps", POOL_CALLS, _increasing_map),
-    Check("max_pool2d", "size 1 is the identity",
-          st.fixed_dictionaries({"x": s.float_arrays(st.tuples(st.integers(1, 3), st.integers(1, 6),
-                                                                st.integers(1, 6)))}),
-          _size_one),
-    Check("max_pool2d", "stride defaults to size", s.max_pool2d_calls(), _default_stride),
+    Check.on_calls("max_pool2d", "each output is the largest entry of its window", POOL_CALLS, _dominance),
+    Check.on_calls("max_pool2d", "commutes with increasing maps", POOL_CALLS, _increasing_map),
+    Check.on_inputs("max_pool2d", "size 1 is the identity",
+                    st.fixed_dictionaries({"x": s.float_arrays(st.tuples(st.integers(1, 3), st.integers(1, 6),
+                                                                          st.integers(1, 6)))}),
+                    _size_one),
+    Check.on_calls("max_pool2d", "stride defaults to size", s.max_pool2d_calls(), _default_stride),
 ]
 
 CHECKS = (CONV1D_CHECKS + CONV1D_MATRIX_CHECKS + CONV2D_CHECKS + CONV2D_MULTICHANNEL_CHECKS

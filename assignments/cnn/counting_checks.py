@@ -28,6 +28,7 @@ SIDES = st.integers(1, 7)
 CONV_STACKS = s.stack_calls(("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS)
 ANY_STACKS = s.stack_calls(("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS, fc=st.integers(0, 2))
 WINDOW_STACKS = s.receptive_field_calls(("conv", "pool", "relu"), s.SMALL_STRIDES, s.PADDINGS)
+ONE_LAYER = s.receptive_field_calls(("conv", "pool"), s.SMALL_STRIDES, s.PADDINGS, min_layers=1, max_layers=1)
 
 
 def returns_values(function, title, calls_and_values):
@@ -41,7 +42,7 @@ def returns_values(function, title, calls_and_values):
                 arguments = ", ".join(f"{name}={show(argument)}" for name, argument in call.items())
                 raise Failed(f"{function}({arguments}) returned {show(returned)}, but it should return "
                              f"{show(value)}") from None
-    return Check(function, title, st.just({}), verify, max_examples=1)
+    return Check.on_inputs(function, title, st.just({}), verify, max_examples=1)
 
 
 def _same(returned, expected, function, what):
@@ -90,8 +91,8 @@ def composes(function, result):
         _same(student.call(function, shape, layers), joined, function,
               f"the {result} of the whole stack should be that of its first {_layers(cut)}, joined to that of "
               f"the other layers on their input of shape {middle}")
-    return Check(function, f"a stack's {result} is that of its layers one after another", _split(ANY_STACKS),
-                 verify)
+    return Check.on_inputs(function, f"a stack's {result} is that of its layers one after another", _split(ANY_STACKS),
+                           verify)
 
 
 def _split(calls):
@@ -143,21 +144,21 @@ def _fc_on_a_patch(student, example):
 FC_PARAMS_CHECKS = [
     returns_values("fc_params", "matches the handout's worked examples",
                    [({"n_in": 4, "n_out": 3}, 15), ({"n_in": 426 * 426, "n_out": 16}, 2903632)]),
-    Check("fc_params", "one output unit has n_in weights and a bias",
-          st.fixed_dictionaries({"n_in": INPUTS}), _one_unit),
-    Check("fc_params", "adds up over output units",
-          st.fixed_dictionaries({"n_in": INPUTS, "a": UNITS, "b": UNITS}), _units_add_up),
+    Check.on_inputs("fc_params", "one output unit has n_in weights and a bias",
+                    st.fixed_dictionaries({"n_in": INPUTS}), _one_unit),
+    Check.on_inputs("fc_params", "adds up over output units",
+                    st.fixed_dictionaries({"n_in": INPUTS, "a": UNITS, "b": UNITS}), _units_add_up),
 ]
 
 CONV_PARAMS_CHECKS = [
     returns_values("conv_params", "matches the handout's worked examples",
                    [({"k": 8, "d": 1, "f": 3}, 80), ({"k": 16, "d": 1, "f": 3}, 160)]),
-    Check("conv_params", "one filter has d * f * f weights and a bias",
-          st.fixed_dictionaries({"d": CHANNELS, "f": SIDES}), _one_filter),
-    Check("conv_params", "adds up over filters",
-          st.fixed_dictionaries({"a": CHANNELS, "b": CHANNELS, "d": CHANNELS, "f": SIDES}), _filters_add_up),
-    Check("conv_params", "equals fc_params from one d x f x f patch to k units",
-          st.fixed_dictionaries({"k": CHANNELS, "d": CHANNELS, "f": SIDES}), _fc_on_a_patch),
+    Check.on_inputs("conv_params", "one filter has d * f * f weights and a bias",
+                    st.fixed_dictionaries({"d": CHANNELS, "f": SIDES}), _one_filter),
+    Check.on_inputs("conv_params", "adds up over filters",
+                    st.fixed_dictionaries({"a": CHANNELS, "b": CHANNELS, "d": CHANNELS, "f": SIDES}), _filters_add_up),
+    Check.on_calls("conv_params", "equals fc_params from one d x f x f patch to k units",
+                   st.fixed_dictionaries({"k": CHANNELS, "d": CHANNELS, "f": SIDES}), _fc_on_a_patch),
 ]
 
 
@@ -180,12 +181,12 @@ def _relu_and_fc_shapes(student, example):
 OUTPUT_SHAPES_CHECKS = [
     returns_values("output_shapes", "matches the handout's worked example",
                    [({"input_shape": (1, 8, 8), "layers": s.PART5_NETWORK}, [(8, 8, 8), (8, 8, 8), (8, 4, 4), (10,)])]),
-    Check("output_shapes", "one conv or pool layer follows the output-size formula",
-          s.stack_calls(("conv", "pool"), s.SMALL_STRIDES, s.PADDINGS, max_layers=1), _one_layer_shape),
+    Check.on_calls("output_shapes", "one conv or pool layer follows the output-size formula",
+                   s.stack_calls(("conv", "pool"), s.SMALL_STRIDES, s.PADDINGS, max_layers=1), _one_layer_shape),
     composes("output_shapes", "list of shapes"),
-    Check("output_shapes", "relu keeps the shape, fc gives (units,)",
-          st.fixed_dictionaries({"input_shape": st.tuples(st.integers(1, 4), SIDES, SIDES), "units": UNITS}),
-          _relu_and_fc_shapes),
+    Check.on_inputs("output_shapes", "relu keeps the shape, fc gives (units,)",
+                    st.fixed_dictionaries({"input_shape": st.tuples(st.integers(1, 4), SIDES, SIDES), "units": UNITS}),
+                    _relu_and_fc_shapes),
 ]
 
 
@@ -213,11 +214,11 @@ STACK_PARAMS_CHECKS = [
                    [({"input_shape": (1, 8, 8), "layers": s.PART5_NETWORK}, 1370),
                     ({"input_shape": LECTURE_IMAGE, "layers": LECTURE_MLP}, 2903802)]),
     composes("stack_params", "count"),
-    Check("stack_params", "pool and relu layers add no parameters", CONV_STACKS, _no_parameter_layers),
-    Check("stack_params", "a convolutional stack's count does not depend on the image size",
-          CONV_STACKS.flatmap(lambda call: st.fixed_dictionaries({
-              **{k: st.just(v) for k, v in call.items()}, "more_rows": st.integers(0, 30),
-              "more_columns": st.integers(0, 30)})), _independent_of_image_size),
+    Check.on_calls("stack_params", "pool and relu layers add no parameters", CONV_STACKS, _no_parameter_layers),
+    Check.on_inputs("stack_params", "a convolutional stack's count does not depend on the image size",
+                    CONV_STACKS.flatmap(lambda call: st.fixed_dictionaries({
+                        **{k: st.just(v) for k, v in call.items()}, "more_rows": st.integers(0, 30),
+                        "more_columns": st.integers(0, 30)})), _independent_of_image_size),
 ]
 
 
@@ -261,18 +262,16 @@ RECEPTIVE_FIELD_CHECKS = [
         ({"layers": [s.conv_layer(4, 3, 1, 1), s.pool_layer(2, 2), s.conv_layer(4, 3, 1, 1)]}, 8),
         ({"layers": s.PART5_NETWORK[:3]}, 4),
     ]),
-    Check("receptive_field", "a single layer's window is its size",
-          s.receptive_field_calls(("conv", "pool"), s.SMALL_STRIDES, s.PADDINGS, min_layers=1, max_layers=1),
-          _single_layer),
-    Check("receptive_field", "1 x 1 layers with stride 1 add nothing",
-          WINDOW_STACKS.flatmap(lambda call: st.fixed_dictionaries({
-              "layers": st.just(call["layers"]), "position": st.integers(0, len(call["layers"])),
-              "padding": s.PADDINGS})), _one_by_one_adds_nothing),
-    Check("receptive_field", "stride multiplies how fast later layers grow the window",
-          WINDOW_STACKS.flatmap(lambda call: s.receptive_field_calls(("conv", "pool"), s.SMALL_STRIDES, s.PADDINGS,
-                                                                     min_layers=1, max_layers=1).map(
-              lambda last: {**call, "last": last["layers"][0]})), _stride_multiplies),
-    Check("receptive_field", "padding does not change the window", WINDOW_STACKS, _padding_changes_nothing),
+    Check.on_calls("receptive_field", "a single layer's window is its size",
+                   ONE_LAYER, _single_layer),
+    Check.on_inputs("receptive_field", "1 x 1 layers with stride 1 add nothing",
+                    WINDOW_STACKS.flatmap(lambda call: st.fixed_dictionaries({
+                        "layers": st.just(call["layers"]), "position": st.integers(0, len(call["layers"])),
+                        "padding": s.PADDINGS})), _one_by_one_adds_nothing),
+    Check.on_inputs("receptive_field", "stride multiplies how fast later layers grow the window",
+                    WINDOW_STACKS.flatmap(lambda call: ONE_LAYER.map(lambda last: {**call, "last": last["layers"][0]})),
+                    _stride_multiplies),
+    Check.on_calls("receptive_field", "padding does not change the window", WINDOW_STACKS, _padding_changes_nothing),
 ]
 
 CHECKS = FC_PARAMS_CHECKS + CONV_PARAMS_CHECKS + OUTPUT_SHAPES_CHECKS + STACK_PARAMS_CHECKS + RECEPTIVE_FIELD_CHECKS

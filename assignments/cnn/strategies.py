@@ -5,9 +5,14 @@ assignment's preconditions: finite float arrays, filter extent between 1 and the
 extent, 1 <= size <= H, W, stride >= 1, padding >= 0. Arguments narrow the space so that checks can
 aim at one feature (stride, padding, ...) and give partial credit for it:
 
-- ``stride`` and ``padding``: a strategy of ints, e.g. ``just(1)`` or ``integers(2, 5)``;
-  ``None`` leaves the argument out of the call, so the function's default is what gets tested.
+- ``stride`` and ``padding``: a strategy of ints, e.g. ``just(1)`` or ``integers(2, 5)``; a value
+  drawn from ``LEAVE_OUT`` (``autograder.core.inputs``) leaves the argument out of the call, so the
+  function's default is what gets tested: ``stride=LEAVE_OUT``, or ``one_of(LEAVE_OUT, integers(2, 5))``.
 - ``values``: a strategy of arrays' entries (``entries()`` by default).
+
+The arguments are checked when a strategy is built, as Hypothesis checks its own: a wrong one raises
+``hypothesis.errors.InvalidArgument`` naming it (and so does a stride or padding strategy that
+draws a value out of range).
 
 Sizes stay small (a few channels, at most 9x9 images) so that even plain-loop submissions are graded
 in seconds; small inputs are also where shape and stride mistakes show, and they shrink to readable
@@ -19,10 +24,25 @@ from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.extra.numpy import arrays
+
+from autograder.core.inputs import (
+    LEAVE_OUT,
+    LEFT_OUT,
+    call_of,
+    check_choice,
+    check_flag,
+    check_integer,
+    check_optional_strategy,
+    check_positive_number,
+    check_strategy,
+    drawn_integer,
+)
 
 SMALL_STRIDES = st.integers(1, 5)
 PADDINGS = st.integers(0, 3)
+LAYER_KINDS = ("conv", "pool", "relu")
 
 
 def entries(sign="any"):
@@ -30,6 +50,7 @@ def entries(sign="any"):
 
     ``sign="negative"`` keeps every entry below zero, where a max that starts from 0 goes wrong.
     """
+    check_choice(sign, "sign", ("any", "negative"))
     low, high = (-10.0, -0.5) if sign == "negative" else (-10.0, 10.0)
     return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
@@ -40,7 +61,9 @@ def mixed_entries():
 
 
 def float_arrays(shape, values=None):
-    """float64 arrays of ``shape`` with entries from ``values`` (default ``entries()``)."""
+    """float64 arrays of ``shape`` (a tuple of ints, or a strategy of them) with entries from
+    ``values`` (default ``entries()``)."""
+    check_optional_strategy(values, "values", "array entries")
     return arrays(np.float64, shape, elements=values if values is not None else entries())
 
 
@@ -49,30 +72,52 @@ def output_length(n, m, stride=1, padding=0):
     return (n + 2 * padding - m) // stride + 1
 
 
-def _with_optional(call, **optional):
-    """Add the optional arguments that are not None to ``call``."""
-    call.update({name: value for name, value in optional.items() if value is not None})
-    return call
+def _check_stride_and_padding(stride, padding):
+    check_strategy(stride, "stride", "ints >= 1 (or LEAVE_OUT)")
+    check_strategy(padding, "padding", "ints >= 0 (or LEAVE_OUT)")
 
 
-@st.composite
-def conv1d_calls(draw, stride=st.just(1), padding=st.just(0), values=None, max_n=12):
+def _stride_and_padding(draw, stride, padding):
+    """Draw both: (stride, padding) as they go in the call (LEFT_OUT or an int), then as they act."""
+    s, p = draw(stride), draw(padding)
+    return s, p, drawn_integer(s, "stride", at_least=1, left_out_as=1), drawn_integer(p, "padding", at_least=0,
+                                                                                     left_out_as=0)
+
+
+def _convolution_calls(stride, padding, values, draw_arrays, **sizes):
+    """Calls of a convolution of parts 1-4: stride and padding drawn first (or left out), then
+    ``draw_arrays(draw, padded)``, the call's arrays for the padding in effect. ``sizes`` (e.g.
+    ``max_side=9``) are the caller's size limits, checked here."""
+    _check_stride_and_padding(stride, padding)
+    check_optional_strategy(values, "values", "array entries")
+    for name, size in sizes.items():
+        check_integer(size, name, at_least=1)
+
+    @st.composite
+    def calls(draw):
+        s, p, _, padded = _stride_and_padding(draw, stride, padding)
+        return call_of(**draw_arrays(draw, padded), stride=s, padding=p)
+    return calls()
+
+
+def conv1d_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
     """``{"x": (n,), "w": (m,), "stride": s, "padding": p}`` with 1 <= m <= n + 2p."""
-    s = draw(stride) if stride is not None else None
-    p = draw(padding) if padding is not None else None
-    n = draw(st.integers(1, max_n))
-    m = draw(st.integers(1, n + 2 * (p or 0)))
-    x = draw(float_arrays((n,), values))
-    w = draw(float_arrays((m,), values))
-    return _with_optional({"x": x, "w": w}, stride=s, padding=p)
+    def draw_arrays(draw, padded):
+        n = draw(st.integers(1, max_n))
+        m = draw(st.integers(1, n + 2 * padded))
+        return {"x": draw(float_arrays((n,), values)), "w": draw(float_arrays((m,), values))}
+    return _convolution_calls(stride, padding, values, draw_arrays, max_n=max_n)
 
 
-@st.composite
-def conv1d_matrix_calls(draw, stride=st.just(1), padding=st.just(0), values=None, max_n=12):
+def conv1d_matrix_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
     """``{"w": (m,), "n": n, "stride": s, "padding": p}`` with 1 <= m <= n + 2p."""
-    call = draw(conv1d_calls(stride, padding, values, max_n))
-    return _with_optional({"w": call["w"], "n": len(call["x"])},
-                          stride=call.get("stride"), padding=call.get("padding"))
+    calls = conv1d_calls(stride, padding, values, max_n)
+
+    @st.composite
+    def matrix_calls(draw):
+        c = draw(calls)
+        return call_of(w=c["w"], n=len(c["x"]), stride=c.get("stride", LEFT_OUT), padding=c.get("padding", LEFT_OUT))
+    return matrix_calls()
 
 
 @st.composite
@@ -84,52 +129,56 @@ def image_and_filter_shapes(draw, padding, max_side=9):
     return height, width, fh, fw
 
 
-@st.composite
-def conv2d_calls(draw, stride=st.just(1), padding=st.just(0), values=None, max_side=9):
+def conv2d_calls(stride=st.just(1), padding=st.just(0), values=None, max_side=9):
     """``{"x": (H, W), "w": (fh, fw), "stride": s, "padding": p}``."""
-    s = draw(stride) if stride is not None else None
-    p = draw(padding) if padding is not None else None
-    height, width, fh, fw = draw(image_and_filter_shapes(p or 0, max_side))
-    call = {"x": draw(float_arrays((height, width), values)), "w": draw(float_arrays((fh, fw), values))}
-    return _with_optional(call, stride=s, padding=p)
+    def draw_arrays(draw, padded):
+        height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
+        return {"x": draw(float_arrays((height, width), values)), "w": draw(float_arrays((fh, fw), values))}
+    return _convolution_calls(stride, padding, values, draw_arrays, max_side=max_side)
 
 
-@st.composite
-def conv2d_multichannel_calls(draw, stride=st.just(1), padding=st.just(0), bias=st.booleans(),
+def conv2d_multichannel_calls(stride=st.just(1), padding=st.just(0), bias=st.booleans(),
                               values=None, max_side=7, max_channels=3):
     """``{"x": (d, H, W), "filters": (k, d, fh, fw), "bias": (k,) or None, "stride", "padding"}``.
 
     ``bias`` is a strategy of booleans: whether to pass a bias array (if not, the call passes
     ``bias=None`` or leaves bias out, so the default is tested too).
     """
-    s = draw(stride) if stride is not None else None
-    p = draw(padding) if padding is not None else None
-    depth, count = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
-    height, width, fh, fw = draw(image_and_filter_shapes(p or 0, max_side))
-    call = {
-        "x": draw(float_arrays((depth, height, width), values)),
-        "filters": draw(float_arrays((count, depth, fh, fw), values)),
-    }
-    if draw(bias):
-        call["bias"] = draw(float_arrays((count,), values))
-    elif draw(st.booleans()):
-        call["bias"] = None
-    return _with_optional(call, stride=s, padding=p)
+    check_strategy(bias, "bias", "booleans (whether to pass a bias array)")
+
+    def draw_arrays(draw, padded):
+        depth, count = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
+        height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
+        x = draw(float_arrays((depth, height, width), values))
+        filters = draw(float_arrays((count, depth, fh, fw), values))
+        if draw(bias):
+            b = draw(float_arrays((count,), values))
+        else:
+            b = None if draw(st.booleans()) else LEFT_OUT
+        return {"x": x, "filters": filters, "bias": b}
+    return _convolution_calls(stride, padding, values, draw_arrays, max_side=max_side, max_channels=max_channels)
 
 
-@st.composite
-def max_pool2d_calls(draw, stride=st.none(), values=None, max_side=9, max_channels=3):
+def max_pool2d_calls(stride=LEAVE_OUT, values=None, max_side=9, max_channels=3):
     """``{"x": (k, H, W), "size": size, "stride": s}`` with 1 <= size <= min(H, W).
 
-    ``stride=st.none()`` (the default) leaves stride out, so it defaults to ``size``.
+    ``stride=LEAVE_OUT`` (the default) leaves stride out, so it defaults to ``size``.
     """
-    count = draw(st.integers(1, max_channels))
-    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
-    size = draw(st.integers(1, min(height, width, 4)))
-    s = draw(stride)
-    call = {"x": draw(float_arrays((count, height, width), values if values is not None else mixed_entries())),
-            "size": size}
-    return _with_optional(call, stride=s)
+    check_strategy(stride, "stride", "ints >= 1 (or LEAVE_OUT)")
+    check_optional_strategy(values, "values", "array entries")
+    check_integer(max_side, "max_side", at_least=1)
+    check_integer(max_channels, "max_channels", at_least=1)
+
+    @st.composite
+    def calls(draw):
+        count = draw(st.integers(1, max_channels))
+        height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+        size = draw(st.integers(1, min(height, width, 4)))
+        s = draw(stride)
+        drawn_integer(s, "stride", at_least=1, left_out_as=size)
+        x = draw(float_arrays((count, height, width), values if values is not None else mixed_entries()))
+        return call_of(x=x, size=size, stride=s)
+    return calls()
 
 
 # -- Part 5: batched layers (N, C, H, W) -----------------------------------------------------------
@@ -139,22 +188,28 @@ def nonzero_entries():
     return entries().filter(lambda value: abs(value) > 1e-3)
 
 
-@st.composite
-def layer_conv_calls(draw, stride=st.just(1), padding=st.just(0), backward=False, max_side=6):
+def layer_conv_calls(stride=st.just(1), padding=st.just(0), backward=False, max_side=6):
     """``{"dout"?, "x": (N, C, H, W), "w": (K, C, fh, fw), "b": (K,), "stride", "padding"}``.
 
     With ``backward`` the call also holds ``dout``, shaped like the forward output.
     """
-    s, p = draw(stride), draw(padding)
-    n, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    height, width, fh, fw = draw(image_and_filter_shapes(p, max_side))
-    call = {"x": draw(float_arrays((n, channels, height, width))),
-            "w": draw(float_arrays((filters, channels, fh, fw))), "b": draw(float_arrays((filters,))),
-            "stride": s, "padding": p}
-    if backward:
-        out = (n, filters, output_length(height, fh, s, p), output_length(width, fw, s, p))
-        call = {"dout": draw(float_arrays(out)), **call}
-    return call
+    _check_stride_and_padding(stride, padding)
+    check_flag(backward, "backward")
+    check_integer(max_side, "max_side", at_least=1)
+
+    @st.composite
+    def calls(draw):
+        s, p, step, padded = _stride_and_padding(draw, stride, padding)
+        n, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+        height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
+        call = call_of(x=draw(float_arrays((n, channels, height, width))),
+                       w=draw(float_arrays((filters, channels, fh, fw))), b=draw(float_arrays((filters,))),
+                       stride=s, padding=p)
+        if backward:
+            out = (n, filters, output_length(height, fh, step, padded), output_length(width, fw, step, padded))
+            call = {"dout": draw(float_arrays(out)), **call}
+        return call
+    return calls()
 
 
 @st.composite
@@ -174,53 +229,74 @@ def tied_arrays(shape):
     return st.one_of(small, constant)
 
 
-@st.composite
-def layer_pool_calls(draw, stride=st.none(), backward=False, max_side=6, ties=False):
+def layer_pool_calls(stride=LEAVE_OUT, backward=False, max_side=6, ties=False):
     """``{"dout"?, "x": (N, C, H, W), "size", "stride"?}``: x without ties, or (``ties``) full of
-    them; ``stride=st.none()`` leaves stride out (it defaults to size)."""
+    them; ``stride=LEAVE_OUT`` (the default) leaves stride out (it defaults to size)."""
+    check_strategy(stride, "stride", "ints >= 1 (or LEAVE_OUT)")
+    check_flag(backward, "backward")
+    check_flag(ties, "ties")
     smallest = 2 if ties else 1  # a tie needs a window of two entries or more
-    n, channels = draw(st.integers(1, 2)), draw(st.integers(1, 2))
-    height, width = draw(st.integers(smallest, max_side)), draw(st.integers(smallest, max_side))
-    size = draw(st.integers(smallest, min(height, width, 3)))
-    s = draw(stride)
-    x = draw((tied_arrays if ties else distinct_arrays)((n, channels, height, width)))
-    call = _with_optional({"x": x, "size": size}, stride=s)
-    if backward:
-        step = size if s is None else s
-        out = (n, channels, output_length(height, size, step), output_length(width, size, step))
-        call = {"dout": draw(float_arrays(out)), **call}
-    return call
+    check_integer(max_side, "max_side", at_least=smallest)
+
+    @st.composite
+    def calls(draw):
+        n, channels = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+        height, width = draw(st.integers(smallest, max_side)), draw(st.integers(smallest, max_side))
+        size = draw(st.integers(smallest, min(height, width, 3)))
+        s = draw(stride)
+        step = drawn_integer(s, "stride", at_least=1, left_out_as=size)
+        x = draw((tied_arrays if ties else distinct_arrays)((n, channels, height, width)))
+        call = call_of(x=x, size=size, stride=s)
+        if backward:
+            out = (n, channels, output_length(height, size, step), output_length(width, size, step))
+            call = {"dout": draw(float_arrays(out)), **call}
+        return call
+    return calls()
 
 
-@st.composite
-def layer_linear_calls(draw, backward=False):
+def layer_linear_calls(backward=False):
     """``{"dout"?, "x": (N, D), "w": (D, M), "b": (M,)}``."""
-    n, d, m = draw(st.integers(1, 4)), draw(st.integers(1, 6)), draw(st.integers(1, 5))
-    call = {"x": draw(float_arrays((n, d))), "w": draw(float_arrays((d, m))), "b": draw(float_arrays((m,)))}
-    if backward:
-        call = {"dout": draw(float_arrays((n, m))), **call}
-    return call
+    check_flag(backward, "backward")
+
+    @st.composite
+    def calls(draw):
+        n, d, m = draw(st.integers(1, 4)), draw(st.integers(1, 6)), draw(st.integers(1, 5))
+        call = {"x": draw(float_arrays((n, d))), "w": draw(float_arrays((d, m))), "b": draw(float_arrays((m,)))}
+        if backward:
+            call = {"dout": draw(float_arrays((n, m))), **call}
+        return call
+    return calls()
 
 
-@st.composite
-def relu_calls(draw, backward=False, zeros=False):
+def relu_calls(backward=False, zeros=False):
     """``{"dout"?, "x"}`` with x of 1 to 4 axes and no entry near 0, or (``zeros``) many entries
     exactly 0, where the derivative is taken to be 0."""
-    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple))
+    check_flag(backward, "backward")
+    check_flag(zeros, "zeros")
     values = st.sampled_from([0.0, 0.0, -1.5, 2.0]) if zeros else nonzero_entries()
-    call = {"x": draw(float_arrays(shape, values))}
-    if backward:
-        call = {"dout": draw(float_arrays(shape)), **call}
-    return call
+
+    @st.composite
+    def calls(draw):
+        shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple))
+        call = {"x": draw(float_arrays(shape, values))}
+        if backward:
+            call = {"dout": draw(float_arrays(shape)), **call}
+        return call
+    return calls()
 
 
-@st.composite
-def softmax_calls(draw, magnitude=10.0):
+def softmax_calls(magnitude=10.0):
     """``{"logits": (N, classes), "y": (N,) int labels}`` with logits in [-magnitude, magnitude]."""
-    n, classes = draw(st.integers(1, 5)), draw(st.integers(2, 10))
-    logits = draw(float_arrays((n, classes), st.floats(-magnitude, magnitude, allow_subnormal=False)))
-    labels = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
-    return {"logits": logits, "y": labels}
+    check_positive_number(magnitude, "magnitude")
+    values = st.floats(-magnitude, magnitude, allow_subnormal=False)
+
+    @st.composite
+    def calls(draw):
+        n, classes = draw(st.integers(1, 5)), draw(st.integers(2, 10))
+        logits = draw(float_arrays((n, classes), values))
+        labels = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
+        return {"logits": logits, "y": labels}
+    return calls()
 
 
 @functools.cache
@@ -232,6 +308,7 @@ def load_digits():
 
 def digit_batches(max_size=6):
     """``{"x": (N, 1, 8, 8), "y": (N,)}``: a few training images (any N up to ``max_size``)."""
+    check_integer(max_size, "max_size", at_least=1)
     count = load_digits()["x_train"].shape[0]
     return st.lists(st.integers(0, count - 1), min_size=1, max_size=max_size, unique=True).map(
         lambda rows: {"x": load_digits()["x_train"][rows], "y": load_digits()["y_train"][rows]})
@@ -267,35 +344,57 @@ def spatial_layer(draw, kinds, side, stride, padding, max_size=7):
     kind = draw(st.sampled_from(kinds))
     if kind == "relu":
         return dict(RELU)
-    p = draw(padding)
+    p = drawn_integer(draw(padding), "padding", at_least=0)
     size = draw(st.integers(1, min(side + 2 * p, max_size)))
-    s = draw(stride)
+    s = drawn_integer(draw(stride), "stride", at_least=1)
     if kind == "pool":
         return pool_layer(size, s, p)
     return conv_layer(draw(st.integers(1, 16)), size, s, p)
 
 
-@st.composite
-def stack_calls(draw, kinds=("conv",), stride=st.just(1), padding=st.just(0), fc=st.just(0), max_layers=5,
-                max_side=40):
+def _check_layer_options(kinds, stride, padding):
+    if isinstance(kinds, str) or not isinstance(kinds, (tuple, list)) or not kinds:
+        raise InvalidArgument(f"kinds must be a non-empty tuple of layer kinds (from {LAYER_KINDS}), not {kinds!r}")
+    for kind in kinds:
+        check_choice(kind, "kinds item", LAYER_KINDS)
+    check_strategy(stride, "stride", "ints >= 1 (a layer description always holds its stride)")
+    check_strategy(padding, "padding", "ints >= 0 (a layer description always holds its padding)")
+
+
+def stack_calls(kinds=("conv",), stride=st.just(1), padding=st.just(0), fc=st.just(0), max_layers=5, max_side=40):
     """``{"input_shape": (d, H, W), "layers": [...]}``: a stack that fits its input.
 
     ``kinds`` are the spatial layers to draw from ("conv", "pool", "relu"); ``stride`` and
     ``padding`` are strategies of ints for every conv and pool layer (stride > size is allowed);
     ``fc`` is a strategy of how many fc layers end the stack.
     """
-    shape = (draw(st.integers(1, 4)), draw(st.integers(1, max_side)), draw(st.integers(1, max_side)))
-    layers, current = [], shape
-    for _ in range(draw(st.integers(1, max_layers))):
-        layer = draw(spatial_layer(kinds, min(current[1:]), stride, padding))
-        layers.append(layer)
-        current = shape_after(current, layer)
-    layers += [{"type": "fc", "units": draw(st.integers(1, 20))} for _ in range(draw(fc))]
-    return {"input_shape": shape, "layers": layers}
+    _check_layer_options(kinds, stride, padding)
+    check_strategy(fc, "fc", "ints >= 0 (how many fc layers end the stack)")
+    check_integer(max_layers, "max_layers", at_least=1)
+    check_integer(max_side, "max_side", at_least=1)
+
+    @st.composite
+    def calls(draw):
+        shape = (draw(st.integers(1, 4)), draw(st.integers(1, max_side)), draw(st.integers(1, max_side)))
+        layers, current = [], shape
+        for _ in range(draw(st.integers(1, max_layers))):
+            layer = draw(spatial_layer(kinds, min(current[1:]), stride, padding))
+            layers.append(layer)
+            current = shape_after(current, layer)
+        fc_layers = drawn_integer(draw(fc), "fc", at_least=0)
+        layers += [{"type": "fc", "units": draw(st.integers(1, 20))} for _ in range(fc_layers)]
+        return {"input_shape": shape, "layers": layers}
+    return calls()
 
 
-@st.composite
-def receptive_field_calls(draw, kinds=("conv",), stride=st.just(1), padding=st.just(0), min_layers=0, max_layers=6):
+def receptive_field_calls(kinds=("conv",), stride=st.just(1), padding=st.just(0), min_layers=0, max_layers=6):
     """``{"layers": [...]}``: conv, pool and relu layers of any size (no input to fit)."""
-    count = draw(st.integers(min_layers, max_layers))
-    return {"layers": [draw(spatial_layer(kinds, 7, stride, padding)) for _ in range(count)]}
+    _check_layer_options(kinds, stride, padding)
+    check_integer(min_layers, "min_layers", at_least=0)
+    check_integer(max_layers, "max_layers", at_least=max(min_layers, 1))
+
+    @st.composite
+    def calls(draw):
+        count = draw(st.integers(min_layers, max_layers))
+        return {"layers": [draw(spatial_layer(kinds, 7, stride, padding)) for _ in range(count)]}
+    return calls()

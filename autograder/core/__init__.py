@@ -1,11 +1,11 @@
 """What grading is, wherever it runs: assignments, checks, running them, points, feedback.
 
 ``assignment`` loads an assignment's functions, checks and points; ``checks`` is the vocabulary
-checks are written in; ``runner`` runs them with Hypothesis against the sandboxed submission;
-``outcomes`` names what can become of a check, as data; ``grading`` plans each function's checks,
-visibility and points, and turns verdicts into points (``callgraph`` says which functions call which);
-``feedback`` turns them into words; ``notebook`` reads notebooks as submissions. Everything a
-student's ``check`` needs besides the sandbox.
+checks are written in, ``inputs`` what the strategies drawing their examples share; ``runner``
+runs them with Hypothesis against the sandboxed submission; ``outcomes`` names what can become of a
+check, as data; ``grading`` plans each function's checks, visibility and points, and turns verdicts
+into points (``callgraph`` says which functions call which); ``feedback`` turns them into words;
+``notebook`` reads notebooks as submissions. Everything a student's ``check`` needs besides the sandbox.
 
 May import: the standard library, numpy, Hypothesis, ``autograder.sandbox`` and this package
 (IPython lazily, inside a notebook). Never Otter, PyYAML, matplotlib or the instructor tools.

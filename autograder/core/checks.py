@@ -3,8 +3,16 @@
 A ``Check`` states one property of one student function. Hypothesis draws examples from
 ``inputs`` (a strategy of dicts of named inputs); ``verify(student, example)`` calls the student's
 functions through ``student`` (a ``Student``: the calls run in the sandboxed worker) and raises
-``Failed`` with a plain-words explanation when the property does not hold. Assignments build their
-public and hidden checks from these pieces; the runner turns them into verdicts and feedback.
+``Failed`` with a plain-words explanation when the property does not hold. A check is made by one
+of two constructors, which say what its example is:
+
+- ``Check.on_calls``: the example is one call of ``function``, its keyword arguments (agreement
+  with the reference, an output's shape, a definition checked on the call's result);
+- ``Check.on_inputs``: the example is inputs from which ``verify`` makes its own calls (a filter
+  built from them, a second call to compare with, a batch of data to train on).
+
+Assignments build their public and hidden checks from these pieces; the runner turns them into
+verdicts and feedback, and ``make replay`` reproduces a failing call from an ``on_calls`` example.
 """
 
 import copy
@@ -36,9 +44,9 @@ class NotImplementedYet(Exception):
         self.function, self.reason = function, reason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Check:
-    """One property of one student function.
+    """One property of one student function; made by ``Check.on_calls`` or ``Check.on_inputs``.
 
     Attributes:
         function: the student function this check gives credit to, e.g. "conv1d".
@@ -46,6 +54,8 @@ class Check:
         inputs: a Hypothesis strategy of dicts, the named inputs of one example.
         verify: ``verify(student, example)``; raises ``Failed`` when the property breaks, and may
             return a short note on what it measured (shown with the passed verdict).
+        example_is_call: each example is one call of ``function`` (its keyword arguments), not
+            inputs the check makes its own calls from: the two constructors set it.
         weight: the share of the function's points this check carries (hidden checks).
         max_examples: how many examples Hypothesis tries before it accepts the property.
         integration: the check judges the student's functions working together, so no reference
@@ -58,10 +68,25 @@ class Check:
     title: str
     inputs: SearchStrategy
     verify: Callable
+    example_is_call: bool
     weight: float = 1.0
     max_examples: int = 35
     integration: bool = False
     visible: bool = False
+
+    @classmethod
+    def on_calls(cls, function, title, calls, verify, **options):
+        """A check whose example is one call of ``function``: ``calls`` draws its keyword arguments
+        (every required parameter, any optional one), and ``verify(student, call)`` makes that call,
+        with others if it likes, and judges the result. ``options``: weight, max_examples,
+        integration, visible."""
+        return cls(function=function, title=title, inputs=calls, verify=verify, example_is_call=True, **options)
+
+    @classmethod
+    def on_inputs(cls, function, title, inputs, verify, **options):
+        """A check whose example is inputs, not a call: ``verify(student, example)`` makes its own
+        calls of ``function`` (and of others) from them. ``options`` as for ``on_calls``."""
+        return cls(function=function, title=title, inputs=inputs, verify=verify, example_is_call=False, **options)
 
     @property
     def key(self):
@@ -255,9 +280,10 @@ def _indent(text, prefix):
 
 # -- hidden checks: agreement with the reference ----------------------------------------------------
 
-def matches_reference(function, title, inputs, reference, scale=None, rtol=1e-4, weight=1.0,
+def matches_reference(function, title, calls, reference, scale=None, rtol=1e-4, weight=1.0,
                       max_examples=40, parts=None):
-    """A check that ``function`` returns what ``reference`` returns, up to rounding.
+    """A check (``Check.on_calls``) that ``function`` returns what ``reference`` returns on each of
+    ``calls``, up to rounding.
 
     ``scale(example)`` gives the size of the terms summed into each output entry (see
     ``assert_close``), shaped like the result; ``absolute_scale(reference)`` suits sums of products
@@ -268,7 +294,7 @@ def matches_reference(function, title, inputs, reference, scale=None, rtol=1e-4,
         expected = reference(**copy.deepcopy(example))
         returned = student.call(function, **example)
         assert_matches(returned, expected, function, scale(example) if scale else None, rtol, parts)
-    return Check(function, title, inputs, verify, weight, max_examples)
+    return Check.on_calls(function, title, calls, verify, weight=weight, max_examples=max_examples)
 
 
 def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=None, where=""):

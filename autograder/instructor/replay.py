@@ -2,12 +2,14 @@
 
 ``replay`` grades one function of one submission with its public and hidden checks, exactly as
 bulk grading and Gradescope do (same seed, so the same minimal examples); ``render_replay``
-prints every failing check with its example and a Python snippet that calls the student's
-function on that example (arrays written in full precision), to paste into a REPL.
+prints every failing check with its example and a Python snippet to paste into a REPL (arrays
+written in full precision). A check made with ``Check.on_calls`` has a call as its example: the
+snippet makes that call and the reference's. One made with ``Check.on_inputs`` makes its own calls
+from its example: the snippet sets the inputs and says where the check is defined.
 """
 
-import ast
 import importlib.util
+import inspect
 import re
 from pathlib import Path
 
@@ -39,22 +41,17 @@ def literal(value):
     return repr(value)
 
 
-def parameters_of(path, function):
-    """(parameter names, required ones) of ``function`` in the file at ``path``, or None if unknown."""
+def definition(check):
+    """Where ``check``'s verify function is written: "path:line (name)", the path relative to the
+    current folder when it is inside it."""
+    verify = inspect.unwrap(check.verify)
     try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError):
-        return None
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
-            arguments = node.args
-            if arguments.kwarg or arguments.vararg:
-                return None  # *args or **kwargs: any call may be fine
-            positional = arguments.posonlyargs + arguments.args
-            required = [a.arg for a in positional[:len(positional) - len(arguments.defaults)]]
-            required += [a.arg for a, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is None]
-            return [a.arg for a in positional + arguments.kwonlyargs], required
-    return None
+        path, line = Path(inspect.getsourcefile(verify)).resolve(), inspect.getsourcelines(verify)[1]
+    except (TypeError, OSError):
+        return f"the definition of the check {check.title!r}"
+    if path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())
+    return f"{path}:{line} ({verify.__qualname__.split('.<locals>')[0]})"
 
 
 def _reference_file(name):
@@ -66,14 +63,9 @@ def _reference_file(name):
 
 
 def snippet(assignment, submission, verdict):
-    """Python source calling the student's function on the verdict's minimal example."""
+    """Python source reproducing the verdict's minimal example: the call, for a check on calls."""
     module, function = assignment.module_name, verdict.check.function
     example, submission = verdict.example, Path(submission)
-    reference = _reference_file(assignment.name)
-    signature = parameters_of(reference or submission, function)
-    # The example is the call itself (as for every check comparing with the reference) when its
-    # names are the function's parameters; otherwise the check makes its own calls from it.
-    exact = signature is None or (set(example) <= set(signature[0]) and set(signature[1]) <= set(example))
     lines = [
         f"# {module}.{function} on the smallest input of the check {verdict.check.title!r}",
         "# (this runs the submission's code in your Python, unsandboxed: only for code you trust)",
@@ -90,13 +82,13 @@ def snippet(assignment, submission, verdict):
     if re.search(r"\b(nan|inf)\b", "\n".join(values)):  # repr of non-finite floats
         lines.insert(lines.index("import numpy as np") + 1, "from numpy import inf, nan")
     lines += values
-    call = f"{module}.{function}(" + ", ".join(f"{name}={name}" for name in example) + ")"
-    if not exact:
-        lines += [f"# this check calls {function} its own way with these inputs: see its definition in",
-                  f"# assignments/{assignment.name}/checks.py ({verdict.check.title!r}); for instance",
-                  f"# returned = {call}"]
+    if not verdict.check.example_is_call:
+        lines += [f"# this check calls {function} (and maybe other functions) its own way with these inputs:",
+                  f"# see {definition(verdict.check)}"]
         return "\n".join(lines) + "\n"
+    call = f"{module}.{function}(" + ", ".join(f"{name}={name}" for name in example) + ")"
     lines += [f"returned = {call}", "print(returned)"]
+    reference = _reference_file(assignment.name)
     if reference is not None:
         lines += ["", "# the reference, for comparison",
                   f"reference_spec = importlib.util.spec_from_file_location('reference', {str(reference)!r})",

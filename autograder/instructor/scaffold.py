@@ -62,7 +62,7 @@ def _scaling(student, example):
 
 
 PUBLIC_CHECKS = [
-    Check("norms", "doubles when x doubles", MATRICES, _scaling),
+    Check.on_calls("norms", "doubles when x doubles", MATRICES, _scaling),
 ]
 '''
 

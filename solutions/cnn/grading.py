@@ -27,6 +27,7 @@ from autograder.core.checks import (
     show,
     unpack,
 )
+from autograder.core.inputs import LEAVE_OUT
 from solutions.cnn import cnn as reference
 
 POINTS = {
@@ -65,76 +66,72 @@ ORACLE = {
     "stack_params": ("conv_params", "fc_params", "output_shapes"),
 }
 
-DEFAULT = None  # leave the argument out of the call: the function's default is tested
 STRIDES = st.integers(2, 5)
 PADDINGS = st.integers(1, 3)
-REGIONS = [  # (title, stride, padding, weight)
-    ("with the default stride and padding", DEFAULT, DEFAULT, 2),
-    ("with stride > 1", STRIDES, DEFAULT, 1),
-    ("with padding", DEFAULT, PADDINGS, 1),
+REGIONS = [  # (region, stride, padding, weight); LEAVE_OUT: the function's default is tested
+    ("with the default stride and padding", LEAVE_OUT, LEAVE_OUT, 2),
+    ("with stride > 1", STRIDES, LEAVE_OUT, 1),
+    ("with padding", LEAVE_OUT, PADDINGS, 1),
     ("with stride and padding together", STRIDES, PADDINGS, 1),
 ]
 
 
+def agrees(function, region, calls, scale=None, **options):
+    """A hidden check that ``function`` returns what the reference returns on ``calls`` (see
+    ``matches_reference``), titled "agrees with the reference" then ``region``, the inputs it
+    covers (e.g. "with padding"; "" for all of them)."""
+    title = f"agrees with the reference {region}".rstrip()
+    return matches_reference(function, title, calls, getattr(reference, function), scale, **options)
+
+
 def convolution_checks(function, calls, **strategy_options):
     """One check per region of (stride, padding) for a convolution-like function."""
-    implementation = getattr(reference, function)
-    scale = absolute_scale(implementation) if function != "conv1d_matrix" else None
-    return [
-        matches_reference(function, f"agrees with the reference {title}",
-                          calls(stride, padding, **strategy_options), implementation, scale, weight=weight)
-        for title, stride, padding, weight in REGIONS
-    ]
+    scale = absolute_scale(getattr(reference, function)) if function != "conv1d_matrix" else None
+    return [agrees(function, region, calls(stride, padding, **strategy_options), scale, weight=weight)
+            for region, stride, padding, weight in REGIONS]
 
 
 def multichannel_checks():
-    implementation = reference.conv2d_multichannel
-    scale = absolute_scale(implementation)
+    scale = absolute_scale(reference.conv2d_multichannel)
     checks = convolution_checks("conv2d_multichannel", s.conv2d_multichannel_calls, bias=st.just(False))
     with_bias = s.conv2d_multichannel_calls(st.integers(1, 5), st.integers(0, 3), bias=st.just(True))
-    return checks + [matches_reference("conv2d_multichannel", "agrees with the reference with a bias",
-                                       with_bias, implementation, scale, weight=2)]
+    return checks + [agrees("conv2d_multichannel", "with a bias", with_bias, scale, weight=2)]
 
 
 def max_pool_checks():
-    implementation = reference.max_pool2d
-    regions = [  # (title, calls, weight)
+    regions = [  # (region, calls, weight)
         ("with the default stride (= size)", s.max_pool2d_calls(), 2),
         ("with a stride other than size (overlapping or skipped entries)", s.max_pool2d_calls(st.integers(1, 5)), 2),
-        ("on all-negative inputs", s.max_pool2d_calls(st.one_of(st.none(), st.integers(1, 4)),
+        ("on all-negative inputs", s.max_pool2d_calls(st.one_of(LEAVE_OUT, st.integers(1, 4)),
                                                       values=s.entries("negative")), 1),
     ]
-    return [matches_reference("max_pool2d", f"agrees with the reference {title}", calls, implementation,
-                              weight=weight)
-            for title, calls, weight in regions]
+    return [agrees("max_pool2d", region, calls, weight=weight) for region, calls, weight in regions]
 
 
 def layer_checks():
     """Every forward and backward of part 5 against the reference, over its own regions."""
-    def agree(function, title, calls, weight=1, parts=None, scaled=True):
-        implementation = getattr(reference, function)
-        scale = absolute_scale(implementation) if scaled else None
-        return matches_reference(function, f"agrees with the reference {title}", calls, implementation, scale,
-                                 weight=weight, max_examples=30, parts=parts)
+    def agree(function, region, calls, weight=1, parts=None, scaled=True):
+        scale = absolute_scale(getattr(reference, function)) if scaled else None
+        return agrees(function, region, calls, scale, weight=weight, max_examples=30, parts=parts)
 
     checks = [agree("relu_forward", "", s.relu_calls()),
               agree("relu_backward", "", s.relu_calls(backward=True), scaled=False),
               agree("relu_backward", "at x exactly 0 (the gradient is blocked there)",
                     s.relu_calls(backward=True, zeros=True), scaled=False)]
-    for title, stride, padding, weight in REGIONS:
-        stride = st.just(1) if stride is DEFAULT else st.integers(2, 3)
-        padding = st.just(0) if padding is DEFAULT else st.integers(1, 2)
-        checks += [agree("conv_forward", title, s.layer_conv_calls(stride, padding), weight),
-                   agree("conv_backward", title, s.layer_conv_calls(stride, padding, backward=True), weight,
+    for region, stride, padding, weight in REGIONS:
+        stride = st.just(1) if stride is LEAVE_OUT else st.integers(2, 3)
+        padding = st.just(0) if padding is LEAVE_OUT else st.integers(1, 2)
+        checks += [agree("conv_forward", region, s.layer_conv_calls(stride, padding), weight),
+                   agree("conv_backward", region, s.layer_conv_calls(stride, padding, backward=True), weight,
                          parts=("dx", "dw", "db"))]
-    for title, stride in (("with the default stride (= size)", st.none()),
+    for region, stride in (("with the default stride (= size)", LEAVE_OUT),
                           ("with overlapping or skipping windows", st.integers(1, 3))):
-        checks += [agree("max_pool_forward", title, s.layer_pool_calls(stride), scaled=False),
-                   agree("max_pool_backward", title, s.layer_pool_calls(stride, backward=True), scaled=False)]
+        checks += [agree("max_pool_forward", region, s.layer_pool_calls(stride), scaled=False),
+                   agree("max_pool_backward", region, s.layer_pool_calls(stride, backward=True), scaled=False)]
     checks += [agree("max_pool_forward", "on windows with ties and all-negative windows",
-                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), ties=True), scaled=False),
+                     s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), ties=True), scaled=False),
                agree("max_pool_backward", "on ties (the first maximum in row-major order gets the gradient)",
-                     s.layer_pool_calls(st.one_of(st.none(), st.integers(1, 3)), backward=True, ties=True),
+                     s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), backward=True, ties=True),
                      scaled=False)]
     checks += [
         agree("linear_forward", "", s.layer_linear_calls()),
@@ -144,12 +141,7 @@ def layer_checks():
         agree("softmax_cross_entropy", "for logits in the hundreds", s.softmax_calls(magnitude=900.0),
               parts=("loss", "dlogits"), scaled=False),
     ]
-    return [_retitle(check) for check in checks]
-
-
-def _retitle(check):
-    """"agrees with the reference " with nothing after it reads better without the space."""
-    return Check(check.function, check.title.strip(), check.inputs, check.verify, check.weight, check.max_examples)
+    return checks
 
 
 def network_batches():
@@ -218,22 +210,20 @@ def _train_contract(student, example):
 
 def network_checks():
     return [
-        Check("init_params", "returns the architecture's parameters, randomly initialised",
-              st.fixed_dictionaries({"seed": st.integers(0, 1000)}), _init_params_shapes, max_examples=5),
-        matches_reference("loss_and_grads", "agrees with the reference on batches of digits", network_batches(),
-                          reference.loss_and_grads, max_examples=8),
-        matches_reference("sgd_step", "agrees with the reference",
-                          network_batches().map(lambda b: {"params": b["params"],
-                                                           "grads": reference.loss_and_grads(**b)[1], "lr": 0.1}),
-                          reference.sgd_step, max_examples=5),
-        matches_reference("predict", "agrees with the reference on digits", network_batches().map(
-            lambda b: {"params": b["params"], "x": b["x"]}), reference.predict, max_examples=8),
-        Check("train", "follows its contract: params and history after a few epochs with the given lr, "
-              "batch_size and seed agree with the reference", train_calls(), _train_contract, weight=3,
-              max_examples=4),
-        Check("train", f"integration check: with your own functions throughout, reaches {TRAIN_ACCURACY:.0%} "
-              f"test accuracy on the digits", st.just({}), _train_accuracy, max_examples=1, integration=True,
-              visible=True),
+        Check.on_calls("init_params", "returns the architecture's parameters, randomly initialised",
+                       st.fixed_dictionaries({"seed": st.integers(0, 1000)}), _init_params_shapes, max_examples=5),
+        agrees("loss_and_grads", "on batches of digits", network_batches(), max_examples=8),
+        agrees("sgd_step", "", network_batches().map(lambda b: {"params": b["params"],
+                                                               "grads": reference.loss_and_grads(**b)[1], "lr": 0.1}),
+               max_examples=5),
+        agrees("predict", "on digits", network_batches().map(lambda b: {"params": b["params"], "x": b["x"]}),
+               max_examples=8),
+        Check.on_calls("train", "follows its contract: params and history after a few epochs with the given lr, "
+                       "batch_size and seed agree with the reference", train_calls(), _train_contract, weight=3,
+                       max_examples=4),
+        Check.on_inputs("train", f"integration check: with your own functions throughout, reaches {TRAIN_ACCURACY:.0%} "
+                        f"test accuracy on the digits", st.just({}), _train_accuracy, max_examples=1, integration=True,
+                        visible=True),
     ]
 
 
@@ -243,13 +233,12 @@ def counting_checks():
     Stacks are generated to fit their input; strides go up to 5 with sizes from 1 (so stride >
     size is common), and each region adds one feature: strides, padding, pooling, fc layers.
     """
-    def agree(function, title, calls, weight=1):
-        return matches_reference(function, f"agrees with the reference {title}", calls, getattr(reference, function),
-                                 rtol=0.0, weight=weight)
+    def agree(function, region, calls, weight=1):
+        return agrees(function, region, calls, rtol=0.0, weight=weight)
 
     # Up to ~10M weights per layer: large enough for every counting mistake, small enough for a
     # correct solution that counts the entries of np.zeros arrays shaped like the parameters.
-    stack_regions = [  # (title, kinds, stride, padding, fc layers)
+    stack_regions = [  # (region, kinds, stride, padding, fc layers)
         ("on conv stacks with stride 1 and no padding", ("conv",), st.just(1), st.just(0), st.just(0)),
         ("with strides (also larger than the size)", ("conv", "relu"), STRIDES, st.just(0), st.just(0)),
         ("with padding", ("conv", "relu"), st.just(1), PADDINGS, st.just(0)),
@@ -265,12 +254,12 @@ def counting_checks():
               st.fixed_dictionaries({"k": st.integers(1, 256), "d": st.integers(2, 256), "f": st.integers(1, 7)}),
               weight=2),
     ]
-    for title, kinds, stride, padding, fc in stack_regions:
+    for region, kinds, stride, padding, fc in stack_regions:
         calls = s.stack_calls(kinds, stride, padding, fc)
-        checks += [agree("output_shapes", title, calls), agree("stack_params", title, calls)]
-    for title, kinds, stride, padding, _ in stack_regions[:4]:  # a receptive field has no fc layer
-        checks.append(agree("receptive_field", title, s.receptive_field_calls(kinds, stride, padding)))
-    return [_retitle(check) for check in checks]
+        checks += [agree("output_shapes", region, calls), agree("stack_params", region, calls)]
+    for region, kinds, stride, padding, _ in stack_regions[:4]:  # a receptive field has no fc layer
+        checks.append(agree("receptive_field", region, s.receptive_field_calls(kinds, stride, padding)))
+    return checks
 
 
 HIDDEN_CHECKS = (

@@ -39,13 +39,35 @@ Conventions shared by every function:
 import numpy as np
 
 
+# BEGIN SOLUTION
+def _pad(x, padding):
+    """x with `padding` zeros added on both sides of its last two axes (rows and columns): a new array."""
+    return np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding, padding)] * 2)
+
+
+def _windows(x, shape, stride):
+    """Every window of the given shape over the last axes of x, stepping by `stride`: a view, no copy.
+
+    For shape (fh, fw) and x of shape (..., H, W) the view has shape (..., H', W', fh, fw), with
+    H' = (H - fh) // stride + 1 and W' = (W - fw) // stride + 1, and
+    windows[..., i, j, :, :] is x[..., i*stride : i*stride + fh, j*stride : j*stride + fw]
+    (for shape (m,): windows[..., i, :] is x[..., i*stride : i*stride + m]). Windows that do not
+    fit inside x are never made. The view is read-only: it shares x's memory.
+    """
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    every_position = np.lib.stride_tricks.sliding_window_view(x, shape, axis=axes)
+    on_the_stride_grid = (Ellipsis,) + (slice(None, None, stride),) * len(shape) + (slice(None),) * len(shape)
+    return every_position[on_the_stride_grid]
+# END SOLUTION
+
+
 def conv1d(x, w, stride=1, padding=0):
     """1-D cross-correlation ("convolution" in deep learning) of a signal with a filter.
 
     The filter w slides along x; at each position the output is the dot product of w with the
-    piece of x under it. The filter is NOT flipped. Formally, with xp the zero-padded input,
+    piece of x under it. The filter is NOT flipped. With xp the zero-padded input,
 
-        out[i] = sum_{t=0}^{m-1} xp[i * stride + t] * w[t]
+        out[i] = sum over t of xp[i * stride + t] * w[t]        (t = 0, ..., m - 1)
 
     Inputs:
     - x: signal, shape (n,)
@@ -53,9 +75,11 @@ def conv1d(x, w, stride=1, padding=0):
     - stride: distance between neighbouring filter positions, an int >= 1
     - padding: number of zeros added at EACH end of x before sliding, an int >= 0
 
-    Output length: n_out = floor((n + 2 * padding - m) / stride) + 1
+    Returns:
+    - out: a new float64 array of shape (n_out,), where
+      n_out = floor((n + 2 * padding - m) / stride) + 1
 
-    Example (the lecture's edge detector, which marks where the signal goes up or down):
+    Example: an edge detector, which marks where the signal goes up (1) or down (-1).
 
         x = [0, 1, 0, 1, 1], w = [-1, 1]
         out[0] = -1*0 + 1*1 =  1
@@ -70,22 +94,15 @@ def conv1d(x, w, stride=1, padding=0):
     >>> conv1d([0, 1, 0, 1, 1], [-1, 1], padding=1)  # slides over [0, 0, 1, 0, 1, 1, 0]
     array([ 0.,  1., -1.,  1.,  0., -1.])
 
-    Returns:
-    - out: a new float64 array of shape (n_out,)
+    Lecture idea: a convolution is one small filter slid along the input, with stride and zero
+    padding deciding where it stops and so how long the output is.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
-    if padding > 0:
-        # Copy x into the middle of a longer array of zeros.
-        padded = np.zeros(x.shape[0] + 2 * padding)
-        padded[padding:padding + x.shape[0]] = x
-        x = padded
-    # Row i of `windows` is the piece of x under the filter at position i (a view, no copy);
-    # keeping every stride-th row skips the positions the filter jumps over.
-    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape[0])[::stride]
-    # One dot product per filter position.
-    return windows @ w
+    xp = np.pad(x, padding)  # (n + 2 * padding,): zeros at both ends
+    windows = _windows(xp, w.shape, stride)  # (n_out, m): windows[i] = xp[i*stride : i*stride + m]
+    return windows @ w  # (n_out,): one dot product per filter position
     # END SOLUTION
 
 
@@ -95,22 +112,20 @@ def conv1d_matrix(w, n, stride=1, padding=0):
     conv1d is linear in x, so it is a matrix product: a convolutional layer is a fully connected
     layer with a very special weight matrix. Row i of M holds the filter w, placed at the columns
     of the inputs that output i looks at (columns i * stride - padding, ..., i * stride - padding
-    + m - 1), and zeros elsewhere:
-
-    - local connectivity: each output depends on only m neighbouring inputs (M is banded);
-    - weight sharing: every row holds the same m numbers w, shifted by stride.
-
-    Padded zeros multiply entries of w by 0, so they need no columns: M has one column per REAL
-    input, and the entries of w that would fall on padding are simply left out of the row.
+    + m - 1), and zeros elsewhere. Padded zeros multiply entries of w by 0, so they need no
+    columns: M has one column per REAL input, and the entries of w that would fall on padding are
+    simply left out of the row.
 
     Inputs:
     - w: filter, shape (m,), with 1 <= m <= n + 2 * padding
     - n: length of the inputs x the matrix is applied to, an int >= 1
     - stride, padding: as in conv1d
 
-    Output shape: (n_out, n), where n_out = floor((n + 2 * padding - m) / stride) + 1
+    Returns:
+    - M: a new float64 array of shape (n_out, n), where
+      n_out = floor((n + 2 * padding - m) / stride) + 1
 
-    Example: filter [-1, 1] on inputs of length 4 gives 3 outputs:
+    Example: the edge detector w = [-1, 1] on inputs of length 4 has 3 outputs.
 
     >>> conv1d_matrix([-1, 1], 4)
     array([[-1.,  1.,  0.,  0.],
@@ -126,20 +141,18 @@ def conv1d_matrix(w, n, stride=1, padding=0):
            [ 0.,  0., -1.,  1.],
            [ 0.,  0.,  0., -1.]])
 
-    Returns:
-    - M: a new float64 array of shape (n_out, n)
+    Lecture idea: local connectivity (each output depends on only m neighbouring inputs: M is
+    banded) and weight sharing (every row holds the same m numbers w, shifted by stride).
     """
     # BEGIN SOLUTION
     w = np.asarray(w, dtype=float)
     m = w.shape[0]
     n_out = (n + 2 * padding - m) // stride + 1
-    # Build the matrix for the padded input first (one column per padded position), where
-    # row i holds w in columns i * stride, ..., i * stride + m - 1; then drop the padding
-    # columns, which only ever multiply zeros.
-    rows = np.arange(n_out)[:, None]
-    cols = rows * stride + np.arange(m)[None, :]
+    # First one column per PADDED input: row i holds w in columns i*stride, ..., i*stride + m - 1.
     padded = np.zeros((n_out, n + 2 * padding))
-    padded[rows, cols] = w  # w is broadcast along the rows: weight sharing
+    for i in range(n_out):
+        padded[i, i * stride:i * stride + m] = w  # the same w on every row: weight sharing
+    # Then drop the padding columns: they only ever multiply zeros.
     return padded[:, padding:padding + n].copy()
     # END SOLUTION
 
@@ -150,7 +163,7 @@ def conv2d(x, w, stride=1, padding=0):
     The 2-D version of conv1d: the filter slides over the image left to right and top to bottom,
     and each output entry is the sum of the filter times the patch of the image under it:
 
-        out[i, j] = sum_{a, b} xp[i * stride + a, j * stride + b] * w[a, b]
+        out[i, j] = sum over a, b of xp[i * stride + a, j * stride + b] * w[a, b]
 
     where xp is x with `padding` rows of zeros added above and below and `padding` columns of
     zeros added left and right. The same stride is used along both axes.
@@ -161,11 +174,12 @@ def conv2d(x, w, stride=1, padding=0):
     - stride: an int >= 1, used along both axes
     - padding: an int >= 0, used on all four sides
 
-    Output shape: (H_out, W_out), where
+    Returns:
+    - out: a new float64 array of shape (H_out, W_out), where
       H_out = floor((H + 2 * padding - fh) / stride) + 1
       W_out = floor((W + 2 * padding - fw) / stride) + 1
 
-    Example: this filter subtracts each pixel's lower-right neighbour from it.
+    Example: this filter subtracts from each pixel its lower-right neighbour.
 
         x = [[1, 2, 0],      w = [[1,  0],
              [0, 1, 3],           [0, -1]]
@@ -184,22 +198,15 @@ def conv2d(x, w, stride=1, padding=0):
     array([[-1.,  0.],
            [-2.,  1.]])
 
-    Returns:
-    - out: a new float64 array of shape (H_out, W_out)
+    Lecture idea: the same sliding filter on images; a filter is a small pattern detector, and
+    the output (a feature map) says where in the image the pattern is.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
-    if padding > 0:
-        H, W = x.shape
-        padded = np.zeros((H + 2 * padding, W + 2 * padding))
-        padded[padding:padding + H, padding:padding + W] = x
-        x = padded
-    # windows[i, j] is the (fh, fw) patch under the filter at position (i, j): a view of shape
-    # (H', W', fh, fw) before striding.
-    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape)[::stride, ::stride]
-    # Multiply each patch by the filter and sum over the two patch axes.
-    return np.tensordot(windows, w, axes=2)
+    windows = _windows(_pad(x, padding), w.shape, stride)  # (H_out, W_out, fh, fw): one patch per position
+    # out[i, j] = sum over a, b of windows[i, j, a, b] * w[a, b]
+    return np.einsum("ijab,ab->ij", windows, w)
     # END SOLUTION
 
 
@@ -209,14 +216,13 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     The input is a stack of d images of the same size (for example the red, green and blue
     channels of a photo, or the d outputs of the previous layer). Each filter has the same depth
     d as the input, so it looks at a patch of ALL channels at once and produces ONE output
-    channel; k filters produce k output channels. Bias j is added to every entry of channel j:
+    channel; k filters produce k output channels. Bias f is added to every entry of channel f:
 
-        out[j, r, c] = bias[j] + sum_{ch, a, b} xp[ch, r * stride + a, c * stride + b]
-                                                * filters[j, ch, a, b]
+        out[f, i, j] = bias[f] + sum over c, a, b of xp[c, i * stride + a, j * stride + b]
+                                                      * filters[f, c, a, b]
 
     where xp is x zero-padded by `padding` on all four sides of every channel. In other words,
-    output channel j is the sum over input channels ch of conv2d(x[ch], filters[j, ch]), plus
-    bias[j].
+    output channel f is the sum over input channels c of conv2d(x[c], filters[f, c]), plus bias[f].
 
     Inputs:
     - x: input, shape (d, H, W)
@@ -226,7 +232,8 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     - stride: an int >= 1, used along both spatial axes
     - padding: an int >= 0, used on all four sides of every channel
 
-    Output shape: (k, H_out, W_out), where
+    Returns:
+    - out: a new float64 array of shape (k, H_out, W_out), where
       H_out = floor((H + 2 * padding - fh) / stride) + 1
       W_out = floor((W + 2 * padding - fw) / stride) + 1
 
@@ -248,27 +255,18 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     <BLANKLINE>
            [[15., 19.]]])
 
-    Returns:
-    - out: a new float64 array of shape (k, H_out, W_out)
+    Lecture idea: multi-channel tensors and filter banks. A filter spans all input channels, and
+    a layer of k filters turns d channels into k, whatever d is.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     filters = np.asarray(filters, dtype=float)
-    if padding > 0:
-        d, H, W = x.shape
-        padded = np.zeros((d, H + 2 * padding, W + 2 * padding))
-        padded[:, padding:padding + H, padding:padding + W] = x
-        x = padded
-    # windows[ch, r, c] is the (fh, fw) patch of channel ch at position (r, c): a view of shape
-    # (d, H', W', fh, fw), before striding. Each channel gets its own windows, as the channels
-    # are stacked along the first axis, which the windows do not slide over.
-    windows = np.lib.stride_tricks.sliding_window_view(x, filters.shape[2:], axis=(1, 2))
-    windows = windows[:, ::stride, ::stride]
-    # For every filter j and position (r, c): multiply and sum over channel, patch row and patch
-    # column. tensordot turns this into one matrix product (the "im2col" trick).
-    out = np.tensordot(filters, windows, axes=([1, 2, 3], [0, 3, 4]))
+    # The windows slide over rows and columns only: each channel c gets its own patches.
+    windows = _windows(_pad(x, padding), filters.shape[2:], stride)  # (d, H_out, W_out, fh, fw)
+    # out[f, i, j] = sum over c, a, b of windows[c, i, j, a, b] * filters[f, c, a, b]
+    out = np.einsum("cijab,fcab->fij", windows, filters)
     if bias is not None:
-        # One number per output channel, broadcast over that channel's H' x W' entries.
+        # One number per output channel, broadcast over that channel's H_out x W_out entries.
         out += np.asarray(bias, dtype=float)[:, None, None]
     return out
     # END SOLUTION
@@ -277,19 +275,19 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
 def max_pool2d(x, size, stride=None):
     """Max pooling: keep the largest value of each size x size window, channel by channel.
 
-    Pooling shrinks each channel so that later layers see a larger part of the image, and makes
-    the output tolerate small shifts of the input. The window slides by `stride` along both axes
-    (by default stride = size: windows side by side, not overlapping). There is no padding, and
-    windows that do not fit entirely inside the input are dropped. Channels do not mix:
+    The window slides by `stride` along both axes (by default stride = size: windows side by
+    side, not overlapping). There is no padding, and windows that do not fit entirely inside the
+    input are dropped. Channels do not mix:
 
-        out[ch, i, j] = max_{a, b < size} x[ch, i * stride + a, j * stride + b]
+        out[c, i, j] = max over a, b < size of x[c, i * stride + a, j * stride + b]
 
     Inputs:
     - x: input, shape (k, H, W)
     - size: side of the square pooling window, an int with 1 <= size <= H and size <= W
     - stride: an int >= 1, or None (the default) to use stride = size
 
-    Output shape: (k, H_out, W_out), where
+    Returns:
+    - out: a new float64 array of shape (k, H_out, W_out), where
       H_out = floor((H - size) / stride) + 1
       W_out = floor((W - size) / stride) + 1
 
@@ -311,19 +309,15 @@ def max_pool2d(x, size, stride=None):
     >>> max_pool2d(x, 3)  # one 3 x 3 window fits; the last row and column are dropped
     array([[[11.]]])
 
-    Returns:
-    - out: a new float64 array of shape (k, H_out, W_out)
+    Lecture idea: pooling shrinks each channel, so that later layers see a larger part of the
+    image, and makes the output tolerate small shifts of the input; it has no parameters.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     if stride is None:
         stride = size
-    # windows[ch, i, j] is the size x size window of channel ch at position (i, j): a view of
-    # shape (k, H', W', size, size). Windows that do not fit are never made.
-    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size), axis=(1, 2))
-    windows = windows[:, ::stride, ::stride]
-    # The largest value of each window.
-    return windows.max(axis=(3, 4))
+    windows = _windows(x, (size, size), stride)  # (k, H_out, W_out, size, size)
+    return windows.max(axis=(-2, -1))  # the largest entry of each window
     # END SOLUTION
 
 
@@ -352,21 +346,6 @@ def max_pool2d(x, size, stride=None):
 
 
 # BEGIN SOLUTION
-def _windows(x, fh, fw, stride):
-    """All (fh, fw) windows of x (N, C, H, W) whose top-left corners lie on
-    the stride grid, as a read-only view of shape (N, C, H', W', fh, fw)
-    where H' = (H - fh) // stride + 1 and W' = (W - fw) // stride + 1.
-    Window (h, w) is x[:, :, h*stride : h*stride + fh, w*stride : w*stride + fw].
-    """
-    view = np.lib.stride_tricks.sliding_window_view(x, (fh, fw), axis=(2, 3))
-    return view[:, :, ::stride, ::stride]
-
-
-def _pad(x, padding):
-    """Zero-pad the last two axes of x (N, C, H, W) by `padding` on each side."""
-    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-
-
 def _pool_windows(x, size, stride):
     """The (size, size) pooling windows of x (N, C, H, W), entry-major: an
     array of shape (size*size, N, C, H', W') whose row i*size + j holds entry
@@ -374,7 +353,7 @@ def _pool_windows(x, size, stride):
     window axis first makes max/argmax over it fast.
     """
     N, C = x.shape[:2]
-    windows = _windows(x, size, size, stride)  # (N, C, H', W', size, size)
+    windows = _windows(x, (size, size), stride)  # (N, C, H', W', size, size)
     Ho, Wo = windows.shape[2:4]
     return windows.transpose(4, 5, 0, 1, 2, 3).reshape(size * size, N, C, Ho, Wo)
 # END SOLUTION
@@ -447,7 +426,7 @@ def conv_forward(x, w, b, stride=1, padding=0):
     """
     # BEGIN SOLUTION
     _, _, fh, fw = w.shape
-    windows = _windows(_pad(x, padding), fh, fw, stride)  # (N, C, H', W', fh, fw)
+    windows = _windows(_pad(x, padding), (fh, fw), stride)  # (N, C, H', W', fh, fw)
     # Dot product of every window with every filter, summing over (c, i, j):
     # out[n, k, h, w] = sum_{c,i,j} windows[n, c, h, w, i, j] * w[k, c, i, j].
     out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', K)
@@ -476,7 +455,7 @@ def conv_backward(dout, x, w, b, stride=1, padding=0):
     _, _, fh, fw = w.shape
     _, _, Ho, Wo = dout.shape
     x_pad = _pad(x, padding)
-    windows = _windows(x_pad, fh, fw, stride)  # (N, C, Ho, Wo, fh, fw)
+    windows = _windows(x_pad, (fh, fw), stride)  # (N, C, Ho, Wo, fh, fw)
 
     # out = b + sum(w * window): the bias gets every output gradient of its
     # filter, and w[k, c, i, j] gets dout times the input pixel it multiplied,

@@ -7,6 +7,7 @@ filter, padding, overlapping pooling windows, ties in pooling windows, large log
 """
 
 import numpy as np
+import pytest
 from conftest import REFERENCE, ROOT, load_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,42 +69,31 @@ def linear_layers(draw):
     return draw(arrays((N, M))), draw(arrays((N, D))), draw(arrays((D, M))), draw(arrays((M,)))
 
 
+def relu_calls():
+    return st.integers(1, 3).flatmap(lambda n: st.tuples(arrays((n, 4), values | st.just(0.0)), arrays((n, 4)))).map(
+        lambda case: [("relu_forward", case[:1]), ("relu_backward", (case[1], case[0]))])
+
+
+def softmax_calls():
+    shapes = st.tuples(st.integers(1, 4), st.integers(2, 6))
+    return shapes.flatmap(lambda shape: st.tuples(
+        arrays(shape, st.floats(-1000, 1000, allow_nan=False, allow_subnormal=False)),
+        hnp.arrays(np.int64, shape[0], elements=st.integers(0, shape[1] - 1)))).map(
+        lambda case: [("softmax_cross_entropy", case)])
+
+
+CALLS = {  # layer: a strategy of [(function, arguments)], its forward and backward passes on one input
+    "relu": relu_calls(),
+    "conv": conv_layers().map(lambda c: [("conv_forward", c[1:]), ("conv_backward", c)]),
+    "max_pool": pool_layers().map(lambda c: [("max_pool_forward", c[1:]), ("max_pool_backward", c)]),
+    "linear": linear_layers().map(lambda c: [("linear_forward", c[1:]), ("linear_backward", c)]),
+    "softmax_cross_entropy": softmax_calls(),
+}
+
+
+@pytest.mark.parametrize("layer", CALLS)
 @PROPERTY
-@given(st.integers(1, 3).flatmap(lambda n: st.tuples(arrays((n, 4), values | st.just(0.0)), arrays((n, 4)))))
-def test_relu(case):
-    x, dout = case
-    assert_same(naive.relu_forward(x), ref.relu_forward(x))
-    assert_same(naive.relu_backward(dout, x), ref.relu_backward(dout, x))
-
-
-@PROPERTY
-@given(conv_layers())
-def test_conv_forward_and_backward(case):
-    dout, x, w, b, stride, padding = case
-    assert_same(naive.conv_forward(x, w, b, stride, padding), ref.conv_forward(x, w, b, stride, padding))
-    assert_same(naive.conv_backward(dout, x, w, b, stride, padding), ref.conv_backward(dout, x, w, b, stride, padding))
-
-
-@PROPERTY
-@given(pool_layers())
-def test_max_pool_forward_and_backward(case):
-    dout, x, size, stride = case
-    assert_same(naive.max_pool_forward(x, size, stride), ref.max_pool_forward(x, size, stride))
-    assert_same(naive.max_pool_backward(dout, x, size, stride), ref.max_pool_backward(dout, x, size, stride))
-
-
-@PROPERTY
-@given(linear_layers())
-def test_linear_forward_and_backward(case):
-    dout, x, w, b = case
-    assert_same(naive.linear_forward(x, w, b), ref.linear_forward(x, w, b))
-    assert_same(naive.linear_backward(dout, x, w, b), ref.linear_backward(dout, x, w, b))
-
-
-@PROPERTY
-@given(st.tuples(st.integers(1, 4), st.integers(2, 6)).flatmap(lambda shape: st.tuples(
-    arrays(shape, st.floats(-1000, 1000, allow_nan=False, allow_subnormal=False)),
-    hnp.arrays(np.int64, shape[0], elements=st.integers(0, shape[1] - 1)))))
-def test_softmax_cross_entropy(case):
-    logits, y = case
-    assert_same(naive.softmax_cross_entropy(logits, y), ref.softmax_cross_entropy(logits, y))
+@given(data=st.data())
+def test_naive_layer_computes_what_the_reference_computes(layer, data):
+    for function, arguments in data.draw(CALLS[layer]):
+        assert_same(getattr(naive, function)(*arguments), getattr(ref, function)(*arguments))

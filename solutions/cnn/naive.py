@@ -42,16 +42,16 @@ def conv1d(x, w, stride=1, padding=0):
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
-    """M[i, j] is the weight output i gives to real input j: w[t] where input j sits under filter
-    entry t, i.e. j = i * stride + t - padding (and 0 where no entry of w lands on input j)."""
+    """M[i, j] is the weight output i gives to real input j: the entry w[t] of the filter that lands
+    on input j when the filter sits at position i (xp[i * stride + t] is x[j] for t = j + padding -
+    i * stride), and 0 when no entry does (or when it lands on padding, which has no column)."""
     w = np.asarray(w, dtype=float)
-    m = len(w)
-    M = np.zeros((_out_size(n, m, stride, padding), n))
+    M = np.zeros((_out_size(n, len(w), stride, padding), n))
     for i in range(M.shape[0]):
         for j in range(n):
-            t = j + padding - i * stride
-            if 0 <= t < m:
-                M[i, j] = w[t]
+            for t in range(len(w)):
+                if i * stride + t == j + padding:
+                    M[i, j] = w[t]
     return M
 
 

@@ -1,9 +1,9 @@
 """The reference solution of the CNN assignment (solutions/cnn/cnn.py) checked against oracles.
 
 The oracles are independent of the reference: numpy.correlate (1-D), scipy.signal.correlate2d and
-scipy.signal.correlate (2-D and multi-channel), the plain loops of solutions/cnn/naive.py (so
-they are tested here too), a reshape
-trick for non-overlapping pooling, and the worked examples of the lecture and of the handout.
+scipy.signal.correlate (2-D and multi-channel), the plain loops of solutions/cnn/naive.py (so they
+are tested here too), a reshape trick for non-overlapping pooling, and small cases worked out by
+hand (the handout's worked examples are tested in test_worked_examples.py).
 Hypothesis draws the shapes, strides and paddings allowed by the preconditions; the corners
 (filter as long as the padded input, size-1 axes, stride larger than the filter, stride with
 padding, non-square inputs, k != d, bias or no bias) are also listed explicitly.
@@ -139,20 +139,16 @@ def pool_cases(draw):
 
 
 # ---------------------------------------------------------------------------------------------
-# Worked examples (lecture and handout), checked by hand
+# Small cases worked out by hand (the handout's worked examples: test_worked_examples.py)
 # ---------------------------------------------------------------------------------------------
 
 
-def test_conv1d_lecture_example():
-    assert_close(ref.conv1d([0, 1, 0, 1, 1], [-1, 1]), [1, -1, 1, 0])
-    assert_close(ref.conv1d([0, 1, 0, 1, 1], [-1, 1], stride=2), [1, 1])
-    # Padded input [0, 0, 1, 0, 1, 1, 0].
-    assert_close(ref.conv1d([0, 1, 0, 1, 1], [-1, 1], padding=1), [0, 1, -1, 1, 0, -1])
+def test_conv1d_by_hand():
     # The filter covers the whole padded input [0, 3, 4, 0]: one output.
     assert_close(ref.conv1d([3, 4], [1, 2, 3, 4], padding=1), [1 * 0 + 2 * 3 + 3 * 4 + 4 * 0])
 
 
-def test_conv1d_matrix_lecture_example():
+def test_conv1d_matrix_by_hand():
     assert_close(
         ref.conv1d_matrix([-1, 1], 5),
         [[-1, 1, 0, 0, 0], [0, -1, 1, 0, 0], [0, 0, -1, 1, 0], [0, 0, 0, -1, 1]],
@@ -162,23 +158,17 @@ def test_conv1d_matrix_lecture_example():
     assert_close(ref.conv1d_matrix([1, 2, 3], 3, padding=1), [[2, 3, 0], [1, 2, 3], [0, 1, 2]])
 
 
-def test_conv2d_worked_example():
-    x = [[1, 2, 0], [0, 1, 3], [2, 1, 0]]
-    w = [[1, 0], [0, -1]]  # a pixel minus its lower-right neighbour
-    assert_close(ref.conv2d(x, w), [[0, -1], [-1, 1]])
-    # Padded 5 x 5 image, filter stopping at rows and columns 0 and 2 only.
-    assert_close(ref.conv2d(x, w, stride=2, padding=1), [[-1, 0], [-2, 1]])
+def test_conv2d_by_hand():
     # A vertical edge detector on a non-square image: the edge sits between columns 1 and 2.
     image = [[0, 0, 5, 5], [0, 0, 5, 5]]
     assert_close(ref.conv2d(image, [[-1, 1]]), [[0, 5, 0], [0, 5, 0]])
 
 
-def test_conv2d_multichannel_worked_example():
+def test_conv2d_multichannel_by_hand():
     x = [[[1, 2, 3], [4, 5, 6]], [[1, 1, 1], [1, 1, 1]]]
     filters = np.zeros((2, 2, 2, 2))
     filters[0, 0] = 1  # sums the patch of channel 0 only
     filters[1] = 1  # sums the patch of both channels
-    assert_close(ref.conv2d_multichannel(x, filters, bias=[0, -1]), [[[12, 16]], [[15, 19]]])
     assert_close(ref.conv2d_multichannel(x, filters), [[[12, 16]], [[16, 20]]])
     # 1 x 1 filters mix channels pixel by pixel: sum and difference of the two channels.
     mix = np.array([[1, 1], [1, -1]], dtype=float).reshape(2, 2, 1, 1)
@@ -188,11 +178,7 @@ def test_conv2d_multichannel_worked_example():
     )
 
 
-def test_max_pool2d_worked_example():
-    x = np.arange(1, 17, dtype=float).reshape(1, 4, 4)
-    assert_close(ref.max_pool2d(x, 2), [[[6, 8], [14, 16]]])
-    assert_close(ref.max_pool2d(x, 2, stride=1), [[[6, 7, 8], [10, 11, 12], [14, 15, 16]]])
-    assert_close(ref.max_pool2d(x, 3), [[[11]]])  # last row and column dropped
+def test_max_pool2d_by_hand():
     two_channels = [[[1, -2, 0], [3, 4, -5]], [[-1, -2, -3], [-4, -5, -6]]]
     # 2 x 3 input, 2 x 2 windows, stride 2: the third column does not fit and is dropped.
     assert_close(ref.max_pool2d(two_channels, 2), [[[4]], [[-1]]])

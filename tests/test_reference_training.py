@@ -2,8 +2,8 @@
 
 The reference is solutions/cnn/cnn.py. The oracles are independent of the reference: centred finite
 differences for every backward pass, the plain loops of solutions/cnn/naive.py for the forward
-passes and for the max-pool backward pass, and a naive softmax for the loss. The last test trains on the shipped
-digits and checks the test accuracy.
+passes and for the max-pool backward pass, and a naive softmax for the loss. The last test trains
+on the shipped digits and checks the test accuracy.
 """
 
 import time

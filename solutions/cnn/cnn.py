@@ -40,6 +40,7 @@ import numpy as np
 
 
 # BEGIN SOLUTION
+# For teaching assistants: solutions/cnn/naive.py has every layer below as plain loops, to read beside it.
 def _pad(x, padding):
     """x with `padding` zeros added on both sides of its last two axes (rows and columns): a new array."""
     return np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding, padding)] * 2)

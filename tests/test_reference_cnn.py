@@ -492,3 +492,16 @@ def test_solution_markers_wrap_each_body_after_its_docstring():
     # Imports: numpy only.
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert [ast.unparse(node) for node in imports] == ["import numpy as np"]
+
+
+TEMPLATE = ("\n    Inputs:\n", "\n    Returns:\n", "\n    Example", "\n    >>> ", "\n    Lecture idea: ")
+
+
+def test_every_docstring_follows_one_template():
+    """Summary, then Inputs, Returns, a worked example in doctest form, and the lecture idea, in this order."""
+    graded = [name for name, value in vars(ref).items()
+              if callable(value) and getattr(value, "__module__", "") == ref.__name__ and not name.startswith("_")]
+    assert set(PUBLIC_FUNCTIONS) < set(graded)
+    for name in graded:
+        places = [getattr(ref, name).__doc__.find(heading) for heading in TEMPLATE]
+        assert min(places) > 0 and places == sorted(places), name

@@ -1,8 +1,9 @@
 """The reference solution of the CNN assignment (solutions/cnn/cnn.py) checked against oracles.
 
 The oracles are independent of the reference: numpy.correlate (1-D), scipy.signal.correlate2d and
-scipy.signal.correlate (2-D and multi-channel), brute-force Python loops written here, a reshape
-trick for non-overlapping pooling, and the worked examples of the lecture and of the handout.
+scipy.signal.correlate (2-D and multi-channel), the plain loops of solutions/cnn/naive.py (so they
+are tested here too), a reshape trick for non-overlapping pooling, and small cases worked out by
+hand (the handout's worked examples are tested in test_worked_examples.py).
 Hypothesis draws the shapes, strides and paddings allowed by the preconditions; the corners
 (filter as long as the padded input, size-1 axes, stride larger than the filter, stride with
 padding, non-square inputs, k != d, bias or no bias) are also listed explicitly.
@@ -22,10 +23,12 @@ from hypothesis.extra import numpy as hnp
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_PATH = ROOT / "solutions" / "cnn" / "cnn.py"
+NAIVE_PATH = ROOT / "solutions" / "cnn" / "naive.py"
 PUBLIC_FUNCTIONS = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
 
 
 ref = load_module(REFERENCE_PATH, "reference_cnn")
+naive = load_module(NAIVE_PATH, "naive_cnn")  # plain loops, one output entry at a time
 
 PROPERTY = settings(derandomize=True, max_examples=150, deadline=None)
 
@@ -47,77 +50,16 @@ def out_size(n, m, stride, padding):
 # ---------------------------------------------------------------------------------------------
 
 
-def brute_conv1d(x, w, stride, padding):
-    xp = [0.0] * padding + [float(v) for v in x] + [0.0] * padding
-    out = []
-    i = 0
-    while i + len(w) <= len(xp):
-        out.append(sum(xp[i + t] * float(w[t]) for t in range(len(w))))
-        i += stride
-    return np.array(out)
-
-
 def numpy_conv1d(x, w, stride, padding):
     # np.correlate does not flip its second argument, so "valid" mode is the lecture's operation.
     xp = np.pad(np.asarray(x, dtype=float), padding)
     return np.correlate(xp, np.asarray(w, dtype=float), mode="valid")[::stride]
 
 
-def brute_conv1d_matrix(w, n, stride, padding):
-    """Entry (i, j) is the weight that output i gives to real input j: w[j + padding - i * s]."""
-    m = len(w)
-    n_out = out_size(n, m, stride, padding)
-    M = np.zeros((n_out, n))
-    for i in range(n_out):
-        for j in range(n):
-            t = j + padding - i * stride
-            if 0 <= t < m:
-                M[i, j] = w[t]
-    return M
-
-
-def brute_conv2d(x, w, stride, padding):
-    x = np.asarray(x, dtype=float)
-    w = np.asarray(w, dtype=float)
-    H, W = x.shape
-    fh, fw = w.shape
-    xp = np.zeros((H + 2 * padding, W + 2 * padding))
-    xp[padding:padding + H, padding:padding + W] = x
-    out = np.zeros((out_size(H, fh, stride, padding), out_size(W, fw, stride, padding)))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            total = 0.0
-            for a in range(fh):
-                for b in range(fw):
-                    total += xp[i * stride + a, j * stride + b] * w[a, b]
-            out[i, j] = total
-    return out
-
-
 def scipy_conv2d(x, w, stride, padding):
     xp = np.pad(np.asarray(x, dtype=float), padding)
     valid = scipy.signal.correlate2d(xp, np.asarray(w, dtype=float), mode="valid")
     return valid[::stride, ::stride]
-
-
-def brute_conv2d_multichannel(x, filters, bias, stride, padding):
-    x = np.asarray(x, dtype=float)
-    filters = np.asarray(filters, dtype=float)
-    d, H, W = x.shape
-    k, _, fh, fw = filters.shape
-    xp = np.zeros((d, H + 2 * padding, W + 2 * padding))
-    xp[:, padding:padding + H, padding:padding + W] = x
-    out = np.zeros((k, out_size(H, fh, stride, padding), out_size(W, fw, stride, padding)))
-    for j in range(k):
-        for r in range(out.shape[1]):
-            for c in range(out.shape[2]):
-                total = 0.0 if bias is None else float(bias[j])
-                for ch in range(d):
-                    for a in range(fh):
-                        for b in range(fw):
-                            total += xp[ch, r * stride + a, c * stride + b] * filters[j, ch, a, b]
-                out[j, r, c] = total
-    return out
 
 
 def scipy_conv2d_multichannel(x, filters, bias, stride, padding):
@@ -128,19 +70,6 @@ def scipy_conv2d_multichannel(x, filters, bias, stride, padding):
         plane = scipy.signal.correlate(xp, f, mode="valid", method="direct")[0, ::stride, ::stride]
         channels.append(plane + (0.0 if bias is None else bias[j]))
     return np.stack(channels)
-
-
-def brute_max_pool2d(x, size, stride):
-    x = np.asarray(x, dtype=float)
-    k, H, W = x.shape
-    out = np.zeros((k, (H - size) // stride + 1, (W - size) // stride + 1))
-    for ch in range(k):
-        for i in range(out.shape[1]):
-            for j in range(out.shape[2]):
-                out[ch, i, j] = max(
-                    x[ch, i * stride + a, j * stride + b] for a in range(size) for b in range(size)
-                )
-    return out
 
 
 def reshape_max_pool2d(x, size):
@@ -210,20 +139,16 @@ def pool_cases(draw):
 
 
 # ---------------------------------------------------------------------------------------------
-# Worked examples (lecture and handout), checked by hand
+# Small cases worked out by hand (the handout's worked examples: test_worked_examples.py)
 # ---------------------------------------------------------------------------------------------
 
 
-def test_conv1d_lecture_example():
-    assert_close(ref.conv1d([0, 1, 0, 1, 1], [-1, 1]), [1, -1, 1, 0])
-    assert_close(ref.conv1d([0, 1, 0, 1, 1], [-1, 1], stride=2), [1, 1])
-    # Padded input [0, 0, 1, 0, 1, 1, 0].
-    assert_close(ref.conv1d([0, 1, 0, 1, 1], [-1, 1], padding=1), [0, 1, -1, 1, 0, -1])
+def test_conv1d_by_hand():
     # The filter covers the whole padded input [0, 3, 4, 0]: one output.
     assert_close(ref.conv1d([3, 4], [1, 2, 3, 4], padding=1), [1 * 0 + 2 * 3 + 3 * 4 + 4 * 0])
 
 
-def test_conv1d_matrix_lecture_example():
+def test_conv1d_matrix_by_hand():
     assert_close(
         ref.conv1d_matrix([-1, 1], 5),
         [[-1, 1, 0, 0, 0], [0, -1, 1, 0, 0], [0, 0, -1, 1, 0], [0, 0, 0, -1, 1]],
@@ -233,23 +158,17 @@ def test_conv1d_matrix_lecture_example():
     assert_close(ref.conv1d_matrix([1, 2, 3], 3, padding=1), [[2, 3, 0], [1, 2, 3], [0, 1, 2]])
 
 
-def test_conv2d_worked_example():
-    x = [[1, 2, 0], [0, 1, 3], [2, 1, 0]]
-    w = [[1, 0], [0, -1]]  # a pixel minus its lower-right neighbour
-    assert_close(ref.conv2d(x, w), [[0, -1], [-1, 1]])
-    # Padded 5 x 5 image, filter stopping at rows and columns 0 and 2 only.
-    assert_close(ref.conv2d(x, w, stride=2, padding=1), [[-1, 0], [-2, 1]])
+def test_conv2d_by_hand():
     # A vertical edge detector on a non-square image: the edge sits between columns 1 and 2.
     image = [[0, 0, 5, 5], [0, 0, 5, 5]]
     assert_close(ref.conv2d(image, [[-1, 1]]), [[0, 5, 0], [0, 5, 0]])
 
 
-def test_conv2d_multichannel_worked_example():
+def test_conv2d_multichannel_by_hand():
     x = [[[1, 2, 3], [4, 5, 6]], [[1, 1, 1], [1, 1, 1]]]
     filters = np.zeros((2, 2, 2, 2))
     filters[0, 0] = 1  # sums the patch of channel 0 only
     filters[1] = 1  # sums the patch of both channels
-    assert_close(ref.conv2d_multichannel(x, filters, bias=[0, -1]), [[[12, 16]], [[15, 19]]])
     assert_close(ref.conv2d_multichannel(x, filters), [[[12, 16]], [[16, 20]]])
     # 1 x 1 filters mix channels pixel by pixel: sum and difference of the two channels.
     mix = np.array([[1, 1], [1, -1]], dtype=float).reshape(2, 2, 1, 1)
@@ -259,11 +178,7 @@ def test_conv2d_multichannel_worked_example():
     )
 
 
-def test_max_pool2d_worked_example():
-    x = np.arange(1, 17, dtype=float).reshape(1, 4, 4)
-    assert_close(ref.max_pool2d(x, 2), [[[6, 8], [14, 16]]])
-    assert_close(ref.max_pool2d(x, 2, stride=1), [[[6, 7, 8], [10, 11, 12], [14, 15, 16]]])
-    assert_close(ref.max_pool2d(x, 3), [[[11]]])  # last row and column dropped
+def test_max_pool2d_by_hand():
     two_channels = [[[1, -2, 0], [3, 4, -5]], [[-1, -2, -3], [-4, -5, -6]]]
     # 2 x 3 input, 2 x 2 windows, stride 2: the third column does not fit and is dropped.
     assert_close(ref.max_pool2d(two_channels, 2), [[[4]], [[-1]]])
@@ -281,7 +196,7 @@ def test_conv1d_matches_oracles(case):
     out = ref.conv1d(x, w, stride=stride, padding=padding)
     assert out.shape == (out_size(len(x), len(w), stride, padding),)
     assert_close(out, numpy_conv1d(x, w, stride, padding))
-    assert_close(out, brute_conv1d(x, w, stride, padding))
+    assert_close(out, naive.conv1d(x, w, stride, padding))
 
 
 @PROPERTY
@@ -290,7 +205,7 @@ def test_conv1d_matrix_is_the_convolution(case):
     x, w, stride, padding = case
     M = ref.conv1d_matrix(w, len(x), stride=stride, padding=padding)
     assert M.shape == (out_size(len(x), len(w), stride, padding), len(x))
-    assert_close(M, brute_conv1d_matrix(w, len(x), stride, padding))
+    assert_close(M, naive.conv1d_matrix(w, len(x), stride, padding))
     assert_close(M @ x, ref.conv1d(x, w, stride=stride, padding=padding))
     assert_close(M @ x, numpy_conv1d(x, w, stride, padding))
 
@@ -305,7 +220,7 @@ def test_conv2d_matches_oracles(case):
         out_size(x.shape[1], w.shape[1], stride, padding),
     )
     assert_close(out, scipy_conv2d(x, w, stride, padding))
-    assert_close(out, brute_conv2d(x, w, stride, padding))
+    assert_close(out, naive.conv2d(x, w, stride, padding))
 
 
 @PROPERTY
@@ -314,7 +229,7 @@ def test_conv2d_multichannel_matches_oracles(case):
     x, filters, bias, stride, padding = case
     out = ref.conv2d_multichannel(x, filters, bias=bias, stride=stride, padding=padding)
     assert_close(out, scipy_conv2d_multichannel(x, filters, bias, stride, padding))
-    assert_close(out, brute_conv2d_multichannel(x, filters, bias, stride, padding))
+    assert_close(out, naive.conv2d_multichannel(x, filters, bias, stride, padding))
 
 
 @PROPERTY
@@ -339,7 +254,7 @@ def test_max_pool2d_matches_brute_force(case):
     x, size, stride = case
     out = ref.max_pool2d(x, size, stride=stride)
     effective = size if stride is None else stride
-    assert_close(out, brute_max_pool2d(x, size, effective))
+    assert_close(out, naive.max_pool2d(x, size, effective))
     if stride is None:
         assert_close(out, ref.max_pool2d(x, size, stride=size))
         assert_close(out, reshape_max_pool2d(x, size))
@@ -369,9 +284,9 @@ def test_conv1d_corners(n, m, stride, padding):
     x, w = rng.normal(size=n), rng.normal(size=m)
     out = ref.conv1d(x, w, stride=stride, padding=padding)
     assert_close(out, numpy_conv1d(x, w, stride, padding))
-    assert_close(out, brute_conv1d(x, w, stride, padding))
+    assert_close(out, naive.conv1d(x, w, stride, padding))
     M = ref.conv1d_matrix(w, n, stride=stride, padding=padding)
-    assert_close(M, brute_conv1d_matrix(w, n, stride, padding))
+    assert_close(M, naive.conv1d_matrix(w, n, stride, padding))
     assert_close(M @ x, out)
 
 
@@ -395,7 +310,7 @@ def test_conv2d_corners(H, W, fh, fw, stride, padding):
     x, w = rng.normal(size=(H, W)), rng.normal(size=(fh, fw))
     out = ref.conv2d(x, w, stride=stride, padding=padding)
     assert_close(out, scipy_conv2d(x, w, stride, padding))
-    assert_close(out, brute_conv2d(x, w, stride, padding))
+    assert_close(out, naive.conv2d(x, w, stride, padding))
 
 
 MULTICHANNEL_CORNERS = [
@@ -420,7 +335,7 @@ def test_conv2d_multichannel_corners(d, k, H, W, fh, fw, stride, padding, with_b
     out = ref.conv2d_multichannel(x, filters, bias=bias, stride=stride, padding=padding)
     assert out.shape == (k, out_size(H, fh, stride, padding), out_size(W, fw, stride, padding))
     assert_close(out, scipy_conv2d_multichannel(x, filters, bias, stride, padding))
-    assert_close(out, brute_conv2d_multichannel(x, filters, bias, stride, padding))
+    assert_close(out, naive.conv2d_multichannel(x, filters, bias, stride, padding))
 
 
 POOL_CORNERS = [
@@ -439,7 +354,7 @@ POOL_CORNERS = [
 def test_max_pool2d_corners(k, H, W, size, stride):
     x = np.random.default_rng([k, H, W, size]).normal(size=(k, H, W))
     out = ref.max_pool2d(x, size, stride=stride)
-    assert_close(out, brute_max_pool2d(x, size, size if stride is None else stride))
+    assert_close(out, naive.max_pool2d(x, size, size if stride is None else stride))
 
 
 def test_max_pool2d_size_one_is_identity():
@@ -577,3 +492,16 @@ def test_solution_markers_wrap_each_body_after_its_docstring():
     # Imports: numpy only.
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert [ast.unparse(node) for node in imports] == ["import numpy as np"]
+
+
+TEMPLATE = ("\n    Inputs:\n", "\n    Returns:\n", "\n    Example", "\n    >>> ", "\n    Lecture idea: ")
+
+
+def test_every_docstring_follows_one_template():
+    """Summary, then Inputs, Returns, a worked example in doctest form, and the lecture idea, in this order."""
+    graded = [name for name, value in vars(ref).items()
+              if callable(value) and getattr(value, "__module__", "") == ref.__name__ and not name.startswith("_")]
+    assert set(PUBLIC_FUNCTIONS) < set(graded)
+    for name in graded:
+        places = [getattr(ref, name).__doc__.find(heading) for heading in TEMPLATE]
+        assert min(places) > 0 and places == sorted(places), name

@@ -4,7 +4,7 @@ The reference is solutions/cnn/cnn.py. The oracles are independent of its counti
 actually run through the reference's part-5 layers (their shapes are the output shapes, the
 entries of the parameters they need are the count), the part-5 network's ``init_params``, the
 convolution matrices of part 2 (the nonzero columns of a row of their product are the input
-pixels one unit depends on), and the worked examples of the handout.
+pixels one unit depends on), also on the worked examples of the handout.
 """
 
 from pathlib import Path
@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
+from assignments.cnn.worked_examples import examples_of
 
 ROOT = Path(__file__).resolve().parents[1]
 ref = load_module(ROOT / "solutions" / "cnn" / "cnn.py", "reference_counting")
@@ -102,11 +103,7 @@ def test_handout_numbers():
 
 
 @pytest.mark.parametrize(("layers", "side"), [
-    ([], 1),
-    ([s.conv_layer(4, 3, 1, 1)], 3),
-    ([s.conv_layer(4, 3, 1, 1)] * 2, 5),
-    ([s.conv_layer(4, 3, 1, 1), s.pool_layer(2, 2), s.conv_layer(4, 3, 1, 1)], 8),
-    (s.PART5_NETWORK[:3], 4),
+    *[(example.call["layers"], example.returns) for example in examples_of("receptive_field")],
     ([s.pool_layer(1, 3), s.conv_layer(1, 3, 1, 0)], 7),  # stride > size: pixels 0, 3, 6 seen, 1 2 4 5 skipped
 ])
 def test_receptive_field_worked_examples(layers, side):

@@ -1,9 +1,9 @@
 """Part 5 of the CNN assignment (layers, backpropagation, training) checked against oracles.
 
 The reference is solutions/cnn/cnn.py. The oracles are independent of the reference: centred finite
-differences for every backward pass, brute-force Python loops for the forward passes and for the
-max-pool backward pass, and a naive softmax for the loss. The last test trains on the shipped
-digits and checks the test accuracy.
+differences for every backward pass, the plain loops of solutions/cnn/naive.py for the forward
+passes and for the max-pool backward pass, and a naive softmax for the loss. The last test trains
+on the shipped digits and checks the test accuracy.
 """
 
 import time
@@ -19,6 +19,7 @@ DIGITS_PATH = ROOT / "assignments" / "cnn" / "digits.npz"
 
 
 ref = load_module(REFERENCE_PATH, "reference_training")
+naive = load_module(ROOT / "solutions" / "cnn" / "naive.py", "naive_training")  # plain loops
 
 GRAD_RTOL = 1e-6  # finite differences vs analytic gradients (float64, h = 1e-6)
 EXACT = {"rtol": 1e-10, "atol": 1e-10}  # same numbers up to summation order
@@ -56,58 +57,6 @@ def distinct_values(rng, shape, spacing=0.01):
     size = int(np.prod(shape))
     values = (rng.permutation(size) - size / 2) * spacing + rng.uniform(0, spacing / 10, size)
     return values.reshape(shape)
-
-
-def brute_conv(x, w, b, stride, padding):
-    N, C, H, W = x.shape
-    K, _, fh, fw = w.shape
-    xp = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
-    xp[:, :, padding:padding + H, padding:padding + W] = x
-    Ho = (H + 2 * padding - fh) // stride + 1
-    Wo = (W + 2 * padding - fw) // stride + 1
-    out = np.zeros((N, K, Ho, Wo))
-    for n in range(N):
-        for k in range(K):
-            for r in range(Ho):
-                for c in range(Wo):
-                    total = float(b[k])
-                    for ch in range(C):
-                        for i in range(fh):
-                            for j in range(fw):
-                                total += xp[n, ch, r * stride + i, c * stride + j] * w[k, ch, i, j]
-                    out[n, k, r, c] = total
-    return out
-
-
-def brute_windows(H, W, size, stride):
-    """(r, c, [(row, col) of the window's pixels in row-major order]) for each pooling window."""
-    for r in range((H - size) // stride + 1):
-        for c in range((W - size) // stride + 1):
-            yield r, c, [(r * stride + i, c * stride + j) for i in range(size) for j in range(size)]
-
-
-def brute_max_pool(x, size, stride):
-    N, C, H, W = x.shape
-    out = np.zeros((N, C, (H - size) // stride + 1, (W - size) // stride + 1))
-    for n in range(N):
-        for ch in range(C):
-            for r, c, pixels in brute_windows(H, W, size, stride):
-                out[n, ch, r, c] = max(x[n, ch, i, j] for i, j in pixels)
-    return out
-
-
-def brute_max_pool_backward(dout, x, size, stride):
-    N, C, H, W = x.shape
-    dx = np.zeros_like(x)
-    for n in range(N):
-        for ch in range(C):
-            for r, c, pixels in brute_windows(H, W, size, stride):
-                best = pixels[0]
-                for pixel in pixels[1:]:  # strictly greater: the first maximum wins ties
-                    if x[n, ch][pixel] > x[n, ch][best]:
-                        best = pixel
-                dx[n, ch][best] += dout[n, ch, r, c]
-    return dx
 
 
 def naive_softmax_cross_entropy(logits, y):
@@ -188,13 +137,13 @@ def test_conv_forward_matches_loops(case):
     out = unchanged(ref.conv_forward, x, w, b, stride=stride, padding=padding)
     assert out.dtype == np.float64
     assert out.shape == (N, K, (H + 2 * padding - fh) // stride + 1, (W + 2 * padding - fw) // stride + 1)
-    np.testing.assert_allclose(out, brute_conv(x, w, b, stride, padding), **EXACT)
+    np.testing.assert_allclose(out, naive.conv_forward(x, w, b, stride, padding), **EXACT)
 
 
 def test_conv_forward_defaults_are_stride_1_padding_0():
     rng = np.random.default_rng(4)
     x, w, b = rng.normal(size=(1, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
-    np.testing.assert_allclose(ref.conv_forward(x, w, b), brute_conv(x, w, b, 1, 0), **EXACT)
+    np.testing.assert_allclose(ref.conv_forward(x, w, b), naive.conv_forward(x, w, b, 1, 0), **EXACT)
 
 
 @pytest.mark.parametrize("case", CONV_CASES)
@@ -228,7 +177,7 @@ def test_max_pool_forward_matches_loops(case):
     N, C, H, W, size, stride = case
     x = np.random.default_rng(6).normal(size=(N, C, H, W))
     out = unchanged(ref.max_pool_forward, x, size, stride=stride)
-    np.testing.assert_array_equal(out, brute_max_pool(x, size, size if stride is None else stride))
+    np.testing.assert_array_equal(out, naive.max_pool_forward(x, size, size if stride is None else stride))
 
 
 @pytest.mark.parametrize("case", POOL_CASES)
@@ -238,7 +187,7 @@ def test_max_pool_backward_matches_loops_and_finite_differences(case):
     x = distinct_values(rng, (N, C, H, W))
     dout = rng.normal(size=ref.max_pool_forward(x, size, stride).shape)
     dx = unchanged(ref.max_pool_backward, dout, x, size, stride=stride)
-    np.testing.assert_allclose(dx, brute_max_pool_backward(dout, x, size, size if stride is None else stride),
+    np.testing.assert_allclose(dx, naive.max_pool_backward(dout, x, size, size if stride is None else stride),
                                **EXACT)
     assert_gradient(dx, numerical_gradient(lambda: np.sum(ref.max_pool_forward(x, size, stride) * dout), x))
 
@@ -256,7 +205,7 @@ def test_max_pool_backward_ties_go_to_the_first_maximum_in_row_major_order():
     dx = ref.max_pool_backward(np.ones((1, 1, 2, 2)), x, 2)
     expected = [[0, 1, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]
     np.testing.assert_array_equal(dx[0, 0], expected)
-    np.testing.assert_array_equal(dx, brute_max_pool_backward(np.ones((1, 1, 2, 2)), x, 2, 2))
+    np.testing.assert_array_equal(dx, naive.max_pool_backward(np.ones((1, 1, 2, 2)), x, 2, 2))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,13 +39,36 @@ Conventions shared by every function:
 import numpy as np
 
 
+# BEGIN SOLUTION
+# For teaching assistants: solutions/cnn/naive.py has every layer below as plain loops, to read beside it.
+def _pad(x, padding):
+    """x with `padding` zeros added on both sides of its last two axes (rows and columns): a new array."""
+    return np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding, padding)] * 2)
+
+
+def _windows(x, shape, stride):
+    """Every window of the given shape over the last axes of x, stepping by `stride`: a view, no copy.
+
+    For shape (fh, fw) and x of shape (..., H, W) the view has shape (..., H', W', fh, fw), with
+    H' = (H - fh) // stride + 1 and W' = (W - fw) // stride + 1, and
+    windows[..., i, j, :, :] is x[..., i*stride : i*stride + fh, j*stride : j*stride + fw]
+    (for shape (m,): windows[..., i, :] is x[..., i*stride : i*stride + m]). Windows that do not
+    fit inside x are never made. The view is read-only: it shares x's memory.
+    """
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    every_position = np.lib.stride_tricks.sliding_window_view(x, shape, axis=axes)
+    on_the_stride_grid = (Ellipsis,) + (slice(None, None, stride),) * len(shape) + (slice(None),) * len(shape)
+    return every_position[on_the_stride_grid]
+# END SOLUTION
+
+
 def conv1d(x, w, stride=1, padding=0):
     """1-D cross-correlation ("convolution" in deep learning) of a signal with a filter.
 
     The filter w slides along x; at each position the output is the dot product of w with the
-    piece of x under it. The filter is NOT flipped. Formally, with xp the zero-padded input,
+    piece of x under it. The filter is NOT flipped. With xp the zero-padded input,
 
-        out[i] = sum_{t=0}^{m-1} xp[i * stride + t] * w[t]
+        out[i] = sum over t of xp[i * stride + t] * w[t]        (t = 0, ..., m - 1)
 
     Inputs:
     - x: signal, shape (n,)
@@ -53,9 +76,11 @@ def conv1d(x, w, stride=1, padding=0):
     - stride: distance between neighbouring filter positions, an int >= 1
     - padding: number of zeros added at EACH end of x before sliding, an int >= 0
 
-    Output length: n_out = floor((n + 2 * padding - m) / stride) + 1
+    Returns:
+    - out: a new float64 array of shape (n_out,), where
+      n_out = floor((n + 2 * padding - m) / stride) + 1
 
-    Example (the lecture's edge detector, which marks where the signal goes up or down):
+    Example: an edge detector, which marks where the signal goes up (1) or down (-1).
 
         x = [0, 1, 0, 1, 1], w = [-1, 1]
         out[0] = -1*0 + 1*1 =  1
@@ -70,22 +95,15 @@ def conv1d(x, w, stride=1, padding=0):
     >>> conv1d([0, 1, 0, 1, 1], [-1, 1], padding=1)  # slides over [0, 0, 1, 0, 1, 1, 0]
     array([ 0.,  1., -1.,  1.,  0., -1.])
 
-    Returns:
-    - out: a new float64 array of shape (n_out,)
+    Lecture idea: a convolution is one small filter slid along the input, with stride and zero
+    padding deciding where it stops and so how long the output is.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
-    if padding > 0:
-        # Copy x into the middle of a longer array of zeros.
-        padded = np.zeros(x.shape[0] + 2 * padding)
-        padded[padding:padding + x.shape[0]] = x
-        x = padded
-    # Row i of `windows` is the piece of x under the filter at position i (a view, no copy);
-    # keeping every stride-th row skips the positions the filter jumps over.
-    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape[0])[::stride]
-    # One dot product per filter position.
-    return windows @ w
+    xp = np.pad(x, padding)  # (n + 2 * padding,): zeros at both ends
+    windows = _windows(xp, w.shape, stride)  # (n_out, m): windows[i] = xp[i*stride : i*stride + m]
+    return windows @ w  # (n_out,): one dot product per filter position
     # END SOLUTION
 
 
@@ -95,22 +113,20 @@ def conv1d_matrix(w, n, stride=1, padding=0):
     conv1d is linear in x, so it is a matrix product: a convolutional layer is a fully connected
     layer with a very special weight matrix. Row i of M holds the filter w, placed at the columns
     of the inputs that output i looks at (columns i * stride - padding, ..., i * stride - padding
-    + m - 1), and zeros elsewhere:
-
-    - local connectivity: each output depends on only m neighbouring inputs (M is banded);
-    - weight sharing: every row holds the same m numbers w, shifted by stride.
-
-    Padded zeros multiply entries of w by 0, so they need no columns: M has one column per REAL
-    input, and the entries of w that would fall on padding are simply left out of the row.
+    + m - 1), and zeros elsewhere. Padded zeros multiply entries of w by 0, so they need no
+    columns: M has one column per REAL input, and the entries of w that would fall on padding are
+    simply left out of the row.
 
     Inputs:
     - w: filter, shape (m,), with 1 <= m <= n + 2 * padding
     - n: length of the inputs x the matrix is applied to, an int >= 1
     - stride, padding: as in conv1d
 
-    Output shape: (n_out, n), where n_out = floor((n + 2 * padding - m) / stride) + 1
+    Returns:
+    - M: a new float64 array of shape (n_out, n), where
+      n_out = floor((n + 2 * padding - m) / stride) + 1
 
-    Example: filter [-1, 1] on inputs of length 4 gives 3 outputs:
+    Example: the edge detector w = [-1, 1] on inputs of length 4 has 3 outputs.
 
     >>> conv1d_matrix([-1, 1], 4)
     array([[-1.,  1.,  0.,  0.],
@@ -126,20 +142,18 @@ def conv1d_matrix(w, n, stride=1, padding=0):
            [ 0.,  0., -1.,  1.],
            [ 0.,  0.,  0., -1.]])
 
-    Returns:
-    - M: a new float64 array of shape (n_out, n)
+    Lecture idea: local connectivity (each output depends on only m neighbouring inputs: M is
+    banded) and weight sharing (every row holds the same m numbers w, shifted by stride).
     """
     # BEGIN SOLUTION
     w = np.asarray(w, dtype=float)
     m = w.shape[0]
     n_out = (n + 2 * padding - m) // stride + 1
-    # Build the matrix for the padded input first (one column per padded position), where
-    # row i holds w in columns i * stride, ..., i * stride + m - 1; then drop the padding
-    # columns, which only ever multiply zeros.
-    rows = np.arange(n_out)[:, None]
-    cols = rows * stride + np.arange(m)[None, :]
+    # First one column per PADDED input: row i holds w in columns i*stride, ..., i*stride + m - 1.
     padded = np.zeros((n_out, n + 2 * padding))
-    padded[rows, cols] = w  # w is broadcast along the rows: weight sharing
+    for i in range(n_out):
+        padded[i, i * stride:i * stride + m] = w  # the same w on every row: weight sharing
+    # Then drop the padding columns: they only ever multiply zeros.
     return padded[:, padding:padding + n].copy()
     # END SOLUTION
 
@@ -150,7 +164,7 @@ def conv2d(x, w, stride=1, padding=0):
     The 2-D version of conv1d: the filter slides over the image left to right and top to bottom,
     and each output entry is the sum of the filter times the patch of the image under it:
 
-        out[i, j] = sum_{a, b} xp[i * stride + a, j * stride + b] * w[a, b]
+        out[i, j] = sum over a, b of xp[i * stride + a, j * stride + b] * w[a, b]
 
     where xp is x with `padding` rows of zeros added above and below and `padding` columns of
     zeros added left and right. The same stride is used along both axes.
@@ -161,11 +175,12 @@ def conv2d(x, w, stride=1, padding=0):
     - stride: an int >= 1, used along both axes
     - padding: an int >= 0, used on all four sides
 
-    Output shape: (H_out, W_out), where
+    Returns:
+    - out: a new float64 array of shape (H_out, W_out), where
       H_out = floor((H + 2 * padding - fh) / stride) + 1
       W_out = floor((W + 2 * padding - fw) / stride) + 1
 
-    Example: this filter subtracts each pixel's lower-right neighbour from it.
+    Example: this filter subtracts from each pixel its lower-right neighbour.
 
         x = [[1, 2, 0],      w = [[1,  0],
              [0, 1, 3],           [0, -1]]
@@ -184,22 +199,15 @@ def conv2d(x, w, stride=1, padding=0):
     array([[-1.,  0.],
            [-2.,  1.]])
 
-    Returns:
-    - out: a new float64 array of shape (H_out, W_out)
+    Lecture idea: the same sliding filter on images; a filter is a small pattern detector, and
+    the output (a feature map) says where in the image the pattern is.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
-    if padding > 0:
-        H, W = x.shape
-        padded = np.zeros((H + 2 * padding, W + 2 * padding))
-        padded[padding:padding + H, padding:padding + W] = x
-        x = padded
-    # windows[i, j] is the (fh, fw) patch under the filter at position (i, j): a view of shape
-    # (H', W', fh, fw) before striding.
-    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape)[::stride, ::stride]
-    # Multiply each patch by the filter and sum over the two patch axes.
-    return np.tensordot(windows, w, axes=2)
+    windows = _windows(_pad(x, padding), w.shape, stride)  # (H_out, W_out, fh, fw): one patch per position
+    # out[i, j] = sum over a, b of windows[i, j, a, b] * w[a, b]
+    return np.einsum("ijab,ab->ij", windows, w)
     # END SOLUTION
 
 
@@ -209,14 +217,13 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     The input is a stack of d images of the same size (for example the red, green and blue
     channels of a photo, or the d outputs of the previous layer). Each filter has the same depth
     d as the input, so it looks at a patch of ALL channels at once and produces ONE output
-    channel; k filters produce k output channels. Bias j is added to every entry of channel j:
+    channel; k filters produce k output channels. Bias f is added to every entry of channel f:
 
-        out[j, r, c] = bias[j] + sum_{ch, a, b} xp[ch, r * stride + a, c * stride + b]
-                                                * filters[j, ch, a, b]
+        out[f, i, j] = bias[f] + sum over c, a, b of xp[c, i * stride + a, j * stride + b]
+                                                      * filters[f, c, a, b]
 
     where xp is x zero-padded by `padding` on all four sides of every channel. In other words,
-    output channel j is the sum over input channels ch of conv2d(x[ch], filters[j, ch]), plus
-    bias[j].
+    output channel f is the sum over input channels c of conv2d(x[c], filters[f, c]), plus bias[f].
 
     Inputs:
     - x: input, shape (d, H, W)
@@ -226,7 +233,8 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     - stride: an int >= 1, used along both spatial axes
     - padding: an int >= 0, used on all four sides of every channel
 
-    Output shape: (k, H_out, W_out), where
+    Returns:
+    - out: a new float64 array of shape (k, H_out, W_out), where
       H_out = floor((H + 2 * padding - fh) / stride) + 1
       W_out = floor((W + 2 * padding - fw) / stride) + 1
 
@@ -248,27 +256,18 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     <BLANKLINE>
            [[15., 19.]]])
 
-    Returns:
-    - out: a new float64 array of shape (k, H_out, W_out)
+    Lecture idea: multi-channel tensors and filter banks. A filter spans all input channels, and
+    a layer of k filters turns d channels into k, whatever d is.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     filters = np.asarray(filters, dtype=float)
-    if padding > 0:
-        d, H, W = x.shape
-        padded = np.zeros((d, H + 2 * padding, W + 2 * padding))
-        padded[:, padding:padding + H, padding:padding + W] = x
-        x = padded
-    # windows[ch, r, c] is the (fh, fw) patch of channel ch at position (r, c): a view of shape
-    # (d, H', W', fh, fw), before striding. Each channel gets its own windows, as the channels
-    # are stacked along the first axis, which the windows do not slide over.
-    windows = np.lib.stride_tricks.sliding_window_view(x, filters.shape[2:], axis=(1, 2))
-    windows = windows[:, ::stride, ::stride]
-    # For every filter j and position (r, c): multiply and sum over channel, patch row and patch
-    # column. tensordot turns this into one matrix product (the "im2col" trick).
-    out = np.tensordot(filters, windows, axes=([1, 2, 3], [0, 3, 4]))
+    # The windows slide over rows and columns only: each channel c gets its own patches.
+    windows = _windows(_pad(x, padding), filters.shape[2:], stride)  # (d, H_out, W_out, fh, fw)
+    # out[f, i, j] = sum over c, a, b of windows[c, i, j, a, b] * filters[f, c, a, b]
+    out = np.einsum("cijab,fcab->fij", windows, filters)
     if bias is not None:
-        # One number per output channel, broadcast over that channel's H' x W' entries.
+        # One number per output channel, broadcast over that channel's H_out x W_out entries.
         out += np.asarray(bias, dtype=float)[:, None, None]
     return out
     # END SOLUTION
@@ -277,19 +276,19 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
 def max_pool2d(x, size, stride=None):
     """Max pooling: keep the largest value of each size x size window, channel by channel.
 
-    Pooling shrinks each channel so that later layers see a larger part of the image, and makes
-    the output tolerate small shifts of the input. The window slides by `stride` along both axes
-    (by default stride = size: windows side by side, not overlapping). There is no padding, and
-    windows that do not fit entirely inside the input are dropped. Channels do not mix:
+    The window slides by `stride` along both axes (by default stride = size: windows side by
+    side, not overlapping). There is no padding, and windows that do not fit entirely inside the
+    input are dropped. Channels do not mix:
 
-        out[ch, i, j] = max_{a, b < size} x[ch, i * stride + a, j * stride + b]
+        out[c, i, j] = max over a, b < size of x[c, i * stride + a, j * stride + b]
 
     Inputs:
     - x: input, shape (k, H, W)
     - size: side of the square pooling window, an int with 1 <= size <= H and size <= W
     - stride: an int >= 1, or None (the default) to use stride = size
 
-    Output shape: (k, H_out, W_out), where
+    Returns:
+    - out: a new float64 array of shape (k, H_out, W_out), where
       H_out = floor((H - size) / stride) + 1
       W_out = floor((W - size) / stride) + 1
 
@@ -311,19 +310,15 @@ def max_pool2d(x, size, stride=None):
     >>> max_pool2d(x, 3)  # one 3 x 3 window fits; the last row and column are dropped
     array([[[11.]]])
 
-    Returns:
-    - out: a new float64 array of shape (k, H_out, W_out)
+    Lecture idea: pooling shrinks each channel, so that later layers see a larger part of the
+    image, and makes the output tolerate small shifts of the input; it has no parameters.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     if stride is None:
         stride = size
-    # windows[ch, i, j] is the size x size window of channel ch at position (i, j): a view of
-    # shape (k, H', W', size, size). Windows that do not fit are never made.
-    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size), axis=(1, 2))
-    windows = windows[:, ::stride, ::stride]
-    # The largest value of each window.
-    return windows.max(axis=(3, 4))
+    windows = _windows(x, (size, size), stride)  # (k, H_out, W_out, size, size)
+    return windows.max(axis=(-2, -1))  # the largest entry of each window
     # END SOLUTION
 
 
@@ -352,21 +347,6 @@ def max_pool2d(x, size, stride=None):
 
 
 # BEGIN SOLUTION
-def _windows(x, fh, fw, stride):
-    """All (fh, fw) windows of x (N, C, H, W) whose top-left corners lie on
-    the stride grid, as a read-only view of shape (N, C, H', W', fh, fw)
-    where H' = (H - fh) // stride + 1 and W' = (W - fw) // stride + 1.
-    Window (h, w) is x[:, :, h*stride : h*stride + fh, w*stride : w*stride + fw].
-    """
-    view = np.lib.stride_tricks.sliding_window_view(x, (fh, fw), axis=(2, 3))
-    return view[:, :, ::stride, ::stride]
-
-
-def _pad(x, padding):
-    """Zero-pad the last two axes of x (N, C, H, W) by `padding` on each side."""
-    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-
-
 def _pool_windows(x, size, stride):
     """The (size, size) pooling windows of x (N, C, H, W), entry-major: an
     array of shape (size*size, N, C, H', W') whose row i*size + j holds entry
@@ -374,7 +354,7 @@ def _pool_windows(x, size, stride):
     window axis first makes max/argmax over it fast.
     """
     N, C = x.shape[:2]
-    windows = _windows(x, size, size, stride)  # (N, C, H', W', size, size)
+    windows = _windows(x, (size, size), stride)  # (N, C, H', W', size, size)
     Ho, Wo = windows.shape[2:4]
     return windows.transpose(4, 5, 0, 1, 2, 3).reshape(size * size, N, C, Ho, Wo)
 # END SOLUTION
@@ -389,13 +369,18 @@ def relu_forward(x):
     """ReLU non-linearity, applied elementwise: max(0, x).
 
     Inputs:
-    - x: array of any shape.
+    - x: array of any shape
 
     Returns:
-    - out: array of the same shape as x.
+    - out: a new array of the same shape as x
 
-    Lecture idea: the non-linearity between layers; without it a stack of
-    convolutions and linear layers would still be one linear map.
+    Example: one row of three features, negative, zero and positive.
+
+    >>> relu_forward(np.array([[-1.0, 0.0, 2.0]]))
+    array([[0., 0., 2.]])
+
+    Lecture idea: the non-linearity between layers; without it a stack of convolutions and linear
+    layers would still be one linear map.
     """
     # BEGIN SOLUTION
     return np.maximum(x, 0.0)
@@ -406,15 +391,20 @@ def relu_backward(dout, x):
     """Backward pass of ReLU.
 
     Inputs:
-    - dout: upstream gradient dL/d(out), same shape as x.
-    - x: the input that was given to relu_forward.
+    - dout: upstream gradient dL/d(out), same shape as x
+    - x: the input that was given to relu_forward
 
     Returns:
-    - dx: dL/dx, same shape as x. The gradient passes where x > 0 and is
-      blocked where x <= 0 (we use 0 as the derivative at exactly 0).
+    - dx: dL/dx, same shape as x. The gradient passes where x > 0 and is blocked where x <= 0
+      (we use 0 as the derivative at exactly 0).
 
-    Lecture idea: the local derivative of max(0, x) is 1 or 0, so ReLU acts
-    as a gate on the gradient.
+    Example: only the positive entry lets its gradient through.
+
+    >>> relu_backward(np.array([[5.0, 5.0, 5.0]]), np.array([[-1.0, 0.0, 2.0]]))
+    array([[0., 0., 5.]])
+
+    Lecture idea: the local derivative of max(0, x) is 1 or 0, so ReLU acts as a gate on the
+    gradient.
     """
     # BEGIN SOLUTION
     return dout * (x > 0)
@@ -427,30 +417,41 @@ def relu_backward(dout, x):
 
 
 def conv_forward(x, w, b, stride=1, padding=0):
-    """Convolution layer (cross-correlation, as in every deep learning library).
+    """Convolution layer (cross-correlation, as in every deep learning library) on a batch.
+
+    For each image n, what conv2d_multichannel computes, with xp the zero-padded input:
+
+        out[n, f, i, j] = b[f] + sum over c, u, v of w[f, c, u, v] * xp[n, c, i*stride + u, j*stride + v]
+
+    (n: image, f: filter, c: input channel, (i, j): output position, (u, v): entry of the filter).
 
     Inputs:
-    - x: input images, shape (N, C, H, W).
-    - w: filters, shape (K, C, fh, fw): K filters, each spanning all C channels.
-    - b: biases, shape (K,), one per filter.
-    - stride: step between neighbouring windows, in both directions.
-    - padding: number of rows/columns of zeros added on each side of x.
+    - x: input images, shape (N, C, H, W)
+    - w: filters, shape (K, C, fh, fw): K filters, each spanning all C channels
+    - b: biases, shape (K,), one per filter
+    - stride: step between neighbouring windows, in both directions
+    - padding: number of rows/columns of zeros added on each side of x
 
     Returns:
-    - out: shape (N, K, H', W') with H' = (H + 2*padding - fh) // stride + 1
-      and W' = (W + 2*padding - fw) // stride + 1, where
-      out[n, k, h, w] = b[k] + sum over c, i, j of
-          w[k, c, i, j] * x_padded[n, c, h*stride + i, w*stride + j].
+    - out: shape (N, K, H_out, W_out), where H_out = (H + 2*padding - fh) // stride + 1 and
+      W_out = (W + 2*padding - fw) // stride + 1
 
-    Lecture idea: local connectivity and weight sharing. Every output pixel
-    is a dot product of the same filter with a small window of the input.
+    Example: one 3 x 3 image holding 0, ..., 8 and one 2 x 2 filter of ones with bias 1: each
+    output is the sum of a 2 x 2 patch, plus 1 (the first: 0 + 1 + 3 + 4 + 1 = 9).
+
+    >>> conv_forward(np.arange(9.0).reshape(1, 1, 3, 3), np.ones((1, 1, 2, 2)), np.array([1.0]))
+    array([[[[ 9., 13.],
+             [21., 25.]]]])
+
+    Lecture idea: local connectivity and weight sharing. Every output pixel is a dot product of
+    the same filter with a small window of the input.
     """
     # BEGIN SOLUTION
     _, _, fh, fw = w.shape
-    windows = _windows(_pad(x, padding), fh, fw, stride)  # (N, C, H', W', fh, fw)
-    # Dot product of every window with every filter, summing over (c, i, j):
-    # out[n, k, h, w] = sum_{c,i,j} windows[n, c, h, w, i, j] * w[k, c, i, j].
-    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', K)
+    windows = _windows(_pad(x, padding), (fh, fw), stride)  # (N, C, H_out, W_out, fh, fw): axes n, c, i, j, u, v
+    # out[n, f, i, j] = sum over c, u, v of windows[n, c, i, j, u, v] * w[f, c, u, v]: one matrix product
+    # (the "im2col" trick), summing windows' axes (c, u, v) = (1, 4, 5) against w's (c, u, v) = (1, 2, 3).
+    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H_out, W_out, K): axes n, i, j, f
     return out.transpose(0, 3, 1, 2) + b[None, :, None, None]
     # END SOLUTION
 
@@ -459,44 +460,58 @@ def conv_backward(dout, x, w, b, stride=1, padding=0):
     """Backward pass of conv_forward.
 
     Inputs:
-    - dout: upstream gradient dL/d(out), shape (N, K, H', W').
-    - x, w, b, stride, padding: the arguments given to conv_forward.
+    - dout: upstream gradient dL/d(out), shape (N, K, H_out, W_out)
+    - x, w, b, stride, padding: the arguments given to conv_forward
 
     Returns:
-    - dx: dL/dx, shape (N, C, H, W).
-    - dw: dL/dw, shape (K, C, fh, fw).
-    - db: dL/db, shape (K,).
+    - dx: dL/dx, shape (N, C, H, W)
+    - dw: dL/dw, shape (K, C, fh, fw)
+    - db: dL/db, shape (K,)
 
-    Lecture idea: weight sharing in reverse. A shared weight collects
-    gradient from every position where it was used (sum over n, h, w), and
-    an input pixel collects gradient from every window that contained it.
+    Example: the layer of the conv_forward example, with an upstream gradient of ones. dx counts
+    the windows each pixel is in (the centre is in all four), dw[0, 0, u, v] sums the pixels the
+    filter entry (u, v) met, and db counts the outputs.
+
+    >>> dx, dw, db = conv_backward(np.ones((1, 1, 2, 2)), np.arange(9.0).reshape(1, 1, 3, 3),
+    ...                            np.ones((1, 1, 2, 2)), np.array([1.0]))
+    >>> dx
+    array([[[[1., 2., 1.],
+             [2., 4., 2.],
+             [1., 2., 1.]]]])
+    >>> dw
+    array([[[[ 8., 12.],
+             [20., 24.]]]])
+    >>> db
+    array([4.])
+
+    Lecture idea: weight sharing in reverse. A shared weight collects gradient from every
+    position where it was used (sum over n, i, j), and an input pixel collects gradient from
+    every window that contained it.
     """
     # BEGIN SOLUTION
     N, C, H, W = x.shape
     _, _, fh, fw = w.shape
     _, _, Ho, Wo = dout.shape
     x_pad = _pad(x, padding)
-    windows = _windows(x_pad, fh, fw, stride)  # (N, C, Ho, Wo, fh, fw)
+    windows = _windows(x_pad, (fh, fw), stride)  # (N, C, Ho, Wo, fh, fw): axes n, c, i, j, u, v
 
-    # out = b + sum(w * window): the bias gets every output gradient of its
-    # filter, and w[k, c, i, j] gets dout times the input pixel it multiplied,
-    # summed over all images and output positions (n, h, w).
+    # out = b + sum(w * window): the bias gets every output gradient of its filter, and w[f, c, u, v]
+    # gets dout times the input pixel it multiplied, summed over images and positions (n, i, j).
     db = dout.sum(axis=(0, 2, 3))
-    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))  # (K, C, fh, fw)
+    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))  # (K, C, fh, fw): sum over n, i, j
 
-    # Gradient with respect to every entry of every window:
-    # dwindows[n, h, w, c, i, j] = sum_k dout[n, k, h, w] * w[k, c, i, j].
+    # Gradient with respect to every entry of every window, summed over the filters f:
+    # dwindows[n, i, j, c, u, v] = sum over f of dout[n, f, i, j] * w[f, c, u, v].
     dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, Ho, Wo, C, fh, fw)
-    # Entry (i, j) of window (h, w) is the padded pixel (h*stride + i,
-    # w*stride + j). Send each entry back to its pixel; a pixel shared by
-    # several windows adds up their contributions. Looping over the fh*fw
-    # offsets (i, j) handles all windows at once for each offset.
+    # Entry (u, v) of window (i, j) is the padded pixel (i*stride + u, j*stride + v). Send each entry
+    # back to its pixel; a pixel shared by several windows adds up their contributions. Looping over
+    # the fh*fw filter entries (u, v) handles all windows at once for each entry.
     dx_pad = np.zeros_like(x_pad)
-    for i in range(fh):
-        for j in range(fw):
-            rows = slice(i, i + stride * (Ho - 1) + 1, stride)
-            cols = slice(j, j + stride * (Wo - 1) + 1, stride)
-            dx_pad[:, :, rows, cols] += dwindows[:, :, :, :, i, j].transpose(0, 3, 1, 2)
+    for u in range(fh):
+        for v in range(fw):
+            rows = slice(u, u + stride * (Ho - 1) + 1, stride)
+            cols = slice(v, v + stride * (Wo - 1) + 1, stride)
+            dx_pad[:, :, rows, cols] += dwindows[:, :, :, :, u, v].transpose(0, 3, 1, 2)
     dx = dx_pad[:, :, padding:padding + H, padding:padding + W].copy()
     return dx, dw, db
     # END SOLUTION
@@ -508,19 +523,27 @@ def conv_backward(dout, x, w, b, stride=1, padding=0):
 
 
 def max_pool_forward(x, size, stride=None):
-    """Max pooling over size x size windows, channel by channel.
+    """Max pooling over size x size windows, channel by channel, on a batch.
+
+    For each image, what max_pool2d computes.
 
     Inputs:
-    - x: shape (N, C, H, W).
-    - size: side of the square pooling window.
-    - stride: step between windows; defaults to size (non-overlapping).
+    - x: shape (N, C, H, W)
+    - size: side of the square pooling window
+    - stride: step between windows; None (the default) for stride = size (non-overlapping)
 
     Returns:
-    - out: shape (N, C, H', W') with H' = (H - size) // stride + 1 and
-      W' = (W - size) // stride + 1 (windows that do not fit are dropped).
+    - out: shape (N, C, H_out, W_out), where H_out = (H - size) // stride + 1 and
+      W_out = (W - size) // stride + 1 (windows that do not fit are dropped)
 
-    Lecture idea: pooling shrinks the feature maps and makes the network
-    tolerant to small shifts; it has no parameters.
+    Example: 2 x 2 windows on one 4 x 4 image holding 0, ..., 15.
+
+    >>> max_pool_forward(np.arange(16.0).reshape(1, 1, 4, 4), 2)
+    array([[[[ 5.,  7.],
+             [13., 15.]]]])
+
+    Lecture idea: pooling shrinks the feature maps and makes the network tolerant to small
+    shifts; it has no parameters.
     """
     # BEGIN SOLUTION
     if stride is None:
@@ -533,15 +556,23 @@ def max_pool_backward(dout, x, size, stride=None):
     """Backward pass of max_pool_forward.
 
     Inputs:
-    - dout: upstream gradient, shape (N, C, H', W').
-    - x, size, stride: the arguments given to max_pool_forward.
+    - dout: upstream gradient, shape (N, C, H_out, W_out)
+    - x, size, stride: the arguments given to max_pool_forward
 
     Returns:
-    - dx: dL/dx, shape (N, C, H, W). Each window's gradient goes entirely to
-      the position of its maximum (on ties: the first maximum in row-major
-      order within the window); every other position gets 0 from that
-      window. Where windows overlap (stride < size), a pixel that is the
-      maximum of several windows receives the sum of their gradients.
+    - dx: dL/dx, shape (N, C, H, W). Each window's gradient goes entirely to the position of its
+      maximum (on ties: the first maximum in row-major order within the window); every other
+      position gets 0 from that window. Where windows overlap (stride < size), a pixel that is
+      the maximum of several windows receives the sum of their gradients.
+
+    Example: the pooling of the max_pool_forward example, with an upstream gradient of ones: the
+    maximum of each window (its lower-right pixel) gets the 1.
+
+    >>> max_pool_backward(np.ones((1, 1, 2, 2)), np.arange(16.0).reshape(1, 1, 4, 4), 2)
+    array([[[[0., 0., 0., 0.],
+             [0., 1., 0., 1.],
+             [0., 0., 0., 0.],
+             [0., 1., 0., 1.]]]])
 
     Lecture idea: max routes the gradient to the winner, like a switch.
     """
@@ -571,18 +602,24 @@ def max_pool_backward(dout, x, size, stride=None):
 
 
 def linear_forward(x, w, b):
-    """Linear layer: out = x @ w + b.
+    """Linear (fully connected) layer: out = x @ w + b.
 
     Inputs:
-    - x: shape (N, D), one row per example.
-    - w: shape (D, M).
-    - b: shape (M,).
+    - x: shape (N, D), one row per example
+    - w: shape (D, M)
+    - b: shape (M,)
 
     Returns:
-    - out: shape (N, M).
+    - out: shape (N, M)
 
-    Lecture idea: the classifier on top of the learned features; every
-    output is connected to every input.
+    Example: two features, three units; unit 2 has bias 10.
+
+    >>> linear_forward(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]]),
+    ...                np.array([0.0, 0.0, 10.0]))
+    array([[ 1.,  2., 11.]])
+
+    Lecture idea: the classifier on top of the learned features; every output is connected to
+    every input.
     """
     # BEGIN SOLUTION
     return x @ w + b
@@ -593,14 +630,28 @@ def linear_backward(dout, x, w, b):
     """Backward pass of linear_forward.
 
     Inputs:
-    - dout: upstream gradient, shape (N, M).
-    - x, w, b: the arguments given to linear_forward.
+    - dout: upstream gradient, shape (N, M)
+    - x, w, b: the arguments given to linear_forward
 
     Returns:
-    - dx: shape (N, D); dw: shape (D, M); db: shape (M,).
+    - dx: shape (N, D), dout @ w.T
+    - dw: shape (D, M), x.T @ dout
+    - db: shape (M,), dout summed over the batch
 
-    Lecture idea: matrix calculus by shapes; the bias is shared by all
-    examples, so its gradient is summed over the batch.
+    Example: the layer of the linear_forward example.
+
+    >>> dx, dw, db = linear_backward(np.array([[1.0, 0.0, 2.0]]), np.array([[1.0, 2.0]]),
+    ...                              np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]]), np.array([0.0, 0.0, 10.0]))
+    >>> dx
+    array([[-1.,  2.]])
+    >>> dw
+    array([[1., 0., 2.],
+           [2., 0., 4.]])
+    >>> db
+    array([1., 0., 2.])
+
+    Lecture idea: matrix calculus by shapes; the bias is shared by all examples, so its gradient
+    is summed over the batch.
     """
     # BEGIN SOLUTION
     dx = dout @ w.T
@@ -618,20 +669,28 @@ def linear_backward(dout, x, w, b):
 def softmax_cross_entropy(logits, y):
     """Softmax followed by cross-entropy, averaged over the batch.
 
+    Compute it stably: with z = logits - (row maximum), log_softmax = z - log(sum(exp(z))) per
+    row. Subtracting the row maximum changes nothing mathematically but keeps exp from
+    overflowing; taking the log before the exp can underflow avoids log(0) = -inf.
+
     Inputs:
-    - logits: shape (N, K), unnormalised class scores.
-    - y: integer labels, shape (N,), values in 0..K-1.
+    - logits: shape (N, K), unnormalised class scores
+    - y: integer labels, shape (N,), values in 0..K-1
 
     Returns:
-    - loss: float, mean over the batch of -log softmax(logits[n])[y[n]].
-    - dlogits: dL/dlogits, shape (N, K): (softmax(logits) - one_hot(y)) / N.
+    - loss: a float, the mean over the batch of -log_softmax(logits[n])[y[n]]
+    - dlogits: dL/dlogits, shape (N, K): (softmax(logits) - one_hot(y)) / N
 
-    Lecture idea: the classification loss, computed stably: subtracting the
-    row maximum before exp (log-sum-exp trick) changes nothing mathematically
-    but keeps exp from overflowing for large logits. Take the log before the
-    exp can underflow: with z = logits - (row maximum),
-    log_softmax = z - log(sum(exp(z))) per row (log of a probability that
-    rounded to 0 would be -inf).
+    Example: example 0 is sure of its right class (logit 1000, which would overflow exp without
+    the shift) and costs 0; example 1 hesitates between two classes and costs log(2). The loss
+    is their mean, log(2) / 2.
+
+    >>> softmax_cross_entropy(np.array([[1000.0, 0.0], [0.0, 0.0]]), np.array([0, 1]))
+    (0.34657359027997264, array([[ 0.  ,  0.  ],
+           [ 0.25, -0.25]]))
+
+    Lecture idea: the classification loss, and the log-sum-exp trick that computes it without
+    overflow.
     """
     # BEGIN SOLUTION
     N = logits.shape[0]
@@ -652,20 +711,24 @@ def softmax_cross_entropy(logits, y):
 def init_params(seed=0):
     """Random initial parameters of the network described at the top of Part 5.
 
+    Weights are drawn from a normal distribution with standard deviation sqrt(2 / fan_in)
+    (He/Kaiming initialisation, suited to ReLU), where fan_in is the number of inputs of one
+    output unit (1*3*3 for the convolution, 128 for the linear layer); biases start at zero.
+
     Inputs:
-    - seed: seed for numpy.random.default_rng.
+    - seed: seed for numpy.random.default_rng
 
     Returns:
-    - params: dict of float64 arrays
-        "conv_w": (8, 1, 3, 3), "conv_b": (8,),
-        "fc_w": (8 * 4 * 4, 10), "fc_b": (10,).
-      Weights are drawn from a normal distribution with standard deviation
-      sqrt(2 / fan_in) (He/Kaiming initialisation, suited to ReLU), where
-      fan_in is the number of inputs of one output unit (1*3*3 for the
-      convolution, 128 for the linear layer); biases start at zero.
+    - params: a dict of float64 arrays, "conv_w": (8, 1, 3, 3), "conv_b": (8,),
+      "fc_w": (8 * 4 * 4, 10), "fc_b": (10,)
 
-    Lecture idea: initialisation keeps the scale of activations roughly
-    constant from layer to layer, so training can start.
+    Example (the values are random: the shapes are the point):
+
+    >>> {name: value.shape for name, value in init_params(seed=0).items()}
+    {'conv_w': (8, 1, 3, 3), 'conv_b': (8,), 'fc_w': (128, 10), 'fc_b': (10,)}
+
+    Lecture idea: initialisation keeps the scale of activations roughly constant from layer to
+    layer, so training can start.
     """
     # BEGIN SOLUTION
     rng = np.random.default_rng(seed)
@@ -684,17 +747,27 @@ def loss_and_grads(params, x, y):
     """Loss of the network on a batch, and its gradient for every parameter.
 
     Inputs:
-    - params: dict as returned by init_params.
-    - x: images, shape (N, 1, 8, 8).
-    - y: integer labels, shape (N,).
+    - params: a dict as returned by init_params
+    - x: images, shape (N, 1, 8, 8)
+    - y: integer labels, shape (N,)
 
     Returns:
-    - loss: float, mean softmax cross-entropy over the batch.
-    - grads: dict with the same keys and shapes as params, grads[k] = dL/dparams[k].
+    - loss: a float, the mean softmax cross-entropy over the batch
+    - grads: a dict with the same keys and shapes as params, grads[key] = dL/dparams[key]
 
-    Lecture idea: backpropagation. Run the layers forward keeping their
-    inputs, then call their backward functions in reverse order, each one
-    turning the gradient of its output into the gradient of its input.
+    Example: with all weights zero every class gets the same logit, so the loss is log(10),
+    whatever the images.
+
+    >>> params = {name: np.zeros_like(value) for name, value in init_params().items()}
+    >>> loss, grads = loss_and_grads(params, np.ones((2, 1, 8, 8)), np.array([3, 7]))
+    >>> round(loss, 6), round(float(np.log(10)), 6)
+    (2.302585, 2.302585)
+    >>> {name: value.shape for name, value in grads.items()}
+    {'conv_w': (8, 1, 3, 3), 'conv_b': (8,), 'fc_w': (128, 10), 'fc_b': (10,)}
+
+    Lecture idea: backpropagation. Run the layers forward keeping their inputs, then call their
+    backward functions in reverse order, each one turning the gradient of its output into the
+    gradient of its input.
     """
     # BEGIN SOLUTION
     # Forward, keeping every layer's input for the backward pass.
@@ -722,13 +795,18 @@ def sgd_step(params, grads, lr):
     """One step of (mini-batch) stochastic gradient descent.
 
     Inputs:
-    - params: dict of arrays.
-    - grads: dict with the same keys and shapes.
-    - lr: learning rate (step size).
+    - params: a dict of arrays
+    - grads: a dict with the same keys and shapes
+    - lr: learning rate (step size)
 
     Returns:
-    - new_params: a new dict with new arrays, params[k] - lr * grads[k];
-      params and grads are left unchanged.
+    - new_params: a new dict of new arrays, params[key] - lr * grads[key]; params and grads are
+      left unchanged
+
+    Example: a step of 0.1 against the gradient [10, -10].
+
+    >>> sgd_step({"w": np.array([1.0, 2.0])}, {"w": np.array([10.0, -10.0])}, 0.1)
+    {'w': array([0., 3.])}
 
     Lecture idea: gradient descent, a small step against the gradient.
     """
@@ -741,24 +819,29 @@ def train(x_train, y_train, epochs=60, lr=0.1, batch_size=20, seed=0):
     """Train the network with mini-batch SGD.
 
     Inputs:
-    - x_train: images, shape (N, 1, 8, 8).
-    - y_train: integer labels, shape (N,).
-    - epochs: number of passes over the training set.
-    - lr: learning rate.
-    - batch_size: examples per SGD step (the last batch of an epoch may be
-      smaller).
+    - x_train: images, shape (N, 1, 8, 8)
+    - y_train: integer labels, shape (N,)
+    - epochs: number of passes over the training set
+    - lr: learning rate
+    - batch_size: examples per SGD step (the last batch of an epoch may be smaller)
     - seed: seeds both init_params(seed) and the shuffling generator
-      rng = numpy.random.default_rng(seed); each epoch visits the examples
-      in the order rng.permutation(N).
+      rng = numpy.random.default_rng(seed); each epoch visits the examples in the order
+      rng.permutation(N)
 
     Returns:
-    - params: the trained parameters (dict as from init_params).
-    - history: list of `epochs` floats, the mean training loss of each epoch
-      (the mean over all N examples of the loss seen by the batch that
-      contained them, i.e. batch losses weighted by batch size).
+    - params: the trained parameters (a dict as from init_params)
+    - history: a list of `epochs` floats, the mean training loss of each epoch (the mean over all
+      N examples of the loss seen by the batch that contained them, i.e. batch losses weighted by
+      batch size)
 
-    Lecture idea: the training loop: shuffle, cut into mini-batches, compute
-    the gradient on each batch, step, repeat.
+    Example: two epochs on four blank images give two losses, one per epoch.
+
+    >>> params, history = train(np.zeros((4, 1, 8, 8)), np.array([0, 1, 2, 3]), epochs=2, batch_size=3)
+    >>> len(history), sorted(params)
+    (2, ['conv_b', 'conv_w', 'fc_b', 'fc_w'])
+
+    Lecture idea: the training loop: shuffle, cut into mini-batches, compute the gradient on each
+    batch, step, repeat.
     """
     # BEGIN SOLUTION
     rng = np.random.default_rng(seed)
@@ -782,11 +865,19 @@ def predict(params, x):
     """Predicted class of each image.
 
     Inputs:
-    - params: dict as returned by init_params or train.
-    - x: images, shape (N, 1, 8, 8).
+    - params: a dict as returned by init_params or train
+    - x: images, shape (N, 1, 8, 8)
 
     Returns:
-    - labels: int array of shape (N,), the index of the largest logit.
+    - labels: an int array of shape (N,), the index of the largest logit of each image
+
+    Example: a network whose only non-zero parameter is the bias of class 3 says 3 for every
+    image.
+
+    >>> params = {name: np.zeros_like(value) for name, value in init_params().items()}
+    >>> params["fc_b"][3] = 1.0
+    >>> predict(params, np.ones((2, 1, 8, 8)))
+    array([3, 3])
 
     Lecture idea: at test time we only need the forward pass.
     """
@@ -843,14 +934,19 @@ def fc_params(n_in, n_out):
     - n_in: number of inputs, an int >= 1 (for an image: all its pixels, H * W * channels)
     - n_out: number of outputs (units), an int >= 1
 
+    Returns:
+    - count: an int
+
     Example: a 2 x 2 grayscale image (4 inputs) fully connected to 3 units has 4 * 3 = 12 weights
-    and 3 biases.
+    and 3 biases; the lecture's 426 x 426 image fully connected to 16 units has almost 3 million.
 
     >>> fc_params(4, 3)
     15
+    >>> fc_params(426 * 426, 16)
+    2903632
 
-    Returns:
-    - count: an int
+    Lecture idea: why images need convolutions. A fully connected layer's count grows with the
+    image.
     """
     # BEGIN SOLUTION
     return n_in * n_out + n_out
@@ -861,23 +957,27 @@ def conv_params(k, d, f):
     """Number of parameters of a convolutional layer: k filters of size f x f on d channels.
 
     Each filter spans all d input channels, so it is an array of shape (d, f, f), and it has one
-    bias: the filter bank is (k, d, f, f) and the biases (k,), as in conv2d_multichannel. The count
-    depends neither on the height nor on the width of the image (weight sharing: the same filters
-    are used at every position).
+    bias: the filter bank is (k, d, f, f) and the biases (k,), as in conv2d_multichannel.
 
     Inputs:
     - k: number of filters (output channels), an int >= 1
     - d: number of input channels, an int >= 1
     - f: side of each filter, an int >= 1
 
+    Returns:
+    - count: an int
+
     Example: the convolution of part 5, 8 filters of size 3 x 3 on 1 channel, has 8 * 1 * 3 * 3 = 72
-    weights and 8 biases:
+    weights and 8 biases; 16 such filters have 160 parameters, on a digit as on the lecture's
+    426 x 426 image.
 
     >>> conv_params(8, 1, 3)
     80
+    >>> conv_params(16, 1, 3)
+    160
 
-    Returns:
-    - count: an int
+    Lecture idea: weight sharing. The same filters are used at every position, so the count
+    depends neither on the height nor on the width of the image.
     """
     # BEGIN SOLUTION
     return k * d * f * f + k
@@ -887,25 +987,29 @@ def conv_params(k, d, f):
 def output_shapes(input_shape, layers):
     """The shape of the output of every layer of a stack.
 
+    A conv layer gives (k, H', W'), a pool layer (d, H', W'), a relu layer its input's shape, an
+    fc layer (m,), where H' = (H + 2p - f) // s + 1 and W' = (W + 2p - f) // s + 1.
+
     Inputs:
     - input_shape: (d, H, W), the shape of one input (channels, height, width), ints >= 1
     - layers: a list of layer descriptions (see the top of part 6), which fit: every conv or pool
       layer has size f <= H + 2p and f <= W + 2p for the H, W it receives; conv and pool layers
       only come before the first fc layer (an fc layer may follow another fc layer)
 
-    Shapes: a conv layer gives (k, H', W'), a pool layer (d, H', W'), a relu layer its input's
-    shape, an fc layer (m,), where H' = (H + 2p - f) // s + 1 and W' = (W + 2p - f) // s + 1.
+    Returns:
+    - shapes: a list with one tuple of ints per layer, in order (an empty list for no layers)
 
     Example: the part-5 network on one 8 x 8 digit.
 
-    >>> output_shapes((1, 8, 8), [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
-    ...                           {"type": "relu"},
-    ...                           {"type": "pool", "size": 2, "stride": 2, "padding": 0},
-    ...                           {"type": "fc", "units": 10}])
+    >>> part5 = [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
+    ...          {"type": "relu"},
+    ...          {"type": "pool", "size": 2, "stride": 2, "padding": 0},
+    ...          {"type": "fc", "units": 10}]
+    >>> output_shapes((1, 8, 8), part5)
     [(8, 8, 8), (8, 8, 8), (8, 4, 4), (10,)]
 
-    Returns:
-    - shapes: a list with one tuple of ints per layer, in order (an empty list for no layers)
+    Lecture idea: the output-size formula, layer after layer: how a typical architecture shrinks
+    the image while it adds channels.
     """
     # BEGIN SOLUTION
     shapes = []
@@ -936,17 +1040,24 @@ def stack_params(input_shape, layers):
     - input_shape: (d, H, W), the shape of one input
     - layers: a list of layer descriptions that fit, as for output_shapes
 
-    Example: the part-5 network has 80 parameters in its convolution (conv_w, conv_b) and
-    8 * 4 * 4 * 10 + 10 = 1290 in its fc layer (fc_w, fc_b):
-
-    >>> stack_params((1, 8, 8), [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
-    ...                          {"type": "relu"},
-    ...                          {"type": "pool", "size": 2, "stride": 2, "padding": 0},
-    ...                          {"type": "fc", "units": 10}])
-    1370
-
     Returns:
     - count: an int (0 for no layers)
+
+    Example: the part-5 network has 80 parameters in its convolution (conv_w, conv_b) and
+    8 * 4 * 4 * 10 + 10 = 1290 in its fc layer (fc_w, fc_b); a 2-layer fully connected network
+    (16 hidden units) on the lecture's 426 x 426 image has about 3 million.
+
+    >>> part5 = [{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
+    ...          {"type": "relu"},
+    ...          {"type": "pool", "size": 2, "stride": 2, "padding": 0},
+    ...          {"type": "fc", "units": 10}]
+    >>> stack_params((1, 8, 8), part5)
+    1370
+    >>> stack_params((1, 426, 426), [{"type": "fc", "units": 16}, {"type": "relu"}, {"type": "fc", "units": 10}])
+    2903802
+
+    Lecture idea: why images need convolutions, for a whole network: a stack of conv, pool and
+    relu layers has the same count on any image it fits; only the fc layers grow with it.
     """
     # BEGIN SOLUTION
     count = 0
@@ -982,18 +1093,31 @@ def receptive_field(layers):
     - layers: a list of conv, pool and relu layer descriptions (no fc layer: one fc unit sees
       the whole input)
 
-    Example: two 3 x 3 convolutions with stride 1 see 5 x 5 pixels; a 2 x 2 pooling with stride
-    2 in between spreads the second convolution's 3 x 3 window over 6 x 6 pixels, and the
-    whole stack sees 8 x 8: 1 + (3 - 1) * 1 + (2 - 1) * 1 + (3 - 1) * 2 = 8.
-
-    >>> conv = {"type": "conv", "filters": 4, "size": 3, "stride": 1, "padding": 1}
-    >>> receptive_field([conv, conv])
-    5
-    >>> receptive_field([conv, {"type": "pool", "size": 2, "stride": 2, "padding": 0}, conv])
-    8
-
     Returns:
     - side: an int >= 1 (1 for no layers: a pixel sees itself)
+
+    Example: a 3 x 3 convolution with stride 1 sees 3 x 3 pixels, two of them 5 x 5; a 2 x 2
+    pooling with stride 2 in between spreads the second convolution's window over 6 x 6 pixels,
+    and the whole stack sees 8 x 8: 1 + (3 - 1) * 1 + (2 - 1) * 1 + (3 - 1) * 2 = 8. The part-5
+    network without its fc layer sees 1 + 2 + 1 = 4.
+
+    >>> conv = {"type": "conv", "filters": 4, "size": 3, "stride": 1, "padding": 1}
+    >>> pool = {"type": "pool", "size": 2, "stride": 2, "padding": 0}
+    >>> receptive_field([])
+    1
+    >>> receptive_field([conv])
+    3
+    >>> receptive_field([conv, conv])
+    5
+    >>> receptive_field([conv, pool, conv])
+    8
+    >>> receptive_field([{"type": "conv", "filters": 8, "size": 3, "stride": 1, "padding": 1},
+    ...                  {"type": "relu"},
+    ...                  {"type": "pool", "size": 2, "stride": 2, "padding": 0}])
+    4
+
+    Lecture idea: the larger window. Alternating convolutions and pooling makes the later
+    filters see a large part of the image with few parameters.
     """
     # BEGIN SOLUTION
     side, spacing = 1, 1  # window side, and the distance in pixels between neighbouring units

@@ -83,7 +83,7 @@ plot: $(VENV)/core.stamp
 # One test process per core; each file runs whole in one of them, so its module fixtures (a built
 # class, the audited corpus) are made once.
 test: $(VENV)/full.stamp
-	$(VENV)/bin/python -m pytest -n auto --dist loadfile
+	$(VENV)/bin/python -m pytest -n auto
 
 lint: $(VENV)/full.stamp
 	$(VENV)/bin/ruff check .

@@ -76,3 +76,31 @@ def built_zips():
             subprocess.run([sys.executable, "-m", "autograder", "zips"], cwd=ROOT, check=True, capture_output=True)
             stamp.write_text(run)
     return folder / "autograder.zip", folder / "student.zip"
+
+
+# -- sharing the suite out among parallel workers (pytest-xdist, `make test`) ---------------------
+
+# Files whose tests are independent and long (each grades a whole submission): their tests are
+# shared out one by one. Every other file goes to one worker whole, so that its module fixtures are
+# built once.
+SHARED_OUT_ONE_BY_ONE = ("tests/test_attacks.py", "tests/test_audit.py")
+
+
+def pytest_collection_modifyitems(items):
+    """The long independent tests first (a stable sort: the same order in every worker), so that
+    no worker is left alone with them at the end."""
+    items.sort(key=lambda item: not item.nodeid.split("::", 1)[0].endswith(SHARED_OUT_ONE_BY_ONE))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOneOrByFile(LoadScopeScheduling):
+        """Files are units of work, except the long independent tests above: each a unit of its own."""
+
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path.endswith(SHARED_OUT_ONE_BY_ONE) else path
+
+    config.option.loadscopereorder = False  # keep the collection's order: long tests first
+    return OneByOneOrByFile(config, log)

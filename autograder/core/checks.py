@@ -44,6 +44,21 @@ class NotImplementedYet(Exception):
         self.function, self.reason = function, reason
 
 
+class GivenUp(BaseException):
+    """A call went wrong in a way that ends its function's grading: not implemented, missing, timed
+    out, crashed, or the file would not load again in a fresh worker.
+
+    Not an ``Exception``, so Hypothesis lets it through at once: looking for a smaller example would
+    only meet the same refusal (later calls are refused without running), and would show an example
+    that never went wrong. ``error`` is the ``Failed`` or ``NotImplementedYet`` to report; ``again``
+    is True when this call was refused because an earlier one went wrong (no example is to blame).
+    """
+
+    def __init__(self, error, again=False):
+        super().__init__(error)
+        self.error, self.again = error, again
+
+
 @dataclass(frozen=True, kw_only=True)
 class Check:
     """One property of one student function; made by ``Check.on_calls`` or ``Check.on_inputs``.
@@ -101,9 +116,9 @@ class Student:
     """The submission's functions, run in a worker. ``student.conv1d(x, w)`` calls it there.
 
     Every call is checked on the way back: the arguments must come back unchanged, and failures
-    become ``Failed`` (or ``NotImplementedYet``) in words. A function that timed out or crashed
-    the worker is not called again: later calls fail at once with the same explanation, so one
-    hanging function costs seconds, not minutes, and never another function's credit.
+    become ``Failed`` in words. A function that is not implemented, timed out or crashed the worker
+    is not called again: that call and every later one raise ``GivenUp`` with the same explanation,
+    so one hanging function costs seconds, not minutes, and never another function's credit.
     """
 
     def __init__(self, worker, call_seconds=None):
@@ -128,7 +143,7 @@ class Student:
 
     def call(self, function, *args, **kwargs):
         if function in self._given_up:
-            raise self._given_up[function]
+            raise GivenUp(self._given_up[function], again=True)
         cpu_seconds = self._call_seconds.get(function)  # a limit in CPU seconds, with a wall-clock backstop
         seconds = cpu_seconds and WALL_BACKSTOP * cpu_seconds
         oracle = self.oracle if function == self.under_test else None
@@ -139,10 +154,10 @@ class Student:
         reason = REASONS.get(outcome.status)
         if outcome.status in (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING):
             self._given_up[function] = NotImplementedYet(function, reason)
-            raise self._given_up[function]
+            raise GivenUp(self._given_up[function])
         if outcome.status in (OutcomeStatus.TIMEOUT, OutcomeStatus.CRASHED, OutcomeStatus.IMPORT_FAILED):
             self._given_up[function] = Failed(_outcome_words(function, outcome), reason)
-            raise self._given_up[function]
+            raise GivenUp(self._given_up[function])
         if outcome.status is not OutcomeStatus.RETURNED:
             raise Failed(_outcome_words(function, outcome), reason)
         returned_args = outcome.args + [None] * len(args)  # a short list from the worker is a change

@@ -148,10 +148,12 @@ class Report:
         return next(r for r in self.results if r.function == function)
 
 
-def grade(assignment, submission, hidden=True, functions=None, public=True):
+def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=()):
     """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
 
-    ``functions`` limits grading to some of the assignment's functions (default: all). A notebook
+    ``functions`` limits grading to some of the assignment's functions (default: all), and the
+    functions in ``without_integration`` are graded without their integration checks (the audit
+    grades a bug's callers only to see that nothing is charged to them). A notebook
     (``.ipynb``) is first turned into a module (``notebook.module_source``), here in the grader;
     what was left out of it is in ``Report.notes``.
     """
@@ -162,12 +164,13 @@ def grade(assignment, submission, hidden=True, functions=None, public=True):
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, hidden, functions, public)
+            report = grade(assignment, module, hidden, functions, public, without_integration)
         report.notes = notes
         return report
     functions = functions or assignment.functions
     plans = plan(assignment)
-    chosen = {f: [p for p in plans[f].checks if (hidden if p.graded else public)] for f in functions}
+    chosen = {f: [p for p in plans[f].checks if (hidden if p.graded else public)
+                  and not (p.check.integration and f in without_integration)] for f in functions}
     planned = [p for f in functions for p in chosen[f]]  # function by function
     # Reference answers for nested calls in graded checks only: public ones run without, as on students' machines.
     oracles = [assignment.oracle_for(p.check) if p.graded else {} for p in planned]

@@ -13,7 +13,7 @@ import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from autograder.core.checks import Failed, NotImplementedYet, Student
+from autograder.core.checks import Failed, GivenUp, NotImplementedYet, Student
 from autograder.core.outcomes import Reason, Status, status_of
 from autograder.sandbox.worker import Limits, Worker
 
@@ -75,9 +75,12 @@ def _run_check(check, student, seed):
             said = check.verify(student, example)
             if said:  # a check may report what it measured, e.g. the accuracy a training run reached
                 note["text"] = said
-        except (Failed, NotImplementedYet) as error:
+        except Failed as error:
             # Hypothesis replays the minimal example last, so the last failure recorded is it.
             last_failure.update(example=example, error=error)
+            raise
+        except GivenUp as stop:  # not an Exception: Hypothesis stops at once, without shrinking
+            last_failure.update(example={} if stop.again else example, error=stop.error)
             raise
         except Exception as error:  # noqa: BLE001 - a bug of the grader or the check, not the student's
             grader_errors.append(error)
@@ -85,6 +88,8 @@ def _run_check(check, student, seed):
 
     try:
         property_holds()
+    except GivenUp:
+        return _failure_verdict(check, last_failure)
     except Exception:  # noqa: BLE001 - sorted out below
         if grader_errors:  # one broken check must not cost the student every other check
             return Verdict(check, Reason.GRADER_ERROR, f"the grader could not run this check ({grader_errors[0]!r}); "

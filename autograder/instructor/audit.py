@@ -2,10 +2,11 @@
 
 The corpus of assignment NAME lives in ``tests/corpus/NAME/``: ``bugs/*.py`` and ``correct/*.py``
 are patches over the reference (see ``autograder.instructor.patching``) whose docstring's first line names
-the function they change (``all`` for a complete alternative). A bug is caught when its function
-loses points; it is charged elsewhere when a function that calls it (graded with it) loses points
-outside integration checks (goal: never: the oracle answers such nested calls). A correct alternative is
-penalised when any function loses points or fails a public check. Submissions are graded in
+the function they change (``all`` for a complete alternative). A bug is caught when its own function
+loses points; it is charged elsewhere when a function that calls it (graded with it, without its
+integration checks, which run the student's functions together by design) loses points (goal: never:
+the oracle answers such nested calls). A correct alternative is penalised when any function loses
+points or fails a public check. Submissions are graded in
 parallel, one worker process per core, with the same machinery as ``make grade``.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from autograder.core import assignment as assignments
 from autograder.core.callgraph import callers
 from autograder.core.feedback import format_table, render_verdict
-from autograder.core.grading import grade
+from autograder.core.grading import SHARE_DECIMALS, grade
 from autograder.core.runner import GRADER_ERROR
 from autograder.instructor.patching import apply_patch, describe_patch
 
@@ -31,14 +32,17 @@ class AuditCase:
     path: Path
     function: str  # the function the patch changes, or "all"
     description: str
-    lost: dict = None  # function -> points lost
-    elsewhere: float = 0.0  # points a bug cost other functions, outside integration checks
+    lost: dict = None  # function -> points lost in the checks that ran
+    elsewhere: float = 0.0  # points a bug cost the functions that call it (integration checks aside)
     public_failures: int = 0  # public checks that did not pass (correct alternatives: must be 0)
     failures: list = None  # the explanations of the checks that failed
     grader_errors: list = None  # checks that broke on this submission: bugs of the grader
 
     @property
     def flagged(self):
+        """A bug: caught by its own function's checks. A correct alternative: penalised somewhere."""
+        if self.kind == "bug":
+            return self.lost.get(self.function, 0) > 0
         return bool(self.lost) or bool(self.public_failures)
 
 
@@ -55,8 +59,9 @@ def corpus(name):
 def audit_case(name, case):
     """Grade one corpus entry; return it with the points each function lost.
 
-    A bug's function is graded with the functions that may call it (hidden checks); a correct
-    alternative with every function, public checks included.
+    A bug's function is graded with the functions that may call it (hidden checks; the callers
+    without their integration checks); a correct alternative with every function it may affect,
+    public and integration checks included.
     """
     assignment = assignments.load(name)
     source = apply_patch((ROOT / "solutions" / name / f"{name}.py").read_text(), case.path.read_text())
@@ -67,19 +72,17 @@ def audit_case(name, case):
     with tempfile.TemporaryDirectory() as folder:
         submission = Path(folder) / f"{name}.py"
         submission.write_text(source)
-        report = grade(assignment, submission, public=case.kind == "correct", functions=functions)
-    case.lost = {r.function: r.possible - r.points for r in report.results if r.points < r.possible}
-    case.elsewhere = sum(_lost_outside_integration(r) for r in report.results
-                         if case.kind == "bug" and r.function != case.function)
+        callers_only = [f for f in functions if f != case.function] if case.kind == "bug" else []
+        report = grade(assignment, submission, public=case.kind == "correct", functions=functions,
+                       without_integration=callers_only)
+    lost = {r.function: round(sum(share for share, v in r.shares if not v.passed), SHARE_DECIMALS)
+            for r in report.results}
+    case.lost = {function: points for function, points in lost.items() if points}
+    case.elsewhere = sum(case.lost.get(f, 0) for f in callers_only)
     case.public_failures = sum(not v.passed for r in report.results for v in r.public)
     case.failures = [render_verdict(v) for r in report.results for v in r.verdicts if not v.passed]
     case.grader_errors = [render_verdict(v) for r in report.results for v in r.verdicts if v.status == GRADER_ERROR]
     return case
-
-
-def _lost_outside_integration(result):
-    """Points a function lost in its checks that are not integration checks."""
-    return sum(share for share, v in result.shares if not v.passed and not v.check.integration)
 
 
 def run_audit(name, workers=None):

@@ -1,21 +1,21 @@
 """attack: allocate and touch 4 GiB (numpy array, bytearray, growing list) in the calls.
 
 conv1d fills np.ones(2**29) (4 GiB), conv1d_matrix a 4 GiB bytearray, conv2d grows a list until
-memory runs out (on the first call of each); the others are wrong. The machine must not run out of
+memory runs out (on the first two calls of each: Hypothesis calls a failing example again to report
+it); the others are wrong. The machine must not run out of
 memory.
 """
 
 import numpy as np
 
-DONE = set()
+CALLS = {}
 
 
 def _first_call(name):
-    """True on the first call of each function: the costly part runs once (the grader must survive it)."""
-    if name in DONE:
-        return False
-    DONE.add(name)
-    return True
+    """True on the first two calls of each function: the costly part runs when the failing example is
+    found and when it is replayed for the feedback (the grader must survive both)."""
+    CALLS[name] = CALLS.get(name, 0) + 1
+    return CALLS[name] <= 2
 
 
 def _hog(kind):

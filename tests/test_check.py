@@ -55,3 +55,20 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error:")
     result = run_check(REFERENCE, "--assignment", "nope")
     assert result.returncode == 2 and "no assignment named 'nope'" in result.stderr
+
+
+def test_a_crash_is_explained_once_with_the_input_that_crashed(tmp_path):
+    """The first call that crashes ends conv1d's checking: its check shows the input that really
+    crashed (not a smaller one that was never run), and later checks only point back to it."""
+    crashing = tmp_path / "cnn.py"
+    crashing.write_text(REFERENCE.read_text().replace(
+        "def conv1d(x, w, stride=1, padding=0):",
+        "def conv1d(x, w, stride=1, padding=0):\n    if len(x) == 7:\n        import os\n        os._exit(3)", 1))
+    result = run_check(crashing)
+    assert result.returncode == 1
+    blocks = result.stdout.split("\n\n")
+    crashed = [b for b in blocks if "conv1d stopped the Python process running it" in b]
+    assert len(crashed) == 1, result.stdout
+    x_line = next(line for line in crashed[0].splitlines() if line.strip().startswith("x = "))
+    assert x_line.count(",") == 6, crashed[0]  # seven entries: the input that crashed
+    assert any("conv1d was not called again: it went wrong in an earlier check" in b for b in blocks)

@@ -50,13 +50,14 @@ class GivenUp(BaseException):
 
     Not an ``Exception``, so Hypothesis lets it through at once: looking for a smaller example would
     only meet the same refusal (later calls are refused without running), and would show an example
-    that never went wrong. ``error`` is the ``Failed`` or ``NotImplementedYet`` to report; ``again``
-    is True when this call was refused because an earlier one went wrong (no example is to blame).
+    that never went wrong. ``error`` is the ``Failed`` or ``NotImplementedYet`` to report for
+    ``function``; ``again`` is True when this call was refused because an earlier one went wrong (no
+    example is to blame, and the explanation was given with that earlier check).
     """
 
-    def __init__(self, error, again=False):
+    def __init__(self, function, error, again=False):
         super().__init__(error)
-        self.error, self.again = error, again
+        self.function, self.error, self.again = function, error, again
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +144,7 @@ class Student:
 
     def call(self, function, *args, **kwargs):
         if function in self._given_up:
-            raise GivenUp(self._given_up[function], again=True)
+            raise GivenUp(function, self._given_up[function], again=True)
         cpu_seconds = self._call_seconds.get(function)  # a limit in CPU seconds, with a wall-clock backstop
         seconds = cpu_seconds and WALL_BACKSTOP * cpu_seconds
         oracle = self.oracle if function == self.under_test else None
@@ -154,10 +155,10 @@ class Student:
         reason = REASONS.get(outcome.status)
         if outcome.status in (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING):
             self._given_up[function] = NotImplementedYet(function, reason)
-            raise GivenUp(self._given_up[function])
+            raise GivenUp(function, self._given_up[function])
         if outcome.status in (OutcomeStatus.TIMEOUT, OutcomeStatus.CRASHED, OutcomeStatus.IMPORT_FAILED):
             self._given_up[function] = Failed(_outcome_words(function, outcome), reason)
-            raise GivenUp(self._given_up[function])
+            raise GivenUp(function, self._given_up[function])
         if outcome.status is not OutcomeStatus.RETURNED:
             raise Failed(_outcome_words(function, outcome), reason)
         returned_args = outcome.args + [None] * len(args)  # a short list from the worker is a change

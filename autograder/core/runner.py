@@ -80,7 +80,11 @@ def _run_check(check, student, seed):
             last_failure.update(example=example, error=error)
             raise
         except GivenUp as stop:  # not an Exception: Hypothesis stops at once, without shrinking
-            last_failure.update(example={} if stop.again else example, error=stop.error)
+            error = stop.error
+            if stop.again and isinstance(error, Failed):  # explained once, with the check where it happened
+                error = Failed(f"{stop.function} was not called again: it went wrong in an earlier check "
+                               f"(explained there)", error.reason)
+            last_failure.update(example={} if stop.again else example, error=error)
             raise
         except Exception as error:  # noqa: BLE001 - a bug of the grader or the check, not the student's
             grader_errors.append(error)

@@ -17,7 +17,8 @@ from assignments.cnn import strategies as s
 from autograder.core import assignment
 from autograder.core.checks import Check
 from autograder.core.inputs import LEAVE_OUT
-from autograder.core.runner import FAILED, Verdict, run_check
+from autograder.core.outcomes import Reason
+from autograder.core.runner import Verdict, run_check
 from autograder.instructor.replay import snippet
 
 CNN = assignment.load("cnn")
@@ -123,12 +124,12 @@ def test_replay_reproduces_a_call_and_points_at_a_check_that_makes_its_own():
     on_calls = check_titled("agrees with the reference with padding")
     call = {"x": np.array([1.0, 2.0, 3.0]), "w": np.array([1.0, -1.0]), "padding": 1}
     namespace = {}
-    exec(snippet(CNN, REFERENCE, Verdict(on_calls, FAILED, "wrong", call)), namespace)
+    exec(snippet(CNN, REFERENCE, Verdict(on_calls, Reason.WRONG_VALUE, "wrong", call)), namespace)
     assert np.array_equal(namespace["returned"], namespace["expected"])  # the call, made twice
 
     identity = check_titled("the identity filter [1] returns the padded input, every stride-th entry")
     inputs = {"x": np.array([1.0, 2.0]), "stride": 2, "padding": 0}
-    text = snippet(CNN, REFERENCE, Verdict(identity, FAILED, "wrong", inputs))
+    text = snippet(CNN, REFERENCE, Verdict(identity, Reason.WRONG_VALUE, "wrong", inputs))
     line = inspect.getsourcelines(convolution_checks._conv1d_identity)[1]
     assert f"assignments/cnn/convolution_checks.py:{line} (_conv1d_identity)" in text
     namespace = {}

@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS, REFERENCE, ROOT, SKELETON
 
 from autograder.core.feedback import describe_example
-from autograder.core.runner import FAILED
+from autograder.core.outcomes import Status
 from autograder.instructor import bulk, class_submissions, class_summary
 from autograder.instructor.patching import apply_patch
 from autograder.instructor.replay import render_replay, replay, snippet
@@ -237,7 +237,7 @@ def test_replay_reproduces_the_bulk_example(cnn, klass, graded):
     eve = [f for d in details if d["submission"] == "eve" for f in d["failures"] if f["function"] == "conv1d"]
     submission = klass / "eve" / "cnn.py"
     report = replay(cnn, submission, "conv1d")
-    replayed = {v.check.title: v for v in report.result("conv1d").verdicts if v.status == FAILED}
+    replayed = {v.check.title: v for v in report.result("conv1d").verdicts if v.status is Status.FAILED}
     assert {f["check"] for f in eve} == set(replayed)
     for failure in eve:
         assert describe_example(replayed[failure["check"]].example) == failure["example"]

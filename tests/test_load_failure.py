@@ -7,7 +7,7 @@ import pytest
 
 from autograder.core.feedback import LOAD_HINT, render_report, render_verdict
 from autograder.core.grading import grade
-from autograder.core.runner import NOT_GRADED
+from autograder.core.outcomes import Status
 from autograder.gradescope import session
 
 PRINTS_THEN_READS = ('import numpy as np\nfor _ in range(16_000):\n    print("loss", 0.5)\n'
@@ -23,7 +23,7 @@ def test_one_block_and_every_function_not_graded(cnn, tmp_path, source, what, hi
     submission = tmp_path / "cnn.py"
     submission.write_text(source)
     report = grade(cnn, submission)
-    assert {r.status for r in report.results} == {NOT_GRADED}
+    assert {r.status for r in report.results} == {Status.NOT_GRADED}
     assert report.points == 0 and report.possible == sum(cnn.points.values())
     text = render_report(report, show_points=True)
     assert text.count("could not be loaded, so none of its functions was graded") == 1

@@ -2,7 +2,8 @@
 
 Hypothesis runs here, in the grader; only the calls to student functions cross into the worker.
 Runs are reproducible: Hypothesis is seeded (the seed is part of every report), has no example
-database, and shrinks every failure to a minimal example, which is what the feedback shows.
+database, and shrinks every wrong answer to a minimal example, which is what the feedback shows (a
+call that ends its function's grading, ``GivenUp``, is shown as it happened: see ``checks``).
 """
 
 import contextlib
@@ -14,11 +15,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from autograder.core.checks import Failed, GivenUp, NotImplementedYet, Student
-from autograder.core.outcomes import Reason, Status, status_of
+from autograder.core.outcomes import Reason, status_of
 from autograder.sandbox.worker import Limits, Worker
-
-PASSED, FAILED, NOT_IMPLEMENTED = Status.PASSED, Status.FAILED, Status.NOT_IMPLEMENTED  # the statuses by
-GRADER_ERROR, NOT_GRADED = Status.GRADER_ERROR, Status.NOT_GRADED  # name, as the tools import them
 
 
 @dataclass
@@ -36,7 +34,7 @@ class Verdict:
 
     @property
     def status(self):
-        """PASSED, FAILED, NOT_IMPLEMENTED, GRADER_ERROR or NOT_GRADED (a ``Status``)."""
+        """The ``Status`` that ``reason`` means: passed, failed, not implemented, grader error or not graded."""
         return status_of(self.reason)
 
     @property

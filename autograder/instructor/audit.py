@@ -20,7 +20,7 @@ from autograder.core import assignment as assignments
 from autograder.core.callgraph import callers
 from autograder.core.feedback import format_table, render_verdict
 from autograder.core.grading import SHARE_DECIMALS, grade
-from autograder.core.runner import GRADER_ERROR
+from autograder.core.outcomes import Status
 from autograder.instructor.patching import apply_patch, describe_patch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,8 @@ def audit_case(name, case):
     case.elsewhere = sum(case.lost.get(f, 0) for f in callers_only)
     case.public_failures = sum(not v.passed for r in report.results for v in r.public)
     case.failures = [render_verdict(v) for r in report.results for v in r.verdicts if not v.passed]
-    case.grader_errors = [render_verdict(v) for r in report.results for v in r.verdicts if v.status == GRADER_ERROR]
+    case.grader_errors = [render_verdict(v) for r in report.results for v in r.verdicts
+                          if v.status is Status.GRADER_ERROR]
     return case
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from autograder.core.feedback import render_verdict
 from autograder.core.grading import grade
-from autograder.core.runner import FAILED, NOT_IMPLEMENTED
+from autograder.core.outcomes import Status
 
 
 def replay(assignment, submission, function):
@@ -102,8 +102,8 @@ def snippet(assignment, submission, verdict):
 def render_replay(assignment, submission, function, report):
     """Each failing check with its minimal example and a snippet to reproduce it."""
     verdicts = report.result(function).verdicts
-    failed = [v for v in verdicts if v.status == FAILED]
-    missing = [v for v in verdicts if v.status == NOT_IMPLEMENTED]
+    failed = [v for v in verdicts if v.status is Status.FAILED]
+    missing = [v for v in verdicts if v.status is Status.NOT_IMPLEMENTED]
     lines = [f"Replaying {function} of {submission} (assignment {assignment.name}, Hypothesis seed {report.seed}): "
              f"{len(failed)} of {len(verdicts)} checks fail"
              + (f", {len(missing)} not implemented" if missing else "")]

@@ -188,8 +188,11 @@ class SandboxWatch:
     """Watches /proc while grading runs, to learn the uid(s) its sandbox can have.
 
     The grader's sandbox uid is 1,000,000 plus the pid of the grading process (Otter's kernel), a
-    descendant of this test process: so every 0.1 s we note 1,000,000 + the pid of each descendant.
-    Other graders running on the machine at the same time are not descendants, so they never count.
+    descendant of this test process running as root: so every 0.1 s we note 1,000,000 + the pid of
+    each such descendant. Other graders running on the machine at the same time (other tests, side
+    by side) are not descendants, so they never count; nor are the student's own processes, which
+    run as a sandbox uid and grade nothing: a fork bomb's thousands of pids would otherwise stand for
+    the pids other graders get, and their workers' files would be taken for this grading's.
     """
 
     def __init__(self):
@@ -209,12 +212,15 @@ class SandboxWatch:
         me = os.getpid()
         while not self._stop.is_set():
             children = {}
-            for pid, (parent, _, _) in processes().items():
+            owners = {}
+            for pid, (parent, _, uid) in processes().items():
                 children.setdefault(parent, []).append(pid)
+                owners[pid] = uid
             todo = list(children.get(me, []))
             while todo:
                 pid = todo.pop()
-                self.uids.add(SANDBOX_UID_BASE + pid)
+                if owners[pid] == 0:  # a grader (root) chooses its sandbox uid from its pid
+                    self.uids.add(SANDBOX_UID_BASE + pid)
                 todo += children.get(pid, [])
             self._stop.wait(0.1)
 

@@ -45,8 +45,13 @@ check: $(VENV)/core.stamp
 skeleton: $(VENV)/core.stamp
 	$(RUN) skeleton --assignment $(ASSIGNMENT)
 
+# Rebuilt only when a file they are made from is newer (building draws every check's examples: seconds).
+DIST := dist/$(ASSIGNMENT)
 zips: $(VENV)/full.stamp
-	$(RUN) zips --assignment $(ASSIGNMENT)
+	@if [ -f $(DIST)/autograder.zip ] && [ -f $(DIST)/student.zip ] && [ -z "$$(find autograder \
+	    assignments/$(ASSIGNMENT) solutions/$(ASSIGNMENT) pyproject.toml -type f -newer $(DIST)/autograder.zip \
+	    ! -path '*/__pycache__/*' -print -quit)" ]; then echo "$(DIST): the zips are up to date"; \
+	else $(RUN) zips --assignment $(ASSIGNMENT); fi
 
 # The grading image's every package at an exact version (commit the lock it writes).
 lock: $(VENV)/full.stamp

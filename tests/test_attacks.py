@@ -306,6 +306,10 @@ def long_error(x):
 def big(x):
     return np.zeros(2 * 2**20)  # 16 MiB
 
+def big_frame(x):  # what a reply over the limit looks like when it bypasses the worker's own check
+    os.write(worker_pipes()[1], struct.pack(">Q", 16 * 2**20))
+    time.sleep(60)
+
 def crash(x):
     os._exit(1)
 '''
@@ -351,8 +355,11 @@ def test_output_that_never_stops_neither_hangs_the_grader_nor_grows_the_feedback
 
 def test_text_and_replies_from_the_worker_are_capped(student):
     with Worker(student, "student", Limits(call_seconds=2, call_cpu_seconds=2, reply_bytes=2**20)) as worker:
-        outcome = worker.call("big", [1.0])
-        assert outcome.status == "garbled" and "MiB of data" in outcome.error
+        outcome = worker.call("big", [1.0])  # refused by the worker itself, which goes on
+        assert outcome.status == "unsendable" and "more than 1 MiB of data" in outcome.error
+        assert worker.call("fine", [1.0]).value == 2.0
+        outcome = worker.call("big_frame", [1.0])  # refused by the grader, which reads no more
+        assert outcome.status == "garbled" and "more than 1 MiB of data" in outcome.error
         outcome = worker.call("long_error", [1.0])
         assert outcome.status == "raised"
         assert len(outcome.error) < MAX_TEXT + 100 and len(outcome.where) < MAX_TEXT + 100

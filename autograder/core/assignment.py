@@ -22,6 +22,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.core import examples
+
 DEFAULT_SEED = 20261125
 
 
@@ -40,6 +42,7 @@ class Assignment:
     call_seconds: dict = field(default_factory=dict)
     oracle: dict = field(default_factory=dict)  # function -> names the reference answers in its hidden checks
     reference: object = None  # the module whose functions answer them
+    drawn: dict = field(default_factory=dict)  # check key -> its examples, as the autograder zip carries them
 
     def oracle_for(self, check):
         """The reference functions answering nested calls in a hidden, non-integration ``check``."""
@@ -80,16 +83,18 @@ def load(name, root=None):
         if error.name not in (f"solutions.{name}", f"solutions.{name}.grading", "solutions"):
             raise
         hidden = None
+    seed = getattr(public, "SEED", DEFAULT_SEED)
     return Assignment(
         name=name,
         functions=list(public.FUNCTIONS),
         public_checks=list(public.PUBLIC_CHECKS),
         hidden_checks=list(hidden.HIDDEN_CHECKS) if hidden else [],
         points=dict(hidden.POINTS) if hidden else {},
-        seed=getattr(public, "SEED", DEFAULT_SEED),
+        seed=seed,
         call_seconds=dict(getattr(public, "CALL_SECONDS", {})),
         oracle=dict(getattr(hidden, "ORACLE", {})),
         reference=getattr(hidden, "REFERENCE", None),
+        drawn=examples.load(Path(hidden.__file__).with_name(examples.FILE_NAME), seed) if hidden else {},
     )
 
 

@@ -194,21 +194,23 @@ def _outcome_words(function, outcome):
 
 
 def _require_unchanged(function, label, before, after):
-    if not _same_value(before, after):
+    if not same_value(before, after):
         raise Failed(
             f"{function} changed its {label}: it must leave its arguments as they were"
             f"\n  before the call: {show(before)}\n  after the call:  {show(after)}", Reason.CHANGED_ARGUMENTS
         )
 
 
-def _same_value(a, b):
+def same_value(a, b):
+    """Whether ``a`` and ``b`` are the same value: arrays of the same shape, dtype and entries, lists,
+    tuples and dicts of the same values, anything else equal and of the same type."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
                 and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     return type(a) is type(b) and a == b
 
 

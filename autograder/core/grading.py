@@ -14,7 +14,7 @@ from pathlib import Path
 
 from autograder.core.callgraph import calls
 from autograder.core.outcomes import Status
-from autograder.core.runner import run_checks
+from autograder.core.runner import drawn_examples, run_checks
 
 SHARE_DECIMALS = 2  # points per check are multiples of 0.01
 
@@ -148,12 +148,14 @@ class Report:
         return next(r for r in self.results if r.function == function)
 
 
-def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=()):
+def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=(), replay=True):
     """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
 
     ``functions`` limits grading to some of the assignment's functions (default: all), and the
     functions in ``without_integration`` are graded without their integration checks (the audit
-    grades a bug's callers only to see that nothing is charged to them). A notebook
+    grades a bug's callers only to see that nothing is charged to them). Each check replays its
+    drawn examples first (``runner``); ``replay=False`` leaves the search to Hypothesis alone, with
+    the same verdicts, only slower. A notebook
     (``.ipynb``) is first turned into a module (``notebook.module_source``), here in the grader;
     what was left out of it is in ``Report.notes``.
     """
@@ -164,7 +166,7 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, hidden, functions, public, without_integration)
+            report = grade(assignment, module, hidden, functions, public, without_integration, replay)
         report.notes = notes
         return report
     functions = functions or assignment.functions
@@ -174,14 +176,22 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
     planned = [p for f in functions for p in chosen[f]]  # function by function
     # Reference answers for nested calls in graded checks only: public ones run without, as on students' machines.
     oracles = [assignment.oracle_for(p.check) if p.graded else {} for p in planned]
+    examples = [_examples(assignment, p.check) for p in planned] if replay else None
     verdicts, load_failure, cpu_seconds = run_checks([p.check for p in planned], submission, assignment.module_name,
-                                                     assignment.seed, assignment.call_seconds, oracles=oracles)
+                                                     assignment.seed, assignment.call_seconds, oracles=oracles,
+                                                     examples=examples)
     in_order = iter(verdicts)
     results = [FunctionResult(f, chosen[f], [next(in_order) for _ in chosen[f]],
                               possible=plans[f].points if hidden else 0.0, loaded=load_failure is None)
                for f in functions]
     point_at_failing_callees(results, submission)
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
+
+
+def _examples(assignment, check):
+    """The examples ``check`` replays: those the autograder zip carries, or drawn here."""
+    carried = assignment.drawn.get(check.key)
+    return carried if carried is not None else drawn_examples(check, assignment.seed)
 
 
 def point_at_failing_callees(results, submission):

@@ -26,6 +26,9 @@ class _LeftOut:
     def __repr__(self):
         return "LEAVE_OUT"
 
+    def __reduce__(self):  # copied or pickled, it stays the one LEFT_OUT
+        return "LEFT_OUT"
+
 
 LEFT_OUT = _LeftOut()
 LEAVE_OUT = st.just(LEFT_OUT)  # the strategy of "leave this argument out of the call"

@@ -4,7 +4,8 @@
 folder holding the generated Otter test files, ``otter_config.json`` (our sandbox plugin),
 ``requirements.txt`` (pinned from pyproject.toml) and, as support files, the packages grading
 needs: ``autograder/`` (the machinery), ``assignments/NAME/`` (public checks and strategies) and
-``solutions/NAME/`` (reference and hidden checks). Otter copies support files next to the
+``solutions/NAME/`` (reference, hidden checks, and every check's examples drawn now: see
+``core/examples.py``). Otter copies support files next to the
 submission, where the kernel imports them; the plugin is imported earlier, by Otter itself, from
 the zip's top level, so ``autograder/`` is also added there. Otter's ``run_otter.py`` is replaced by
 ours (``gradescope/entry.py``), which first reduces the upload to the graded file, and ``upload.json``
@@ -27,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.core import assignment as assignments
+from autograder.core import examples
 from autograder.gradescope.entry import RUN_OTTER_PY
 from autograder.gradescope.session import test_file_source
 from autograder.gradescope.upload import MANIFEST, expected_for
@@ -110,6 +112,7 @@ def build_autograder_zip(name, destination, root=ROOT):
         (staging / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
         copy_package(ROOT / "autograder", staging / "autograder")
         copy_assignment_packages(name, staging, root)
+        examples.save(assignment, staging / "solutions" / name / examples.FILE_NAME)
         subprocess.run(
             [sys.executable, "-m", "otter", "generate", "--python-version", PYTHON_VERSION,
              "autograder", "assignments", "solutions"],

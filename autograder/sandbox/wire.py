@@ -59,7 +59,11 @@ def decode(message):
 
 def write_message(stream, value):
     """Write one framed message (8-byte length, then the encoded bytes) to a binary stream."""
-    data = encode(value)
+    write_encoded(stream, encode(value))
+
+
+def write_encoded(stream, data):
+    """Write the bytes ``encode`` made of a value as one framed message."""
     stream.write(struct.pack(">Q", len(data)) + data)
     stream.flush()
 

@@ -361,6 +361,7 @@ class Worker:
     def _rlimits_json(self):
         limits = {
             "mark_output_end": not SELECT_ON_PIPES,  # not a limit: see _OutputCollector
+            "reply_bytes": self.limits.reply_bytes,  # not a limit there: the worker refuses larger replies itself
             "RLIMIT_AS": self.limits.memory_bytes,
             "RLIMIT_FSIZE": self.limits.file_bytes,
             "RLIMIT_CORE": 0,

@@ -249,14 +249,15 @@ def main(limits_json, submission, module_name):
     requests, replies = take_over_stdio()
     limits = json.loads(limits_json)
     mark_output = limits.pop("mark_output_end", False)
+    reply_bytes = limits.pop("reply_bytes", wire.MAX_MESSAGE_BYTES)
     landlock = apply_limits(limits)
 
-    def send(message):
+    def send(encoded):  # a reply, as ``wire.encode`` made it
         sys.stdout.flush()
         sys.stderr.flush()
         if mark_output:
             os.write(2, wire.END_OF_OUTPUT)
-        wire.write_message(replies, message)
+        wire.write_encoded(replies, encoded)
 
     def read_exactly(n):
         data = requests.read(n)
@@ -268,26 +269,37 @@ def main(limits_json, submission, module_name):
         module = import_submission(submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
         error_text, where = describe_exception(error, submission)
-        send({"status": "import_failed", "error": error_text, "where": where})
+        send(wire.encode({"status": "import_failed", "error": error_text, "where": where}))
         return
 
     def ask(question):  # a nested call answered by the grader (see oracle_stub)
         wire.write_message(replies, question)
         return wire.decode(wire.read_message_bytes(read_exactly))
 
-    send({"status": "ready", "landlock": landlock})
+    send(wire.encode({"status": "ready", "landlock": landlock}))
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
         started = time.process_time()
         limit_cpu_time(started, request.get("cpu_seconds"))
         reply = answer(module, request, submission, ask)
         reply["cpu_seconds"] = time.process_time() - started
-        try:
-            wire.encode(reply)  # plain data? (write_message below encodes fully before writing a byte)
-        except (wire.WireError, MemoryError) as error:
-            reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
-            reply = {"status": "unsendable", "error": reason}
-        send(reply)
+        encoded = encode_reply(reply, reply_bytes)
+        del reply  # what the call returned must not take memory from the next call
+        send(encoded)
+
+
+def encode_reply(reply, reply_bytes):
+    """The reply encoded whole before a byte is written; if it is not plain data or is larger than
+    the grader reads (it would stop reading and replace this process), a reply saying so instead."""
+    try:
+        encoded = wire.encode(reply)
+    except (wire.WireError, MemoryError) as error:
+        reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
+        return wire.encode({"status": "unsendable", "error": reason})
+    if len(encoded) > reply_bytes:
+        return wire.encode({"status": "unsendable", "error": f"it returned more than {reply_bytes / 2**20:g} MiB "
+                                                             f"of data (the grader reads no more)"})
+    return encoded
 
 
 if __name__ == "__main__":

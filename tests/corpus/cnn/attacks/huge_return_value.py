@@ -2,8 +2,9 @@
 
 conv1d returns np.zeros(10**8) (800 MB), conv1d_matrix 10**8 float32 zeros (400 MB), conv2d a
 6000 x 6000 array (288 MB), conv2d_multichannel a 20 MB string, max_pool2d a dict of 100,000
-long keys (on the first call of each; later calls are wrong zeros). The grader must neither run
-out of memory nor write them into results.json.
+long keys (on the first two calls of each: Hypothesis calls a failing example again to report
+it; later calls are wrong zeros). The grader must neither run out of memory nor write them into
+results.json.
 """
 
 import numpy as np
@@ -17,15 +18,14 @@ HUGE = {
 }
 
 
-DONE = set()
+CALLS = {}
 
 
-def _first_call(name):
-    """True on the first call of each function: the costly part runs once (the grader must survive it)."""
-    if name in DONE:
-        return False
-    DONE.add(name)
-    return True
+def _first_calls(name):
+    """True on the first two calls of each function: the costly part runs when the failing example is
+    found and when it is reported (the grader must survive both)."""
+    CALLS[name] = CALLS.get(name, 0) + 1
+    return CALLS[name] <= 2
 
 
 def _answer(value):  # what every function returns: here, zeros of the right shape
@@ -37,19 +37,19 @@ def _n_out(n, m, stride, padding):
 
 
 def conv1d(x, w, stride=1, padding=0):
-    if _first_call('conv1d'):
+    if _first_calls('conv1d'):
         return HUGE['conv1d']()
     return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
-    if _first_call('conv1d_matrix'):
+    if _first_calls('conv1d_matrix'):
         return HUGE['conv1d_matrix']()
     return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
 
 
 def conv2d(x, w, stride=1, padding=0):
-    if _first_call('conv2d'):
+    if _first_calls('conv2d'):
         return HUGE['conv2d']()
     x, w = np.asarray(x), np.asarray(w)
     return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
@@ -57,7 +57,7 @@ def conv2d(x, w, stride=1, padding=0):
 
 
 def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
-    if _first_call('conv2d_multichannel'):
+    if _first_calls('conv2d_multichannel'):
         return HUGE['conv2d_multichannel']()
     x, filters = np.asarray(x), np.asarray(filters)
     return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
@@ -65,7 +65,7 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
 
 
 def max_pool2d(x, size, stride=None):
-    if _first_call('max_pool2d'):
+    if _first_calls('max_pool2d'):
         return HUGE['max_pool2d']()
     x = np.asarray(x)
     stride = stride or size

@@ -1,0 +1,93 @@
+"""Replaying drawn examples grades as Hypothesis alone grades, only faster (``core/runner.py``).
+
+A check's examples are those Hypothesis feeds it while every answer passes, whatever the property
+does with them; a grading that replays them gives the verdicts, words and examples of a grading by
+Hypothesis alone (failures are shrunk from the seed; the submission meets the same calls, so even
+code that answers differently the second time is graded alike); the autograder zip carries exactly
+those examples for every check.
+"""
+
+import re
+import zipfile
+
+from conftest import REFERENCE
+
+from autograder.core import assignment as assignments
+from autograder.core import examples, runner
+from autograder.core.checks import same_value
+from autograder.core.grading import grade
+
+
+def said(report):
+    """Everything a report tells, check by check (a training run's CPU seconds vary from run to run)."""
+    return [(result.function, result.points, [(v.check.key, v.reason, re.sub(r"[\d.]+ s of CPU", "", v.message),
+                                               repr(v.example)) for v in result.verdicts])
+            for result in report.results]
+
+
+def every_check(assignment):
+    return assignment.public_checks + assignment.hidden_checks
+
+
+def test_a_passing_grading_is_fed_the_examples_drawn_ahead_and_the_zip_carries_them(cnn, built_zips, tmp_path):
+    by_hypothesis = grade(cnn, REFERENCE, replay=False)  # Hypothesis alone; keeps what it fed each check
+    assert by_hypothesis.points == by_hypothesis.possible
+    fed = {check.key: runner.drawn_examples(check, cnn.seed) for check in every_check(cnn)}
+    assert all(fed.values()), "every check passed, so every check's examples were kept"
+
+    runner._DRAWN.clear()  # draw them again, for a property that always holds
+    drawn = {check.key: runner.draw_examples(check, cnn.seed) for check in every_check(cnn)}
+    assert same_value(drawn, fed)
+    assert sum(map(len, drawn.values())) > 20 * len(drawn)  # a few checks have one example: worked examples
+
+    with zipfile.ZipFile(built_zips[0]) as archive:
+        archive.extractall(tmp_path)
+    carried = assignments.load("cnn", root=tmp_path / "files").drawn
+    assert same_value(carried, drawn)
+    assert examples.load(tmp_path / "files" / "solutions" / "cnn" / examples.FILE_NAME, cnn.seed + 1) == {}
+
+    assert said(grade(cnn, REFERENCE)) == said(by_hypothesis)
+
+
+WRONG_NOW_AND_THEN = '''
+import os
+
+_reference = {"conv1d": conv1d, "conv1d_matrix": conv1d_matrix, "conv2d": conv2d}
+_matrix_calls = []
+
+
+def conv1d(x, w, stride=1, padding=0):  # wrong on inputs of length 7 only: found a few examples in
+    out = _reference["conv1d"](x, w, stride, padding)
+    return out + 1.0 if len(x) == 7 else out
+
+
+def conv2d(x, w, stride=1, padding=0):  # stops its process on 5-row images: given up at once
+    if len(x) == 5:
+        os._exit(3)
+    return _reference["conv2d"](x, w, stride, padding)
+
+
+def conv1d_matrix(w, n, stride=1, padding=0):  # wrong on its third call only: a flaky function
+    _matrix_calls.append(n)
+    out = _reference["conv1d_matrix"](w, n, stride, padding)
+    return out + 1.0 if len(_matrix_calls) == 3 else out
+'''
+
+
+def test_replaying_says_what_hypothesis_alone_says(cnn, tmp_path):
+    submission = tmp_path / "cnn.py"
+    submission.write_text(REFERENCE.read_text() + WRONG_NOW_AND_THEN)
+    functions = ["conv1d", "conv1d_matrix", "conv2d", "max_pool2d"]
+    for check in every_check(cnn):
+        if check.function in functions:
+            runner.draw_examples(check, cnn.seed)
+    by_hypothesis = grade(cnn, submission, functions=functions, replay=False)
+    replayed = grade(cnn, submission, functions=functions)
+    assert said(replayed) == said(by_hypothesis)
+
+    conv1d, conv1d_matrix, conv2d, max_pool2d = replayed.results
+    wrong = [v for v in conv1d.verdicts if not v.passed]
+    assert wrong and all(len(v.example["x"]) == 7 for v in wrong if "x" in v.example)
+    assert 0 < [v.passed for v in conv1d_matrix.verdicts].count(False) < len(conv1d_matrix.verdicts)
+    assert any("stopped the Python process" in v.message for v in conv2d.verdicts)
+    assert max_pool2d.points == max_pool2d.possible

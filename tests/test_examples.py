@@ -7,7 +7,9 @@ code that answers differently the second time is graded alike); the autograder z
 those examples for every check.
 """
 
+import dataclasses
 import re
+import shutil
 import zipfile
 
 from conftest import REFERENCE
@@ -91,3 +93,23 @@ def test_replaying_says_what_hypothesis_alone_says(cnn, tmp_path):
     assert 0 < [v.passed for v in conv1d_matrix.verdicts].count(False) < len(conv1d_matrix.verdicts)
     assert any("stopped the Python process" in v.message for v in conv2d.verdicts)
     assert max_pool2d.points == max_pool2d.possible
+
+
+def test_a_checkout_keeps_the_examples_for_other_processes_until_their_files_change(cnn, tmp_path, monkeypatch):
+    monkeypatch.setattr(examples, "KEPT", tmp_path / "kept")
+    monkeypatch.setattr(examples, "_kept", {})
+    grade(cnn, REFERENCE, functions=["relu_forward"])
+    [kept_file] = (tmp_path / "kept").iterdir()
+    relu_checks = [check for check in every_check(cnn) if check.function == "relu_forward"]
+    on_disk = examples.load(kept_file, cnn.seed)
+    assert set(on_disk) == {check.key for check in relu_checks}
+    assert all(same_value(on_disk[c.key], runner.draw_examples(c, cnn.seed)) for c in relu_checks)
+
+    monkeypatch.setattr(examples, "_kept", {})  # as another process finds it
+    assert same_value(examples.kept(cnn), on_disk)
+
+    copied = [shutil.copytree(folder, tmp_path / "copy" / str(number)) for number, folder in enumerate(cnn.folders)]
+    edited = dataclasses.replace(cnn, folders=tuple(copied))
+    assert same_value(examples.kept(edited), on_disk)
+    (copied[0] / "strategies.py").write_text((copied[0] / "strategies.py").read_text() + "\n# edited\n")
+    assert examples.kept(edited) == {}

@@ -43,6 +43,7 @@ class Assignment:
     oracle: dict = field(default_factory=dict)  # function -> names the reference answers in its hidden checks
     reference: object = None  # the module whose functions answer them
     drawn: dict = field(default_factory=dict)  # check key -> its examples, as the autograder zip carries them
+    folders: tuple = ()  # assignments/NAME and (where present) solutions/NAME
 
     def oracle_for(self, check):
         """The reference functions answering nested calls in a hidden, non-integration ``check``."""
@@ -95,6 +96,7 @@ def load(name, root=None):
         oracle=dict(getattr(hidden, "ORACLE", {})),
         reference=getattr(hidden, "REFERENCE", None),
         drawn=examples.load(Path(hidden.__file__).with_name(examples.FILE_NAME), seed) if hidden else {},
+        folders=tuple(Path(module.__file__).parent for module in (public, hidden) if module),
     )
 
 

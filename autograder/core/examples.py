@@ -1,17 +1,27 @@
-"""Every check's examples, drawn when the autograder is built and carried in its zip.
+"""Every check's examples, drawn when the autograder is built and carried in its zip, and kept in a checkout.
 
 The runner keeps the examples of a check's passing run for the next grading in the same process
-(``runner.drawn_examples``), which pays off when one process grades many submissions. On
-Gradescope each submission is graded by a process of its own, so the autograder zip carries the
-examples of every check instead, drawn from the assignment's seed when the zip is built:
-``solutions/NAME/drawn_examples.pickle``, beside the hidden checks and as secret as they are. They
+(``runner.drawn_examples``). On Gradescope each submission is graded by a process of its own, so
+the autograder zip carries the examples of every check instead, drawn from the assignment's seed
+when the zip is built: ``solutions/NAME/drawn_examples.pickle``, beside the hidden checks and as
+secret as they are. In a checkout, the instructor's tools (``make audit``, ``make grade-all``,
+``make check``) and the tests keep them on disk between processes, in
+``build/drawn-examples/NAME-FINGERPRINT.pickle``; the fingerprint covers everything the examples
+are drawn from (the Python files of the assignment's two packages and of ``autograder/core``, the
+versions of Python, Hypothesis and numpy, the seed), so any change to them starts afresh. Examples
 stand only for the Hypothesis version and seed that drew them; under any other, grading draws its
 own.
 """
 
+import hashlib
+import os
 import pickle
+import sys
+import tempfile
+from pathlib import Path
 
 import hypothesis
+import numpy
 
 from autograder.core.runner import draw_examples
 
@@ -38,3 +48,42 @@ def load(path, seed):
     if saved["hypothesis"] != hypothesis.__version__ or saved["seed"] != seed:
         return {}
     return saved["examples"]
+
+
+KEPT = Path(__file__).resolve().parents[2] / "build" / "drawn-examples"
+_kept = {}  # path -> the examples read from it or written to it by this process
+
+
+def kept(assignment):
+    """The examples kept in this checkout for ``assignment`` as its files are now, by check key (a
+    dict to read, and to ``keep`` more in); None where nothing is kept: a handout (no hidden checks)
+    or the autograder zip (it carries them all)."""
+    if not assignment.has_hidden_checks or assignment.drawn:
+        return None
+    path = KEPT / f"{assignment.name}-{_fingerprint(assignment)}.pickle"
+    if path not in _kept:
+        _kept[path] = load(path, assignment.seed)
+    return _kept[path]
+
+
+def keep(assignment, drawn):
+    """Keep ``drawn`` (check key -> examples) with those ``kept`` for ``assignment``, on disk."""
+    path = KEPT / f"{assignment.name}-{_fingerprint(assignment)}.pickle"
+    merged = {**load(path, assignment.seed), **_kept.get(path, {}), **drawn}
+    _kept[path] = merged
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as file:
+            pickle.dump({"hypothesis": hypothesis.__version__, "seed": assignment.seed, "examples": merged}, file)
+        os.replace(file.name, path)  # whole or not at all, even with other processes keeping theirs
+    except OSError:  # a read-only checkout: kept for this process only
+        pass
+
+
+def _fingerprint(assignment):
+    digest = hashlib.sha256(repr((sys.version_info[:2], hypothesis.__version__, numpy.__version__,
+                                  assignment.seed)).encode())
+    for folder in (*assignment.folders, Path(__file__).parent):
+        for file in sorted(Path(folder).rglob("*.py")):
+            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]

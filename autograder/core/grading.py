@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.core import examples
 from autograder.core.callgraph import calls
 from autograder.core.outcomes import Status
 from autograder.core.runner import drawn_examples, run_checks
@@ -176,10 +177,16 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
     planned = [p for f in functions for p in chosen[f]]  # function by function
     # Reference answers for nested calls in graded checks only: public ones run without, as on students' machines.
     oracles = [assignment.oracle_for(p.check) if p.graded else {} for p in planned]
-    examples = [_examples(assignment, p.check) for p in planned] if replay else None
+    kept = examples.kept(assignment) if replay else None
+    replayed = [_examples(assignment, kept, p.check) for p in planned] if replay else None
     verdicts, load_failure, cpu_seconds = run_checks([p.check for p in planned], submission, assignment.module_name,
                                                      assignment.seed, assignment.call_seconds, oracles=oracles,
-                                                     examples=examples)
+                                                     examples=replayed)
+    if kept is not None:  # the examples of this grading's first passing runs, for other processes
+        new = {p.check.key: drawn_examples(p.check, assignment.seed) for p in planned if p.check.key not in kept}
+        new = {key: found for key, found in new.items() if found is not None}
+        if new:
+            examples.keep(assignment, new)
     in_order = iter(verdicts)
     results = [FunctionResult(f, chosen[f], [next(in_order) for _ in chosen[f]],
                               possible=plans[f].points if hidden else 0.0, loaded=load_failure is None)
@@ -188,10 +195,13 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
 
 
-def _examples(assignment, check):
-    """The examples ``check`` replays: those the autograder zip carries, or drawn here."""
-    carried = assignment.drawn.get(check.key)
-    return carried if carried is not None else drawn_examples(check, assignment.seed)
+def _examples(assignment, kept, check):
+    """The examples ``check`` replays: those the autograder zip carries, those kept in this checkout,
+    or those of a passing run in this process (None: none yet)."""
+    for found in (assignment.drawn.get(check.key), (kept or {}).get(check.key)):
+        if found is not None:
+            return found
+    return drawn_examples(check, assignment.seed)
 
 
 def point_at_failing_callees(results, submission):

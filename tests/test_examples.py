@@ -113,3 +113,17 @@ def test_a_checkout_keeps_the_examples_for_other_processes_until_their_files_cha
     assert same_value(examples.kept(edited), on_disk)
     (copied[0] / "strategies.py").write_text((copied[0] / "strategies.py").read_text() + "\n# edited\n")
     assert examples.kept(edited) == {}
+
+
+def test_examples_that_cannot_be_pickled_are_left_to_the_grading_process(cnn, tmp_path):
+    from hypothesis import strategies as st
+
+    from autograder.core.checks import Check
+
+    def verify(student, example):
+        return None
+    plain = Check.on_inputs("f", "plain", st.fixed_dictionaries({"n": st.integers(0, 3)}), verify, max_examples=5)
+    unpicklable = Check.on_inputs("f", "draws a function", st.fixed_dictionaries({"g": st.just(lambda: 1)}), verify)
+    assignment = assignments.Assignment(name="f", functions=["f"], public_checks=[plain, unpicklable], seed=cnn.seed)
+    saved = examples.load(examples.save(assignment, tmp_path / examples.FILE_NAME), cnn.seed)
+    assert set(saved) == {plain.key} and saved[plain.key] == runner.draw_examples(plain, cnn.seed)

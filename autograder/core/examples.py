@@ -31,10 +31,22 @@ FILE_NAME = "drawn_examples.pickle"
 def save(assignment, path):
     """Draw the examples of every check of ``assignment`` and write them to ``path``."""
     checks = assignment.public_checks + assignment.hidden_checks
-    drawn = {check.key: draw_examples(check, assignment.seed) for check in checks}
-    with open(path, "wb") as file:
-        pickle.dump({"hypothesis": hypothesis.__version__, "seed": assignment.seed, "examples": drawn}, file)
+    _write(path, assignment.seed, {check.key: draw_examples(check, assignment.seed) for check in checks})
     return path
+
+
+def _write(path, seed, drawn):
+    """Write ``drawn`` (check key -> examples), but for checks whose examples cannot be pickled (a
+    strategy may draw functions, say): those are drawn by the grading process itself."""
+    storable = {}
+    for key, examples in drawn.items():
+        try:
+            pickle.dumps(examples)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            continue
+        storable[key] = examples
+    with open(path, "wb") as file:
+        pickle.dump({"hypothesis": hypothesis.__version__, "seed": seed, "examples": storable}, file)
 
 
 def load(path, seed):
@@ -73,8 +85,8 @@ def keep(assignment, drawn):
     _kept[path] = merged
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as file:
-            pickle.dump({"hypothesis": hypothesis.__version__, "seed": assignment.seed, "examples": merged}, file)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
+            _write(file.name, assignment.seed, merged)
         os.replace(file.name, path)  # whole or not at all, even with other processes keeping theirs
     except OSError:  # a read-only checkout: kept for this process only
         pass

@@ -10,9 +10,10 @@ answers, until an answer fails: what it draws depends on the seed, the strategy 
 ``max_examples`` only. So the examples of a passing run are kept (``drawn_examples``: for the life
 of the process; the autograder zip carries every check's, see ``examples``) and replayed for the
 next submission: one that passes them all has passed the check as if Hypothesis had run, without
-the cost of the search. At the first failure Hypothesis runs the check from the seed as before,
-meets the same failure at the same example and shrinks it, so verdicts and feedback are those of
-Hypothesis alone (``tests/test_examples.py`` proves it).
+the cost of the search. At the first failure Hypothesis runs the check from the seed as before:
+the examples already replayed get the answers they had (the submission is not called again), the
+failure comes at the same example and is shrunk as before. Verdicts, feedback and the calls the
+submission meets are those of Hypothesis alone (``tests/test_examples.py`` proves it).
 """
 
 import contextlib
@@ -253,7 +254,7 @@ def _hypothesis_as_graded():
 
 @contextlib.contextmanager
 def _no_local_constants():
-    try:  # Hypothesis internals (6.131 and later); earlier versions draw no local constants
+    try:  # Hypothesis internals, of recent versions; a version without them has nothing to turn off
         from hypothesis.internal.conjecture import providers
         found, constants = providers._get_local_constants, providers.Constants()
         forget_allowed = providers.CONSTANTS_CACHE.cache.clear  # worked out with the local constants

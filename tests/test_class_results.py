@@ -73,7 +73,7 @@ def graded(cnn, tmp_path_factory):
     due, penalty = parse_due(DUE), LatePenalty.parse(PENALTY)
     result = bulk.grade_all(cnn, export(folder / "export.zip", FILES), out, FUNCTIONS, jobs=2, timeout=300,
                             progress=progress, due=due, penalty=penalty)
-    summary = class_summary.summarize(cnn, out, due=due, penalty=penalty, identity=bulk.autograder_identity(cnn))
+    summary = class_summary.summarize(cnn, out, due=due, penalty=penalty, identity=cnn.identity)
     text = class_summary.render_summary(summary)
     histogram = class_summary.write_histogram(summary, bulk.histogram_path(out))
     pages = class_pages.write_pages(cnn.name, out, text, histogram.read_bytes(), due, penalty)
@@ -109,7 +109,7 @@ def test_one_row_per_student_with_the_group_and_lateness(cnn, graded):
     assert float(grace["total_after_penalty"]) == pytest.approx(0.8 * float(grace["total"]))
     assert ada["late_penalty"] == "0" and ada["total_after_penalty"] == ada["total"]
     assert float(zoe["total"]) == 0 and zoe["error"] == ""  # raising is wrong, not a grading error
-    assert {row["autograder"] for row in rows.values()} == {bulk.autograder_identity(cnn)}
+    assert {row["autograder"] for row in rows.values()} == {cnn.identity}
     assert "Summary of 3 graded submissions (4 students)" in text
     assert "late: 1 submission after 2026-11-20T23:59:00-08:00" in text and "submission_2002: 30.0 h late" in text
     assert "modification time" not in text and "older autograder" not in text
@@ -140,7 +140,7 @@ def test_stale_rows_are_reported_and_regraded(cnn, graded, tmp_path):
     records = bulk.read_records(graded[0])
     records["submission_2001"]["autograder"] = "0123456789ab"  # as if graded before the checks changed
     bulk.results_path(out).write_text("".join(json.dumps(r) + "\n" for r in records.values()))
-    identity = bulk.autograder_identity(cnn)
+    identity = cnn.identity
     text = class_summary.render_summary(class_summary.summarize(cnn, out, identity=identity))
     assert "1 row was graded with an older autograder: REGRADE=stale to refresh" in text
     result = bulk.grade_all(cnn, export(tmp_path / "export.zip", FILES), out, FUNCTIONS, progress=io.StringIO(),

@@ -6,22 +6,19 @@ the autograder zip carries the examples of every check instead, drawn from the a
 when the zip is built: ``solutions/NAME/drawn_examples.pickle``, beside the hidden checks and as
 secret as they are. In a checkout, the instructor's tools (``make audit``, ``make grade-all``,
 ``make check``) and the tests keep them on disk between processes, in
-``build/drawn-examples/NAME-FINGERPRINT.pickle``; the fingerprint covers everything the examples
-are drawn from (the Python files of the assignment's two packages and of ``autograder/core``, the
-versions of Python, Hypothesis and numpy, the seed), so any change to them starts afresh. Examples
+``build/drawn-examples/NAME-IDENTITY.pickle``, where ``Assignment.identity`` covers everything the
+examples are drawn from (the machinery, the assignment's two packages, the versions of Python,
+Hypothesis and numpy), so any change to them starts afresh. Examples
 stand only for the Hypothesis version and seed that drew them; under any other, grading draws its
 own.
 """
 
-import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from pathlib import Path
 
 import hypothesis
-import numpy
 
 from autograder.core.runner import draw_examples
 
@@ -72,7 +69,7 @@ def kept(assignment):
     or the autograder zip (it carries them all)."""
     if not assignment.has_hidden_checks or assignment.drawn:
         return None
-    path = KEPT / f"{assignment.name}-{_fingerprint(assignment)}.pickle"
+    path = KEPT / f"{assignment.name}-{assignment.identity}.pickle"
     if path not in _kept:
         _kept[path] = load(path, assignment.seed)
     return _kept[path]
@@ -80,7 +77,7 @@ def kept(assignment):
 
 def keep(assignment, drawn):
     """Keep ``drawn`` (check key -> examples) with those ``kept`` for ``assignment``, on disk."""
-    path = KEPT / f"{assignment.name}-{_fingerprint(assignment)}.pickle"
+    path = KEPT / f"{assignment.name}-{assignment.identity}.pickle"
     merged = {**load(path, assignment.seed), **_kept.get(path, {}), **drawn}
     _kept[path] = merged
     try:
@@ -90,12 +87,3 @@ def keep(assignment, drawn):
         os.replace(file.name, path)  # whole or not at all, even with other processes keeping theirs
     except OSError:  # a read-only checkout: kept for this process only
         pass
-
-
-def _fingerprint(assignment):
-    digest = hashlib.sha256(repr((sys.version_info[:2], hypothesis.__version__, numpy.__version__,
-                                  assignment.seed)).encode())
-    for folder in (*assignment.folders, Path(__file__).parent):
-        for file in sorted(Path(folder).rglob("*.py")):
-            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()[:16]

@@ -24,8 +24,6 @@ pages, ``class_pages`` (all in ``autograder.instructor``, like this module).
 """
 
 import csv
-import hashlib
-import importlib
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -38,9 +36,6 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-import hypothesis
-import numpy
 
 from autograder.core.feedback import describe_example, render_failures, render_notes, table_rows
 from autograder.core.grading import grade
@@ -62,7 +57,7 @@ class BulkResult:
     skipped: list = field(default_factory=list)  # identifiers already graded, not graded again
     graded: list = field(default_factory=list)  # identifiers graded by this run, in finishing order
     interrupted: bool = False
-    identity: str = ""  # the autograder's identity this run graded with (``autograder_identity``)
+    identity: str = ""  # the autograder's identity this run graded with (``Assignment.identity``)
 
 
 def header(functions):
@@ -81,28 +76,6 @@ def histogram_path(out):
 def pages_path(out):
     """The folder of feedback pages: index.html for the class, one page per student."""
     return Path(out).with_name(Path(out).stem + ".feedback")
-
-
-def autograder_identity(assignment):
-    """A short hash of everything that decides a grade: the machinery, the assignment's checks,
-    reference and data (not the skeleton or the handout), and numpy's and Hypothesis's versions.
-
-    Recorded with every submission, so rows graded before a change of the checks are found.
-    """
-    digest = hashlib.sha256(f"numpy {numpy.__version__} hypothesis {hypothesis.__version__}".encode())
-    folders = {"autograder": Path(__file__).resolve().parents[1]}
-    for package in (f"assignments.{assignment.name}", f"solutions.{assignment.name}"):
-        try:
-            folders[package] = Path(importlib.import_module(package).__file__).parent
-        except ImportError:
-            pass
-    skeleton = f"assignments.{assignment.name}/{assignment.module_name}.py"
-    for package, folder in folders.items():
-        for path in sorted(folder.rglob("*")):
-            name = f"{package}/{path.relative_to(folder).as_posix()}"
-            if path.suffix in (".py", ".npz", ".json") and "__pycache__" not in path.parts and name != skeleton:
-                digest.update(name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 # -- the records and the CSV made from them ------------------------------------------------------
@@ -382,7 +355,7 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
     if not assignment.has_hidden_checks:
         raise BulkError(f"assignment {assignment.name} has no hidden checks here (solutions/{assignment.name} "
                         f"is missing): bulk grading needs them")
-    identity = autograder_identity(assignment)
+    identity = assignment.identity
     with tempfile.TemporaryDirectory(prefix="grade-all-") as workspace:
         submissions = find_submissions(source, assignment.module_name, workspace)
         identifiers = [s.identifier for s in submissions]

@@ -46,7 +46,7 @@ class Summary:
 def summarize(assignment, out, top=3, due=None, penalty=LatePenalty(), identity=None):
     """Pass rates, most common failing minimal examples, totals, lateness: from the records of ``out``.
 
-    ``identity`` (the current ``autograder_identity``) counts the rows graded by another autograder.
+    ``identity`` (the current ``Assignment.identity``) counts the rows graded by another autograder.
     """
     records = read_records(out)
     functions = next(iter(records.values()))["functions"] if records else list(assignment.functions)

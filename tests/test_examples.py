@@ -13,10 +13,11 @@ import shutil
 import zipfile
 
 from conftest import REFERENCE
+from hypothesis import strategies as st
 
 from autograder.core import assignment as assignments
 from autograder.core import examples, runner
-from autograder.core.checks import same_value
+from autograder.core.checks import Check, same_value
 from autograder.core.grading import grade
 
 
@@ -116,12 +117,9 @@ def test_a_checkout_keeps_the_examples_for_other_processes_until_their_files_cha
 
 
 def test_examples_that_cannot_be_pickled_are_left_to_the_grading_process(cnn, tmp_path):
-    from hypothesis import strategies as st
-
-    from autograder.core.checks import Check
-
     def verify(student, example):
         return None
+
     plain = Check.on_inputs("f", "plain", st.fixed_dictionaries({"n": st.integers(0, 3)}), verify, max_examples=5)
     unpicklable = Check.on_inputs("f", "draws a function", st.fixed_dictionaries({"g": st.just(lambda: 1)}), verify)
     assignment = assignments.Assignment(name="f", functions=["f"], public_checks=[plain, unpicklable], seed=cnn.seed)

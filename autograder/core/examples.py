@@ -8,9 +8,8 @@ secret as they are. In a checkout, the instructor's tools (``make audit``, ``mak
 ``make check``) and the tests keep them on disk between processes, in
 ``build/drawn-examples/NAME-IDENTITY.pickle``, where ``Assignment.identity`` covers everything the
 examples are drawn from (the machinery, the assignment's two packages, the versions of Python,
-Hypothesis and numpy), so any change to them starts afresh. Examples
-stand only for the Hypothesis version and seed that drew them; under any other, grading draws its
-own.
+Hypothesis and numpy), so any change to them starts afresh. Examples stand only for the Hypothesis
+version and seed that drew them; under any other, grading draws its own.
 """
 
 import os
@@ -69,7 +68,7 @@ def kept(assignment):
     or the autograder zip (it carries them all)."""
     if not assignment.has_hidden_checks or assignment.drawn:
         return None
-    path = KEPT / f"{assignment.name}-{assignment.identity}.pickle"
+    path = _kept_path(assignment)
     if path not in _kept:
         _kept[path] = load(path, assignment.seed)
     return _kept[path]
@@ -77,7 +76,7 @@ def kept(assignment):
 
 def keep(assignment, drawn):
     """Keep ``drawn`` (check key -> examples) with those ``kept`` for ``assignment``, on disk."""
-    path = KEPT / f"{assignment.name}-{assignment.identity}.pickle"
+    path = _kept_path(assignment)
     merged = {**load(path, assignment.seed), **_kept.get(path, {}), **drawn}
     _kept[path] = merged
     try:
@@ -87,3 +86,7 @@ def keep(assignment, drawn):
         os.replace(file.name, path)  # whole or not at all, even with other processes keeping theirs
     except OSError:  # a read-only checkout: kept for this process only
         pass
+
+
+def _kept_path(assignment):
+    return KEPT / f"{assignment.name}-{assignment.identity}.pickle"

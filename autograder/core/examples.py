@@ -14,7 +14,6 @@ version and seed that drew them; under any other, grading draws its own.
 
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import hypothesis
@@ -34,15 +33,23 @@ def save(assignment, path):
 def _write(path, seed, drawn):
     """Write ``drawn`` (check key -> examples), but for checks whose examples cannot be pickled (a
     strategy may draw functions, say): those are drawn by the grading process itself."""
-    storable = {}
-    for key, examples in drawn.items():
-        try:
-            pickle.dumps(examples)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            continue
-        storable[key] = examples
-    with open(path, "wb") as file:
-        pickle.dump({"hypothesis": hypothesis.__version__, "seed": seed, "examples": storable}, file)
+    try:
+        data = pickle.dumps({"hypothesis": hypothesis.__version__, "seed": seed, "examples": drawn})
+    except UNPICKLABLE:  # rare: find the checks at fault, one by one
+        data = pickle.dumps({"hypothesis": hypothesis.__version__, "seed": seed,
+                             "examples": {key: examples for key, examples in drawn.items() if _picklable(examples)}})
+    Path(path).write_bytes(data)
+
+
+UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError)
+
+
+def _picklable(value):
+    try:
+        pickle.dumps(value)
+    except UNPICKLABLE:
+        return False
+    return True
 
 
 def load(path, seed):
@@ -81,9 +88,11 @@ def keep(assignment, drawn):
     _kept[path] = merged
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
-            _write(file.name, assignment.seed, merged)
-        os.replace(file.name, path)  # whole or not at all, even with other processes keeping theirs
+        written = path.with_name(f"{path.name}.{os.getpid()}")
+        _write(written, assignment.seed, merged)
+        os.replace(written, path)  # whole or not at all, even with other processes keeping theirs
+        for stale in set(KEPT.glob(f"{assignment.name}-*.pickle")) - {path}:  # drawn for files since changed
+            stale.unlink(missing_ok=True)
     except OSError:  # a read-only checkout: kept for this process only
         pass
 

@@ -73,7 +73,7 @@ def run_check(check, student, seed, oracle=None, examples=None):
 
 def seeded(check, seed):
     """Decorate ``test(example)`` into the Hypothesis run of ``check``: seeded, no database, every
-    failure shrunk. Grading and ``drawn_examples`` run checks only through it."""
+    failure shrunk. Grading and ``draw_examples`` run checks only through it."""
     def decorate(test):
         return settings(
             max_examples=check.max_examples, database=None, deadline=None, derandomize=False,

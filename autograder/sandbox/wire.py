@@ -57,6 +57,11 @@ def decode(message):
     return value
 
 
+def too_large(reply_bytes):
+    """What is said of a reply longer than the grader reads (``reply_bytes``), by whichever side finds it."""
+    return f"it returned more than {reply_bytes / 2**20:g} MiB of data (the grader reads no more)"
+
+
 def write_message(stream, value):
     """Write one framed message (8-byte length, then the encoded bytes) to a binary stream."""
     write_encoded(stream, encode(value))

@@ -421,8 +421,7 @@ class Worker:
             if len(buffer) == 8 and needed == 8:
                 length = int.from_bytes(buffer, "big")
                 if length > min(self.limits.reply_bytes, wire.MAX_MESSAGE_BYTES):
-                    return self._fail(OutcomeStatus.GARBLED, f"it returned more than "
-                                      f"{self.limits.reply_bytes / 2**20:g} MiB of data (the grader reads no more)")
+                    return self._fail(OutcomeStatus.GARBLED, wire.too_large(self.limits.reply_bytes))
                 needed = 8 + length
             if len(buffer) >= needed:
                 reply = self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)

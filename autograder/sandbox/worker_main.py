@@ -297,8 +297,7 @@ def encode_reply(reply, reply_bytes):
         reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
         return wire.encode({"status": "unsendable", "error": reason})
     if len(encoded) > reply_bytes:
-        return wire.encode({"status": "unsendable", "error": f"it returned more than {reply_bytes / 2**20:g} MiB "
-                                                             f"of data (the grader reads no more)"})
+        return wire.encode({"status": "unsendable", "error": wire.too_large(reply_bytes)})
     return encoded
 
 

@@ -45,13 +45,9 @@ check: $(VENV)/core.stamp
 skeleton: $(VENV)/core.stamp
 	$(RUN) skeleton --assignment $(ASSIGNMENT)
 
-# Rebuilt only when a file they are made from is newer (building draws every check's examples: seconds).
-DIST := dist/$(ASSIGNMENT)
+# Rebuilt only when a file they are made from is newer.
 zips: $(VENV)/full.stamp
-	@if [ -f $(DIST)/autograder.zip ] && [ -f $(DIST)/student.zip ] && [ -z "$$(find autograder \
-	    assignments/$(ASSIGNMENT) solutions/$(ASSIGNMENT) pyproject.toml -type f -newer $(DIST)/autograder.zip \
-	    ! -path '*/__pycache__/*' -print -quit)" ]; then echo "$(DIST): the zips are up to date"; \
-	else $(RUN) zips --assignment $(ASSIGNMENT); fi
+	$(RUN) zips --assignment $(ASSIGNMENT)
 
 # The grading image's every package at an exact version (commit the lock it writes).
 lock: $(VENV)/full.stamp
@@ -85,8 +81,7 @@ plot: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[plot]"
 	$(VENV)/bin/python solutions/cnn/plot_training.py
 
-# One test process per core; each file runs whole in one of them, so its module fixtures (a built
-# class, the audited corpus) are made once.
+# Parallel test processes, one per core and one more, the longest tests first (tests/conftest.py).
 test: $(VENV)/full.stamp
 	$(VENV)/bin/python -m pytest -n auto
 

@@ -91,12 +91,15 @@ def cmd_skeleton(args):
 
 
 def cmd_zips(args):
-    """Build dist/NAME/autograder.zip (Gradescope) and dist/NAME/student.zip (handout)."""
-    from autograder.gradescope.packaging import build_autograder_zip, build_student_zip
+    """Build dist/NAME/autograder.zip (Gradescope) and dist/NAME/student.zip (handout), unless current."""
+    from autograder.gradescope.packaging import build_autograder_zip, build_student_zip, zips_are_current
 
+    folder = Path("dist") / args.assignment
+    if zips_are_current(args.assignment, folder):  # building draws every check's examples: seconds
+        print(f"{folder}: the zips are up to date")
+        return 0
     args.verify = True
     cmd_skeleton(args)  # never ship a skeleton that lags behind the solution
-    folder = Path("dist") / args.assignment
     folder.mkdir(parents=True, exist_ok=True)
     print(f"wrote {build_autograder_zip(args.assignment, folder / 'autograder.zip')}")
     print(f"wrote {build_student_zip(args.assignment, folder / 'student.zip')}")

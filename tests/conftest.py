@@ -61,7 +61,8 @@ def patched(tmp_path):
 
 @pytest.fixture(scope="session")
 def built_zips():
-    """(autograder.zip, student.zip) of the CNN assignment, built once per test run.
+    """(autograder.zip, student.zip) of the CNN assignment, as ``make zips`` leaves them: built once
+    per test run unless they are current (``make demo`` built them from these very files).
 
     Parallel test processes (pytest-xdist) share one build: the first to take the lock builds,
     the others find the stamp of this run and reuse it.
@@ -80,27 +81,45 @@ def built_zips():
 
 # -- sharing the suite out among parallel workers (pytest-xdist, `make test`) ---------------------
 
-# Files whose tests are independent and long (each grades a whole submission): their tests are
-# shared out one by one. Every other file goes to one worker whole, so that its module fixtures are
-# built once.
-SHARED_OUT_ONE_BY_ONE = ("tests/test_attacks.py", "tests/test_audit.py")
+# Files whose tests share costly module fixtures (a graded class, a built assignment, a graded
+# upload): each goes to one worker whole, so that its fixtures are built once. Every other test is
+# a unit of work of its own.
+KEPT_TOGETHER = ("tests/test_bulk.py", "tests/test_class_results.py", "tests/test_new_assignment.py",
+                 "tests/test_notebook.py", "tests/test_packaging.py")
+
+
+def unit_of_work(nodeid):
+    path = nodeid.split("::", 1)[0]
+    return path if path.endswith(KEPT_TOGETHER) else nodeid
 
 
 def pytest_collection_modifyitems(items):
-    """The long independent tests first (a stable sort: the same order in every worker), so that
-    no worker is left alone with them at the end."""
-    items.sort(key=lambda item: not item.nodeid.split("::", 1)[0].endswith(SHARED_OUT_ONE_BY_ONE))
+    """The longest units of work first, by the ``slow(seconds)`` marks of their tests (a stable sort:
+    the same order in every worker), so that the workers finish together instead of one of them
+    ending alone with a long test. Unmarked tests take a second or less; they come last, in file
+    order, and fill the gaps."""
+    seconds = {}
+    for item in items:
+        mark = item.get_closest_marker("slow")
+        unit = unit_of_work(item.nodeid)
+        seconds[unit] = seconds.get(unit, 0) + (mark.args[0] if mark else 0)
+    items.sort(key=lambda item: -seconds[unit_of_work(item.nodeid)])
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker per core, and one more. A sixth of the suite's time is waiting (for
+    wall-clock limits, for processes to start), and the extra worker fills it."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
-    class OneByOneOrByFile(LoadScopeScheduling):
-        """Files are units of work, except the long independent tests above: each a unit of its own."""
+    class ByUnitOfWork(LoadScopeScheduling):
+        """Units of work (``unit_of_work``) in the collection's order: the longest first."""
 
         def _split_scope(self, nodeid):
-            path = nodeid.split("::", 1)[0]
-            return nodeid if path.endswith(SHARED_OUT_ONE_BY_ONE) else path
+            return unit_of_work(nodeid)
 
-    config.option.loadscopereorder = False  # keep the collection's order: long tests first
-    return OneByOneOrByFile(config, log)
+    config.option.loadscopereorder = False  # keep the collection's order
+    return ByUnitOfWork(config, log)

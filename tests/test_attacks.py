@@ -4,8 +4,10 @@ Each entry in ``tests/corpus/cnn/attacks/`` is a complete upload: a file whose f
 says ``attack: <what it tries>``, or a folder (uploaded as Gradescope unpacks a zip) whose ``cnn.py``
 docstring or ``attack.txt`` says it. It gets every function wrong unless its attack works (then it would
 answer with a stolen reference, forged results or patched checks), so any point it gains means the
-sandbox failed. For each attack, graded as Gradescope grades (the built zip's ``run_otter.py`` in the
-zip's own environment, ``gradescope.grade.grade_like_gradescope``):
+sandbox failed. Its wrong answers differ at every call (``_answer``: ones times the call's number),
+so every check fails at its first example: grading costs little beyond the attack. For each attack,
+graded as Gradescope grades (the built zip's ``run_otter.py`` in the zip's own environment,
+``gradescope.grade.grade_like_gradescope``):
 
 - results.json is valid (Gradescope's format), smaller than 1 MB, and not forged;
 - every function scores 0, except those the attack implements correctly (full credit: one failing
@@ -129,7 +131,13 @@ def landlock(tmp_path_factory):
         return worker.landlock
 
 
-@pytest.mark.parametrize("attack", ATTACKS, ids=[path.stem for path in ATTACKS])
+# Seconds an upload takes to grade, about, where more than the usual 6 (see conftest: the longest first).
+SLOWER = {"reply_pipe_tampering": 20, "hang_at_import": 14, "endless_loop_ignores_signals": 12,
+          "daemon_rewrites_results": 12, "huge_return_value": 9, "oracle_abuse": 9, "output_flood": 9}
+
+
+@pytest.mark.parametrize("attack", [pytest.param(path, id=path.stem, marks=pytest.mark.slow(SLOWER.get(path.stem, 6)))
+                                    for path in ATTACKS])
 def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
     expected = EXPECTED[attack.stem]
     if expected.get("landlock") and not landlock:
@@ -140,7 +148,6 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
         started = time.monotonic()
         results = grade_like_gradescope(autograder_zip, attack, output)
         elapsed = time.monotonic() - started
-        time.sleep(0.5)  # anything still alive now was left behind
         survivors = watch.survivors(graded="refused" not in expected)
     text = (output / "results.json").read_text()
 
@@ -224,13 +231,21 @@ class SandboxWatch:
                 todo += children.get(pid, [])
             self._stop.wait(0.1)
 
-    def survivors(self, graded=True):
-        """Live (not zombie) processes running as a sandbox uid of this grading. An upload refused
-        before grading starts no worker, and may end before the first look at /proc."""
+    def survivors(self, graded=True, patience=0.5):
+        """Live (not zombie) processes running as a sandbox uid of this grading, ``patience`` seconds
+        after grading ended: those still exiting then get that long to go. Once none is alive, none
+        can appear (grading is over, and only a live one could start another), so the answer is
+        known at the first look that finds none. An upload refused before grading starts no worker,
+        and may end before the first look at /proc."""
         self._stop.set()
         self._thread.join()
         assert self.uids or not graded, "never saw the grading process"
-        return [(pid, uid) for pid, (_, state, uid) in processes().items() if uid in self.uids and state != "Z"]
+        given_up = time.monotonic() + patience
+        while True:
+            alive = [(pid, uid) for pid, (_, state, uid) in processes().items() if uid in self.uids and state != "Z"]
+            if not alive or time.monotonic() > given_up:
+                return alive
+            time.sleep(0.05)
 
     def files_left(self, *extra_folders):
         """Files and folders owned by a sandbox uid of this grading, in the world-writable places."""

@@ -21,12 +21,14 @@ def test_skeleton_is_not_implemented_anywhere(cnn):
                    for line in result.stdout.splitlines()), function
 
 
+@pytest.mark.slow(3)
 def test_reference_passes_everything():
     result = run_check(REFERENCE)
     assert result.returncode == 0, result.stdout
     assert "✗" not in result.stdout and "All public checks pass." in result.stdout
 
 
+@pytest.mark.slow(4)
 @pytest.mark.parametrize("bug, function, evidence", [
     ("conv1d_flipped_kernel", "conv1d", "expected: [ 1., -1.,  1.,  0.]"),
     ("conv1d_loop_bound_off_by_one", "conv1d", "but the shape should be (1,)"),
@@ -44,6 +46,7 @@ def test_named_bugs_fail_with_a_minimal_counterexample(patched, bug, function, e
     assert "Traceback" not in feedback and "/tmp/" not in feedback and "worker" not in feedback
 
 
+@pytest.mark.slow(6)
 def test_same_file_same_feedback(patched):
     submission = patched("bugs/conv2d_transposed_output.py")
     assert run_check(submission).stdout == run_check(submission).stdout
@@ -57,6 +60,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2 and "no assignment named 'nope'" in result.stderr
 
 
+@pytest.mark.slow(2)
 def test_a_crash_is_explained_once_with_the_input_that_crashed(tmp_path):
     """The first call that crashes ends conv1d's checking: its check shows the input that really
     crashed (not a smaller one that was never run), and later checks only point back to it."""

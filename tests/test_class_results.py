@@ -84,6 +84,7 @@ def rows_by_sid(out):
     return {row["sid"]: row for row in bulk.read_rows(out)}
 
 
+@pytest.mark.slow(8)  # grades the class (the ``graded`` fixture)
 def test_one_row_per_student_with_the_group_and_lateness(cnn, graded):
     out, result, progress, text, _ = graded
     assert sorted(result.graded) == sorted(FILES)

@@ -68,6 +68,7 @@ def test_reference_full_marks_skeleton_zero_bug_partial(vectors, root, tmp_path)
     assert buggy.result("norms").hidden[0].example  # the minimal counterexample students see
 
 
+@pytest.mark.slow(3)
 def test_builds_both_zips(vectors, root, tmp_path):
     autograder_zip = build_autograder_zip("vectors", tmp_path / "autograder.zip", root=root)
     with zipfile.ZipFile(autograder_zip) as archive:

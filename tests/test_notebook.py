@@ -74,6 +74,7 @@ def test_bad_notebook_is_a_one_line_error(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error:")
 
 
+@pytest.mark.slow(10)
 def test_gradescope_grades_the_notebook_form_of_the_reference_at_full_marks(cnn, tmp_path, built_zips):
     """Uploaded beside the handout's untouched cnn.py (the whole folder), the notebook is the answer;
     its training cell is left out, and the results say so once."""
@@ -110,6 +111,7 @@ def run_notebook(path):
             for c in notebook.cells if c["cell_type"] == "code"]
 
 
+@pytest.mark.slow(8)
 def test_notebook_with_the_reference_passes_every_check_cell(cnn, handout):
     notebook = handout / "reference.ipynb"
     notebook.write_text(notebook_of(REFERENCE, cnn))
@@ -121,6 +123,7 @@ def test_notebook_with_the_reference_passes_every_check_cell(cnn, handout):
     assert not (handout / ".hypothesis").exists()
 
 
+@pytest.mark.slow(2)
 def test_skeleton_notebook_says_not_implemented_yet(cnn, handout):
     checks = [(source, output) for source, output in run_notebook(handout / "cnn.ipynb") if source.startswith("check(")]
     assert len(checks) == PARTS

@@ -1,6 +1,7 @@
 """The zips: built by Otter, the handout leaks nothing, and `otter run` grades as Gradescope does."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,7 +12,12 @@ from conftest import REFERENCE, ROOT, SKELETON
 
 from autograder.core import assignment as assignments
 from autograder.gradescope.grade import grade_like_gradescope, render_results
-from autograder.gradescope.packaging import grading_requirements, otter_requirement, runtime_requirements
+from autograder.gradescope.packaging import (
+    grading_requirements,
+    otter_requirement,
+    runtime_requirements,
+    zips_are_current,
+)
 
 GRADED = assignments.load("cnn").functions
 
@@ -80,6 +86,29 @@ def validate_gradescope_results(results):
     assert len(json.dumps(results)) < 1_000_000
 
 
+def test_zips_are_rebuilt_only_when_a_file_they_are_made_from_changed(tmp_path):
+    root, folder = tmp_path / "repo", tmp_path / "dist"
+    sources = [root / "autograder" / "core.py", root / "assignments" / "x" / "checks.py",
+               root / "solutions" / "x" / "x.py", root / "pyproject.toml"]
+    for path in sources + [root / "solutions" / "other" / "other.py"]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+        os.utime(path, (1000, 1000))
+    folder.mkdir()
+    (folder / "autograder.zip").write_text("")
+    assert not zips_are_current("x", folder, root)  # no student.zip
+    (folder / "student.zip").write_text("")
+    assert zips_are_current("x", folder, root)
+    (root / "autograder" / "__pycache__").mkdir()
+    (root / "autograder" / "__pycache__" / "core.pyc").write_text("")  # made by running, not a source
+    (root / "solutions" / "other" / "other.py").write_text("")  # another assignment's
+    assert zips_are_current("x", folder, root)
+    for path in sources:
+        path.write_text("changed")
+        assert not zips_are_current("x", folder, root), path
+        os.utime(path, (1000, 1000))
+
+
 @pytest.fixture(scope="module")
 def graded(zips, tmp_path_factory):
     def grade(submission):
@@ -96,8 +125,19 @@ def statuses(results):
     return {t["name"]: t["extra_data"]["status"] for t in results["tests"] if t["name"] in GRADED}
 
 
-def test_reference_gets_full_marks_through_otter(graded):
-    results = graded(REFERENCE)
+@pytest.fixture(scope="module")
+def reference_graded(graded, tmp_path_factory):
+    """The reference with a ``__main__`` block, as students leave them, graded once: (results, the
+    marker file that block would write if it ran)."""
+    folder = tmp_path_factory.mktemp("reference")
+    marker, submission = folder / "ran_as_main", folder / "cnn.py"
+    submission.write_text(REFERENCE.read_text() + f"\nif __name__ == '__main__':\n    open({str(marker)!r}, 'w')\n")
+    return graded(submission), marker
+
+
+@pytest.mark.slow(10)
+def test_reference_gets_full_marks_through_otter(reference_graded):
+    results, _ = reference_graded
     validate_gradescope_results(results)
     assert set(scores(results)) == set(GRADED)
     assert all(score == possible > 0 for score, possible in scores(results).values())
@@ -108,6 +148,7 @@ def test_reference_gets_full_marks_through_otter(graded):
     assert public["visibility"] == "visible" and "All test cases passed!" in public["output"]
 
 
+@pytest.mark.slow(3)
 def test_skeleton_scores_zero_with_not_implemented(graded):
     results = graded(SKELETON)
     validate_gradescope_results(results)
@@ -122,6 +163,7 @@ def test_skeleton_scores_zero_with_not_implemented(graded):
     assert not any(line.startswith("--- ") for line in table.splitlines())  # nothing to explain
 
 
+@pytest.mark.slow(13)
 def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, patched):
     results = graded(patched("bugs/conv1d_stride_ignored.py"))
     validate_gradescope_results(results)
@@ -139,6 +181,7 @@ def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, pa
             assert line[2:] in public
 
 
+@pytest.mark.slow(3)
 def test_an_unloadable_file_is_not_graded_and_explained_once(graded, tmp_path):
     submission = tmp_path / "cnn.py"
     submission.write_text("def conv1d(x, w:\n    pass\n")
@@ -170,15 +213,13 @@ def test_the_results_table_takes_each_function_s_status_from_the_data():
     assert headings == ["--- conv1d ---", "--- pool ---", "--- train ---"]
 
 
-def test_student_code_never_runs_in_otters_kernel(graded, tmp_path):
-    marker = tmp_path / "ran_as_main"
-    submission = tmp_path / "cnn.py"
-    submission.write_text(REFERENCE.read_text() + f"\nif __name__ == '__main__':\n    open({str(marker)!r}, 'w')\n")
-    results = graded(submission)
+def test_student_code_never_runs_in_otters_kernel(reference_graded):
+    results, marker = reference_graded
     assert not marker.exists()
     assert all(score == possible for score, possible in scores(results).values())
 
 
+@pytest.mark.slow(6)
 def test_student_zip_checks_on_its_own(zips, tmp_path):
     """Unpacked anywhere, the handout's `make check` command works without this repository."""
     with zipfile.ZipFile(zips[1]) as archive:

@@ -45,6 +45,7 @@ def empty_folder():
         yield Path(folder)
 
 
+@pytest.mark.slow(18)
 @pytest.mark.parametrize("version", PYTHONS)
 def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
     python = pyenv_python(version)

@@ -116,6 +116,7 @@ def full_marks(results):
     return set(graded) == set(GRADED) and all(score == possible > 0 for score, possible in graded.values())
 
 
+@pytest.mark.slow(10)
 def test_the_whole_handout_uploaded_as_a_folder_gets_full_marks(autograder_zip, handout, tmp_path):
     """cnn.py at the top with the handout's own autograder/ and assignments/ beside it (a zip of the
     folder's contents): the handout's packages are set aside, ours grade it."""
@@ -123,6 +124,7 @@ def test_the_whole_handout_uploaded_as_a_folder_gets_full_marks(autograder_zip, 
     assert full_marks(grade_like_gradescope(autograder_zip, handout, tmp_path))
 
 
+@pytest.mark.slow(10)
 def test_the_whole_handout_zipped_with_its_folder_gets_full_marks(autograder_zip, handout, tmp_path):
     upload = tmp_path / "upload.zip"
     with zipfile.ZipFile(upload, "w") as archive:
@@ -131,6 +133,7 @@ def test_the_whole_handout_zipped_with_its_folder_gets_full_marks(autograder_zip
     assert full_marks(grade_like_gradescope(autograder_zip, upload, tmp_path / "results"))
 
 
+@pytest.mark.slow(2)
 def test_a_misnamed_file_gets_one_message_and_no_points(autograder_zip, tmp_path):
     upload = lay_out(tmp_path / "upload", {"CNN.py": REFERENCE.read_text()})
     results = grade_like_gradescope(autograder_zip, upload, tmp_path / "results")
@@ -140,6 +143,7 @@ def test_a_misnamed_file_gets_one_message_and_no_points(autograder_zip, tmp_path
     assert results["tests"][0]["max_score"] == sum(assignments.load("cnn").points.values())
 
 
+@pytest.mark.slow(10)
 @pytest.mark.skipif(os.geteuid() != 0, reason="writing a user namespace's id map needs root")
 @pytest.mark.parametrize("container, notice", [
     (["unshare", "-U", "--map-user=0", "--map-group=0"], True),  # only root is mapped
@@ -153,6 +157,7 @@ def test_the_reference_gets_full_marks_in_containers_with_few_user_ids(autograde
     assert text.count("maps no second user id") == int(notice)  # said once, not per check
 
 
+@pytest.mark.slow(4)
 @pytest.mark.skipif(os.geteuid() != 0, reason="the attack would write its marker as this user")
 def test_the_plugin_alone_keeps_an_uploads_packages_out_of_the_kernel(autograder_zip, tmp_path):
     """Started without our run_otter.py (as ``otter run`` would), Otter keeps the upload's folders;

@@ -220,6 +220,7 @@ def test_the_oracle_answers_nested_calls_never_the_function_under_test(tmp_path)
             in raised.error
 
 
+@pytest.mark.slow(4)
 def test_cpu_limit_words_and_a_wall_clock_backstop(worker):
     """A call may take longer than its CPU limit in wall time (a slow, shared machine); CPU is what counts."""
     started = time.monotonic()
@@ -230,6 +231,7 @@ def test_cpu_limit_words_and_a_wall_clock_backstop(worker):
     assert spun.limit is Limit.CPU
 
 
+@pytest.mark.slow(4)
 def test_timeouts_say_which_limit_stopped_them(worker):
     """The wall clock of one call, then the wall-clock budget of all calls of the function (here 4 s)."""
     worker.limits = Limits(call_seconds=1, call_cpu_seconds=1, function_seconds=0)
@@ -260,6 +262,7 @@ runpy.run_path(sys.argv[0], run_name="__main__")' "$@"
     return str(wrapper)
 
 
+@pytest.mark.slow(2)
 @pytest.mark.parametrize("prelude", [
     # macOS: setrlimit(RLIMIT_AS) and friends refused
     "import resource\ndef refuse(*args): raise ValueError(\"current limit exceeds maximum limit\")\n"

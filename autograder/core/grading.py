@@ -149,14 +149,16 @@ class Report:
         return next(r for r in self.results if r.function == function)
 
 
-def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=(), replay=True):
+def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=(), replay=True,
+          shrink=True):
     """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
 
     ``functions`` limits grading to some of the assignment's functions (default: all), and the
     functions in ``without_integration`` are graded without their integration checks (the audit
     grades a bug's callers only to see that nothing is charged to them). Each check replays its
     drawn examples first (``runner``); ``replay=False`` leaves the search to Hypothesis alone, with
-    the same verdicts, only slower. A notebook
+    the same verdicts, only slower; ``shrink=False`` does not shrink failures (the same verdicts, each
+    with the first example that failed: for callers that need verdicts, not feedback). A notebook
     (``.ipynb``) is first turned into a module (``notebook.module_source``), here in the grader;
     what was left out of it is in ``Report.notes``.
     """
@@ -167,7 +169,7 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, hidden, functions, public, without_integration, replay)
+            report = grade(assignment, module, hidden, functions, public, without_integration, replay, shrink)
         report.notes = notes
         return report
     functions = functions or assignment.functions
@@ -181,7 +183,7 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
     replayed = [_examples(assignment, kept, p.check) for p in planned] if replay else None
     verdicts, load_failure, cpu_seconds = run_checks([p.check for p in planned], submission, assignment.module_name,
                                                      assignment.seed, assignment.call_seconds, oracles=oracles,
-                                                     examples=replayed)
+                                                     examples=replayed, shrink=shrink)
     if kept is not None:  # the examples of this grading's first passing runs, for other processes
         new = {p.check.key: drawn_examples(p.check, assignment.seed) for p in planned if p.check.key not in kept}
         new = {key: found for key, found in new.items() if found is not None}

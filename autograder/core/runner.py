@@ -55,15 +55,16 @@ class Verdict:
         return self.reason is None
 
 
-def run_check(check, student, seed, oracle=None, examples=None):
+def run_check(check, student, seed, oracle=None, examples=None, shrink=True):
     """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example.
 
     ``oracle`` (name -> reference function) answers the nested calls that ``check.function`` makes
     to those names; the verdict then says so. ``examples``, the check's drawn examples for ``seed``,
-    are replayed first (None: Hypothesis alone).
+    are replayed first (None: Hypothesis alone). With ``shrink=False`` a failure is not shrunk: the
+    verdict is the same (Hypothesis settles it before shrinking), its example the first that failed.
     """
     student.grade_with(check.function, oracle or {})
-    verdict = _run_check(check, student, seed, examples)
+    verdict = _run_check(check, student, seed, examples, shrink)
     if student.substituted:
         said = f"graded with the reference {', '.join(sorted(student.substituted))} in place of yours"
         verdict.message = f"{verdict.message}\n({said})" if verdict.message and not verdict.passed \
@@ -71,13 +72,15 @@ def run_check(check, student, seed, oracle=None, examples=None):
     return verdict
 
 
-def seeded(check, seed):
+def seeded(check, seed, shrink=True):
     """Decorate ``test(example)`` into the Hypothesis run of ``check``: seeded, no database, every
-    failure shrunk. Grading and ``draw_examples`` run checks only through it."""
+    failure shrunk (unless ``shrink`` is False). Grading and ``draw_examples`` run checks only through it."""
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+
     def decorate(test):
         return settings(
             max_examples=check.max_examples, database=None, deadline=None, derandomize=False,
-            phases=[Phase.explicit, Phase.generate, Phase.shrink], report_multiple_bugs=False,
+            phases=phases, report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck), print_blob=False,
             verbosity=hypothesis.Verbosity.quiet,
         )(hypothesis.seed(seed)(given(example=check.inputs)(test)))
@@ -101,7 +104,7 @@ def draw_examples(check, seed):
     return drawn_examples(check, seed)
 
 
-def _keep_examples_of(check, seed, property_holds):
+def _keep_examples_of(check, seed, property_holds, shrink=True):
     """The Hypothesis run of ``property_holds`` that keeps the examples it is fed if it passes."""
     fed = []
 
@@ -110,12 +113,12 @@ def _keep_examples_of(check, seed, property_holds):
         property_holds(example)
 
     def run():
-        seeded(check, seed)(recorded)()
+        seeded(check, seed, shrink)(recorded)()
         _DRAWN.setdefault(check, {})[seed] = fed  # not reached if it failed
     return run
 
 
-def _run_check(check, student, seed, examples):
+def _run_check(check, student, seed, examples, shrink):
     last_failure, note, grader_errors = {}, {}, []
 
     def property_holds(example, verify=check.verify):
@@ -139,8 +142,8 @@ def _run_check(check, student, seed, examples):
             raise
 
     if examples is None:  # Hypothesis alone, keeping the examples for the next grading if they all pass
-        return _hypothesis_verdict(_keep_examples_of(check, seed, property_holds), check, last_failure, note,
-                                   grader_errors)
+        return _hypothesis_verdict(_keep_examples_of(check, seed, property_holds, shrink), check, last_failure,
+                                   note, grader_errors)
     answered = []  # (example, a stand-in for verify that does again what it did) for each example replayed
 
     def remembering(student, example):
@@ -172,7 +175,8 @@ def _run_check(check, student, seed, examples):
             return property_holds(example, answered.pop(0)[1])
         answered.clear()  # not fed as replayed (never seen): from here on, every call is made
         return property_holds(example)
-    return _hypothesis_verdict(seeded(check, seed)(property_as_replayed), check, last_failure, note, grader_errors)
+    return _hypothesis_verdict(seeded(check, seed, shrink)(property_as_replayed), check, last_failure, note,
+                               grader_errors)
 
 
 def _raise(error, *_):
@@ -209,13 +213,14 @@ def _failure_verdict(check, last_failure):
 
 
 def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits(), oracles=None,
-               examples=None):
+               examples=None, shrink=True):
     """Run ``checks`` in order against one submission file, with one sandboxed worker at a time.
 
     ``oracles[i]`` gives the reference functions that answer nested calls in ``checks[i]`` (see
     ``run_check``; default: none), ``examples[i]`` the examples to replay first (default: none,
-    Hypothesis alone). Whatever a worker was told by the oracle stays with the function it graded:
-    the worker is replaced before the next function's checks when the oracle answered it anything.
+    Hypothesis alone); ``shrink=False`` leaves failures unshrunk (see ``run_check``). Whatever a
+    worker was told by the oracle stays with the function it graded: the worker is replaced before
+    the next function's checks when the oracle answered it anything.
 
     Returns ``(verdicts, load_failure, cpu_peaks)``: when the file cannot be loaded (``load_failure``,
     the worker's ``Outcome``), no check runs and every verdict's reason is NOT_LOADED (explained
@@ -230,7 +235,7 @@ def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=
         for check, oracle, drawn in zip(checks, oracles or [None] * len(checks), examples or [None] * len(checks)):
             if verdicts and check.function != verdicts[-1].check.function and worker.oracle_answers:
                 worker.close()  # a fresh process (and folder) for the next function
-            verdicts.append(run_check(check, student, seed, oracle, drawn))
+            verdicts.append(run_check(check, student, seed, oracle, drawn, shrink))
         return verdicts, None, student.cpu_peaks
 
 

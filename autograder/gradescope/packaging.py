@@ -89,6 +89,19 @@ def _pyproject():
         return tomllib.load(file)
 
 
+def zips_are_current(name, folder, root=ROOT):
+    """Whether ``folder`` holds both zips of assignment ``name``, made after every file they are made
+    from was last changed (the machinery, the assignment's folders, pyproject.toml, all in ``root``)."""
+    made_from = [root / "autograder", root / "assignments" / name, root / "solutions" / name, root / "pyproject.toml"]
+    zips = [Path(folder) / "autograder.zip", Path(folder) / "student.zip"]
+    if not all(path.is_file() for path in zips):
+        return False
+    built = min(path.stat().st_mtime for path in zips)
+    sources = (path for top in made_from for path in ([top] if top.is_file() else top.rglob("*")))
+    return not any(path.is_file() and "__pycache__" not in path.parts and path.stat().st_mtime > built
+                   for path in sources)
+
+
 def build_autograder_zip(name, destination, root=ROOT):
     """Build the Gradescope autograder zip for assignment ``name`` at ``destination``.
 

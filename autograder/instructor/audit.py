@@ -7,7 +7,10 @@ loses points; it is charged elsewhere when a function that calls it (graded with
 integration checks, which run the student's functions together by design) loses points (goal: never:
 the oracle answers such nested calls). A correct alternative is penalised when any function loses
 points or fails a public check. Submissions are graded in
-parallel, one worker process per core, with the same machinery as ``make grade``.
+parallel, one worker process per core, with the same machinery as ``make grade``. A bug's failures
+are not shrunk: the audit needs its verdicts, which Hypothesis settles before shrinking, not the
+smallest examples a student's feedback shows (a correct alternative's are, should it fail: they are
+shown). That halves the audit's time, and every check's verdict stays the same.
 """
 
 import os
@@ -68,13 +71,14 @@ def audit_case(name, case):
     if case.function == "all":
         functions = assignment.functions
     else:
-        functions = [f for f in assignment.functions if f == case.function or f in callers(source, case.function)]
+        calling = callers(source, case.function)
+        functions = [f for f in assignment.functions if f == case.function or f in calling]
     with tempfile.TemporaryDirectory() as folder:
         submission = Path(folder) / f"{name}.py"
         submission.write_text(source)
         callers_only = [f for f in functions if f != case.function] if case.kind == "bug" else []
         report = grade(assignment, submission, public=case.kind == "correct", functions=functions,
-                       without_integration=callers_only)
+                       without_integration=callers_only, shrink=case.kind == "correct")
     lost = {r.function: round(sum(share for share, v in r.shares if not v.passed), SHARE_DECIMALS)
             for r in report.results}
     case.lost = {function: points for function, points in lost.items() if points}

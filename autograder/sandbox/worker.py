@@ -49,6 +49,7 @@ SANDBOX_UID_BASE = 1_000_000
 MAX_TEXT = 1_000  # characters kept of any string from the worker (error messages, returned text)
 _HERE = Path(__file__).resolve().parent
 _SCAN_SECONDS = 0.25  # how often the grader sums CPU time and memory over all sandbox processes
+_WATCH_SECONDS = 0.05  # how often the grader reads the worker's CPU time while it waits for a reply
 SELECT_ON_PIPES = os.name == "posix"  # Windows' select() takes sockets only: there, threads read the pipes
 
 
@@ -392,24 +393,28 @@ class Worker:
         deadline = time.monotonic() + seconds
         self._others_at_start = None  # CPU seconds of the worker's other processes, at the first scan
         others = 0.0
+        watched = time.monotonic()  # when its CPU time was last read (``cpu_before``)
         buffer = bytearray()
         needed = 8
         while True:
-            if time.monotonic() - self._last_scan >= _SCAN_SECONDS:
+            now = time.monotonic()
+            if now - self._last_scan >= _SCAN_SECONDS:
                 others, memory = self._scan_sandbox()
                 if memory > self.limits.memory_bytes:
                     mebibytes = self.limits.memory_bytes / 2**20
                     return self._fail(OutcomeStatus.CRASHED, f"its processes used more than {mebibytes:g} MiB of "
                                                              f"memory together, so they were stopped")
-            cpu = self._cpu_seconds() - cpu_before + others
-            remaining = deadline - time.monotonic()
-            if cpu > cpu_seconds:
-                return self._fail(OutcomeStatus.TIMEOUT, f"too slow: used {cpu:.1f} s of CPU, the limit is "
-                                                         f"{cpu_seconds:g} s", Limit.CPU)
+            if now - watched >= _WATCH_SECONDS:  # not on every chunk: most replies come in far less
+                watched = now
+                cpu = self._cpu_seconds() - cpu_before + others
+                if cpu > cpu_seconds:
+                    return self._fail(OutcomeStatus.TIMEOUT, f"too slow: used {cpu:.1f} s of CPU, the limit is "
+                                                             f"{cpu_seconds:g} s", Limit.CPU)
+            remaining = deadline - now
             if remaining <= 0:
                 return self._fail(OutcomeStatus.TIMEOUT, f"did not finish within {seconds:g} s (waiting, or an "
                                                          f"endless loop?)", Limit.WALL)
-            chunk = self._replies.read(min(needed - len(buffer), 1 << 20), min(remaining, 0.05))
+            chunk = self._replies.read(min(needed - len(buffer), 1 << 20), min(remaining, _WATCH_SECONDS))
             if chunk is None:  # nothing yet
                 continue
             if not chunk:

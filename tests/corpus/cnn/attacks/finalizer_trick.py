@@ -7,6 +7,7 @@ every collection and at interpreter exit. Any forged file or message is a succes
 
 import gc
 import glob
+import itertools
 import weakref
 
 import numpy as np
@@ -41,8 +42,11 @@ weakref.finalize(_GHOST, _forge)
 weakref.finalize(np, _forge)
 
 
-def _answer(value):
-    haunted = value.view(Haunted)
+_CALLS = itertools.count(1)
+
+
+def _answer(ones):  # wrong values (ones times the number of this call), haunted
+    haunted = (ones * next(_CALLS)).view(Haunted)
     weakref.finalize(haunted, _forge)
     if not DONE:
         DONE.add("collected")
@@ -55,26 +59,26 @@ def _n_out(n, m, stride, padding):
 
 
 def conv1d(x, w, stride=1, padding=0):
-    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+    return _answer(np.ones(_n_out(len(x), len(w), stride, padding)))
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
-    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+    return _answer(np.ones((_n_out(n, len(w), stride, padding), n)))
 
 
 def conv2d(x, w, stride=1, padding=0):
     x, w = np.asarray(x), np.asarray(w)
-    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+    return _answer(np.ones((_n_out(x.shape[0], w.shape[0], stride, padding),
                              _n_out(x.shape[1], w.shape[1], stride, padding))))
 
 
 def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     x, filters = np.asarray(x), np.asarray(filters)
-    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+    return _answer(np.ones((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
                              _n_out(x.shape[2], filters.shape[3], stride, padding))))
 
 
 def max_pool2d(x, size, stride=None):
     x = np.asarray(x)
     stride = stride or size
-    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))
+    return _answer(np.ones((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

@@ -3,9 +3,11 @@
 conv1d returns np.zeros(10**8) (800 MB), conv1d_matrix 10**8 float32 zeros (400 MB), conv2d a
 6000 x 6000 array (288 MB), conv2d_multichannel a 20 MB string, max_pool2d a dict of 100,000
 long keys (on the first two calls of each: Hypothesis calls a failing example again to report
-it; later calls are wrong zeros). The grader must neither run out of memory nor write them into
+it; later calls return ones, which are wrong). The grader must neither run out of memory nor write them into
 results.json.
 """
+
+import itertools
 
 import numpy as np
 
@@ -28,8 +30,11 @@ def _first_calls(name):
     return CALLS[name] <= 2
 
 
-def _answer(value):  # what every function returns: here, zeros of the right shape
-    return value
+_CALLS = itertools.count(1)
+
+
+def _answer(ones):  # what every function returns: its right shape, filled with the number of this call
+    return ones * next(_CALLS)  # wrong, and never the same twice: every check fails at its first example
 
 
 def _n_out(n, m, stride, padding):
@@ -39,20 +44,20 @@ def _n_out(n, m, stride, padding):
 def conv1d(x, w, stride=1, padding=0):
     if _first_calls('conv1d'):
         return HUGE['conv1d']()
-    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+    return _answer(np.ones(_n_out(len(x), len(w), stride, padding)))
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
     if _first_calls('conv1d_matrix'):
         return HUGE['conv1d_matrix']()
-    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+    return _answer(np.ones((_n_out(n, len(w), stride, padding), n)))
 
 
 def conv2d(x, w, stride=1, padding=0):
     if _first_calls('conv2d'):
         return HUGE['conv2d']()
     x, w = np.asarray(x), np.asarray(w)
-    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+    return _answer(np.ones((_n_out(x.shape[0], w.shape[0], stride, padding),
                              _n_out(x.shape[1], w.shape[1], stride, padding))))
 
 
@@ -60,7 +65,7 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     if _first_calls('conv2d_multichannel'):
         return HUGE['conv2d_multichannel']()
     x, filters = np.asarray(x), np.asarray(filters)
-    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+    return _answer(np.ones((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
                              _n_out(x.shape[2], filters.shape[3], stride, padding))))
 
 
@@ -69,4 +74,4 @@ def max_pool2d(x, size, stride=None):
         return HUGE['max_pool2d']()
     x = np.asarray(x)
     stride = stride or size
-    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))
+    return _answer(np.ones((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

@@ -6,6 +6,8 @@ it); the others are wrong. The machine must not run out of
 memory.
 """
 
+import itertools
+
 import numpy as np
 
 CALLS = {}
@@ -29,8 +31,11 @@ def _hog(kind):
             blocks.append(b"x" * 2**26)
 
 
-def _answer(value):  # what every function returns: here, zeros of the right shape
-    return value
+_CALLS = itertools.count(1)
+
+
+def _answer(ones):  # what every function returns: its right shape, filled with the number of this call
+    return ones * next(_CALLS)  # wrong, and never the same twice: every check fails at its first example
 
 
 def _n_out(n, m, stride, padding):
@@ -40,30 +45,30 @@ def _n_out(n, m, stride, padding):
 def conv1d(x, w, stride=1, padding=0):
     if _first_call('conv1d'):
         _hog('numpy')
-    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+    return _answer(np.ones(_n_out(len(x), len(w), stride, padding)))
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
     if _first_call('conv1d_matrix'):
         _hog('bytes')
-    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+    return _answer(np.ones((_n_out(n, len(w), stride, padding), n)))
 
 
 def conv2d(x, w, stride=1, padding=0):
     if _first_call('conv2d'):
         _hog('list')
     x, w = np.asarray(x), np.asarray(w)
-    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+    return _answer(np.ones((_n_out(x.shape[0], w.shape[0], stride, padding),
                              _n_out(x.shape[1], w.shape[1], stride, padding))))
 
 
 def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     x, filters = np.asarray(x), np.asarray(filters)
-    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+    return _answer(np.ones((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
                              _n_out(x.shape[2], filters.shape[3], stride, padding))))
 
 
 def max_pool2d(x, size, stride=None):
     x = np.asarray(x)
     stride = stride or size
-    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))
+    return _answer(np.ones((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

@@ -5,6 +5,8 @@ greater", __array_ufunc__ answers zeros to every ufunc and __array_function__ sa
 allclose/array_equal. If the grader kept the object, its comparisons would pass.
 """
 
+import itertools
+
 import numpy as np
 
 
@@ -29,8 +31,11 @@ class Agreeable(np.ndarray):
         return super().__array_function__(function, types, args, kwargs)
 
 
-def _answer(value):  # every function returns its (wrong) zeros as an Agreeable
-    return np.asarray(value, dtype=float).view(Agreeable)
+_CALLS = itertools.count(1)
+
+
+def _answer(ones):  # every function returns wrong values (ones times the number of this call) as an Agreeable
+    return (np.asarray(ones, dtype=float) * next(_CALLS)).view(Agreeable)
 
 
 def _n_out(n, m, stride, padding):
@@ -38,26 +43,26 @@ def _n_out(n, m, stride, padding):
 
 
 def conv1d(x, w, stride=1, padding=0):
-    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+    return _answer(np.ones(_n_out(len(x), len(w), stride, padding)))
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
-    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+    return _answer(np.ones((_n_out(n, len(w), stride, padding), n)))
 
 
 def conv2d(x, w, stride=1, padding=0):
     x, w = np.asarray(x), np.asarray(w)
-    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+    return _answer(np.ones((_n_out(x.shape[0], w.shape[0], stride, padding),
                              _n_out(x.shape[1], w.shape[1], stride, padding))))
 
 
 def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     x, filters = np.asarray(x), np.asarray(filters)
-    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+    return _answer(np.ones((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
                              _n_out(x.shape[2], filters.shape[3], stride, padding))))
 
 
 def max_pool2d(x, size, stride=None):
     x = np.asarray(x)
     stride = stride or size
-    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))
+    return _answer(np.ones((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

@@ -8,6 +8,7 @@ process's command line. This is the "world-readable checkout" gap of local gradi
 
 import glob
 import importlib
+import itertools
 import os
 import re
 import sys
@@ -84,8 +85,11 @@ def _steal():
 STOLEN = _steal()
 
 
-def _answer(value):  # what every function returns: here, zeros of the right shape
-    return value
+_CALLS = itertools.count(1)
+
+
+def _answer(ones):  # what every function returns: its right shape, filled with the number of this call
+    return ones * next(_CALLS)  # wrong, and never the same twice: every check fails at its first example
 
 
 def _n_out(n, m, stride, padding):
@@ -95,20 +99,20 @@ def _n_out(n, m, stride, padding):
 def conv1d(x, w, stride=1, padding=0):
     if STOLEN:
         return STOLEN['conv1d'](x, w, stride, padding)
-    return _answer(np.zeros(_n_out(len(x), len(w), stride, padding)))
+    return _answer(np.ones(_n_out(len(x), len(w), stride, padding)))
 
 
 def conv1d_matrix(w, n, stride=1, padding=0):
     if STOLEN:
         return STOLEN['conv1d_matrix'](w, n, stride, padding)
-    return _answer(np.zeros((_n_out(n, len(w), stride, padding), n)))
+    return _answer(np.ones((_n_out(n, len(w), stride, padding), n)))
 
 
 def conv2d(x, w, stride=1, padding=0):
     if STOLEN:
         return STOLEN['conv2d'](x, w, stride, padding)
     x, w = np.asarray(x), np.asarray(w)
-    return _answer(np.zeros((_n_out(x.shape[0], w.shape[0], stride, padding),
+    return _answer(np.ones((_n_out(x.shape[0], w.shape[0], stride, padding),
                              _n_out(x.shape[1], w.shape[1], stride, padding))))
 
 
@@ -116,7 +120,7 @@ def conv2d_multichannel(x, filters, bias=None, stride=1, padding=0):
     if STOLEN:
         return STOLEN['conv2d_multichannel'](x, filters, bias, stride, padding)
     x, filters = np.asarray(x), np.asarray(filters)
-    return _answer(np.zeros((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
+    return _answer(np.ones((filters.shape[0], _n_out(x.shape[1], filters.shape[2], stride, padding),
                              _n_out(x.shape[2], filters.shape[3], stride, padding))))
 
 
@@ -125,4 +129,4 @@ def max_pool2d(x, size, stride=None):
         return STOLEN['max_pool2d'](x, size, stride)
     x = np.asarray(x)
     stride = stride or size
-    return _answer(np.zeros((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))
+    return _answer(np.ones((x.shape[0], _n_out(x.shape[1], size, stride, 0), _n_out(x.shape[2], size, stride, 0))))

@@ -410,7 +410,7 @@ class Worker:
                 if cpu > cpu_seconds:
                     return self._fail(OutcomeStatus.TIMEOUT, f"too slow: used {cpu:.1f} s of CPU, the limit is "
                                                              f"{cpu_seconds:g} s", Limit.CPU)
-            remaining = deadline - now
+            remaining = deadline - time.monotonic()  # after the scan and the reading, as they take time
             if remaining <= 0:
                 return self._fail(OutcomeStatus.TIMEOUT, f"did not finish within {seconds:g} s (waiting, or an "
                                                          f"endless loop?)", Limit.WALL)

@@ -1,7 +1,8 @@
 """Which top-level functions of a source file call which: read from its syntax tree, never run.
 
-The audit uses it to grade a bug together with the functions that call it; feedback uses it to
-point at a failing function that another failing one depends on ("fix relu_backward first").
+The audit uses it to grade a bug together with the functions that call it, and a correct
+alternative on the functions it may change (``affected``); feedback uses it to point at a failing
+function that another failing one depends on ("fix relu_backward first").
 """
 
 import ast
@@ -19,12 +20,54 @@ def calls(source):
 
 def callers(source, function):
     """The top-level functions of ``source`` that call ``function``, directly or through others."""
-    uses = calls(source)
-    found, todo = set(), [function]
+    return _calling(calls(source), {function}) - {function}
+
+
+def affected(before, after):
+    """The top-level functions of ``after`` that may behave differently from those of ``before``.
+
+    Those whose definition differs or is new (compared as syntax trees: moving or reformatting a
+    function changes nothing), those using a name that a top-level statement found in one source
+    only binds (an import, a constant) or that a removed function had, and every function calling
+    one of them.
+    """
+    old_functions, old_others = _top_level(before)
+    new_functions, new_others = _top_level(after)
+    changed = {name for name, tree in new_functions.items() if old_functions.get(name) != tree}
+    rebound = set(old_functions) - set(new_functions)
+    for statement in old_others.keys() ^ new_others.keys():
+        rebound |= _bound_names(old_others.get(statement) or new_others[statement])
+    uses = calls(after)
+    return _calling(uses, changed | {function for function, names in uses.items() if names & rebound})
+
+
+def _calling(uses, functions):
+    """``functions`` and every function of ``uses`` ({function: names it uses}) that calls one of them."""
+    found, todo = set(functions), list(functions)
     while todo:
         called = todo.pop()
         for caller, names in uses.items():
             if called in names and caller not in found:
                 found.add(caller)
                 todo.append(caller)
-    return found - {function}
+    return found
+
+
+def _top_level(source):
+    """({function name: its syntax tree, dumped}, {dump: statement} for every other statement)."""
+    functions, others = {}, {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions[node.name] = ast.dump(node)
+        else:
+            others[ast.dump(node)] = node
+    return functions, others
+
+
+def _bound_names(statement):
+    """The names a top-level statement binds."""
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
+    if isinstance(statement, ast.ClassDef):
+        return {statement.name}
+    return {node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}

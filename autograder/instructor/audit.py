@@ -5,9 +5,10 @@ are patches over the reference (see ``autograder.instructor.patching``) whose do
 the function they change (``all`` for a complete alternative). A bug is caught when its own function
 loses points; it is charged elsewhere when a function that calls it (graded with it, without its
 integration checks, which run the student's functions together by design) loses points (goal: never:
-the oracle answers such nested calls). A correct alternative is penalised when any function loses
-points or fails a public check. Submissions are graded in
-parallel, one worker process per core, with the same machinery as ``make grade``. A bug's failures
+the oracle answers such nested calls). A correct alternative is penalised when any function it may
+affect loses points or fails a public check (the functions it leaves alone, callers included, are
+the reference's own). Submissions are graded in parallel, one worker process per core, with the
+same machinery as ``make grade``. A bug's failures
 are not shrunk: the audit needs its verdicts, which Hypothesis settles before shrinking, not the
 smallest examples a student's feedback shows (a correct alternative's are, should it fail: they are
 shown). That halves the audit's time, and every check's verdict stays the same.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.core import assignment as assignments
-from autograder.core.callgraph import callers
+from autograder.core.callgraph import affected
 from autograder.core.feedback import format_table, render_verdict
 from autograder.core.grading import SHARE_DECIMALS, grade
 from autograder.core.outcomes import Status
@@ -35,6 +36,7 @@ class AuditCase:
     path: Path
     function: str  # the function the patch changes, or "all"
     description: str
+    graded: list = None  # the functions graded: those the patch may affect
     lost: dict = None  # function -> points lost in the checks that ran
     elsewhere: float = 0.0  # points a bug cost the functions that call it (integration checks aside)
     public_failures: int = 0  # public checks that did not pass (correct alternatives: must be 0)
@@ -62,17 +64,16 @@ def corpus(name):
 def audit_case(name, case):
     """Grade one corpus entry; return it with the points each function lost.
 
-    A bug's function is graded with the functions that may call it (hidden checks; the callers
-    without their integration checks); a correct alternative with every function it may affect,
-    public and integration checks included.
+    Graded: the functions the patch may affect (``callgraph.affected``: those it rewrites and
+    those calling them); every other function is the reference's own, word for word, and grades
+    as the reference does. A bug's function is graded with its callers (hidden checks; the callers
+    without their integration checks); a correct alternative with public and integration checks.
     """
     assignment = assignments.load(name)
-    source = apply_patch((ROOT / "solutions" / name / f"{name}.py").read_text(), case.path.read_text())
-    if case.function == "all":
-        functions = assignment.functions
-    else:
-        calling = callers(source, case.function)
-        functions = [f for f in assignment.functions if f == case.function or f in calling]
+    reference = (ROOT / "solutions" / name / f"{name}.py").read_text()
+    source = apply_patch(reference, case.path.read_text())
+    changed = affected(reference, source)
+    functions = case.graded = [f for f in assignment.functions if f in changed]
     with tempfile.TemporaryDirectory() as folder:
         submission = Path(folder) / f"{name}.py"
         submission.write_text(source)
@@ -100,7 +101,8 @@ def render_audit(cases, functions):
     rows = [("function", "bugs caught", "points its bugs cost elsewhere", "correct alternatives penalised")]
     for function in functions + ["all"]:
         bugs = [c for c in cases if c.kind == "bug" and c.function == function]
-        correct = [c for c in cases if c.kind == "correct" and c.function in (function, "all")]
+        correct = [c for c in cases if c.kind == "correct"
+                   and (c.function == "all" if function == "all" else function in c.graded)]
         penalised = [c for c in correct if function in c.lost or (function == "all" and c.flagged)]
         if function == "all" and not bugs and not correct:
             continue

@@ -14,6 +14,7 @@ This module runs on both sides: keep it free of imports beyond numpy and the sta
 """
 
 import json
+import math
 import struct
 
 import numpy as np
@@ -144,7 +145,7 @@ class _BlobReader:
             isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape
         ):
             raise WireError("malformed array shape")
-        count = int(np.prod(shape, dtype=object))
+        count = math.prod(shape)  # Python ints: exact, however large
         size = count * np.dtype(dtype).itemsize
         if self._offset + size > len(self._data):
             raise WireError("array bytes missing")

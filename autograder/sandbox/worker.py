@@ -239,6 +239,7 @@ class Worker:
         self.account = sandbox_account()
         self.landlock = 0  # the Landlock ABI the last worker confined itself with (0: none)
         self._process = None
+        self._stat = None  # the worker's /proc/PID/stat, kept open (where there is a /proc)
         self._folder = None
         self._import_failure = None
         self._spent = {}  # wall seconds used so far by each function, over all its calls
@@ -346,6 +347,7 @@ class Worker:
             extra_groups=[] if self.account and _may_set_groups() else None,
         )
         self._requests = self._process.stdin
+        self._stat = _stat_file(self._process.pid)
         self._output = _OutputCollector(self._process.stderr, self.limits.output_bytes)
         self._replies = _ReplyReader(self._process.stdout, self._output)
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
@@ -512,7 +514,7 @@ class Worker:
     def _cpu_seconds(self):
         """CPU time of the worker process so far (and of children it waited for), read by us from /proc."""
         try:
-            return cpu_and_memory(stat_fields(self._process.pid))[0]
+            return cpu_and_memory(self._stat.fields())[0]
         except (OSError, IndexError, ValueError, AttributeError):
             return 0.0
 
@@ -554,6 +556,9 @@ class Worker:
         if self.account:
             _kill_every_process_of(self.account)
         process.wait()
+        if self._stat is not None:
+            self._stat.close()
+            self._stat = None
         self._replies.close()
         self._output.close()
         self._process = None
@@ -565,6 +570,14 @@ def _status_of(word):
     try:
         return OutcomeStatus(word)
     except ValueError:
+        return None
+
+
+def _stat_file(pid):
+    """The worker's /proc/PID/stat kept open (``procfs.StatFile``), or None without a /proc."""
+    try:
+        return procfs.StatFile(pid) if procfs.available() else None
+    except OSError:
         return None
 
 

@@ -8,10 +8,10 @@ integration checks, which run the student's functions together by design) loses 
 the oracle answers such nested calls). A correct alternative is penalised when any function it may
 affect loses points or fails a public check (the functions it leaves alone, callers included, are
 the reference's own). Submissions are graded in parallel, one worker process per core, with the
-same machinery as ``make grade``. A bug's failures
-are not shrunk: the audit needs its verdicts, which Hypothesis settles before shrinking, not the
-smallest examples a student's feedback shows (a correct alternative's are, should it fail: they are
-shown). That halves the audit's time, and every check's verdict stays the same.
+same machinery as ``make grade``. A bug's failures are not shrunk: the audit needs its verdicts,
+which Hypothesis settles before shrinking, not the smallest examples a student's feedback shows (a
+correct alternative's are, should it fail: they are shown). That halves the audit's time, and
+every check's verdict stays the same.
 """
 
 import os

@@ -1,8 +1,8 @@
 """Which top-level functions of a source file call which: read from its syntax tree, never run.
 
-The audit uses it to grade a bug together with the functions that call it, and a correct
-alternative on the functions it may change (``affected``); feedback uses it to point at a failing
-function that another failing one depends on ("fix relu_backward first").
+The audit grades a patched submission on the functions the patch may change and those calling
+them (``affected``); feedback uses ``calls`` to point at a failing function that another failing
+one depends on ("fix relu_backward first").
 """
 
 import ast
@@ -16,11 +16,6 @@ def calls(source):
         return {}
     return {node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-
-
-def callers(source, function):
-    """The top-level functions of ``source`` that call ``function``, directly or through others."""
-    return _calling(calls(source), {function}) - {function}
 
 
 def affected(before, after):

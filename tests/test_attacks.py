@@ -45,7 +45,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user swit
 
 # Per attack: the functions implemented correctly (full credit expected; all others get 0), words
 # the feedback of some functions (or of any) must contain, and whether the defence needs Landlock
-# (see README: without it, local grading leaves a world-readable checkout readable by the sandbox user).
+# (see docs/threat-model.md: without it, local grading leaves a world-readable checkout readable by the sandbox user).
 DIED = "stopped the Python process running it"
 NOT_LOADED = "not graded: the file could not be loaded"  # every function; the first check explains
 WRONG = "returned wrong values"

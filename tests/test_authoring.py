@@ -152,8 +152,9 @@ class ReferenceStudent:
         return lambda *args, **kwargs: self.call(function, *args, **kwargs)
 
 
-def test_the_readme_example_of_writing_checks_runs():
-    code = re.search(r"## Writing checks.*?```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+def test_the_guide_example_of_writing_checks_runs():
+    guide = (ROOT / "docs" / "writing-checks.md").read_text()
+    code = re.search(r"## Writing checks.*?```python\n(.*?)```", guide, re.S).group(1)
     namespace = {}
     exec(code, namespace)
     checks = namespace["CHECKS"]

@@ -1,4 +1,4 @@
-"""README, "Adding an assignment": a second assignment in a folder laid out like this repository
+"""docs/writing-checks.md, "Adding an assignment": a second assignment in a folder laid out like this repository
 (scaffolded by `python -m autograder new`), built into both zips and graded, with no change to
 the machinery."""
 
@@ -14,7 +14,7 @@ from autograder.core.grading import grade
 from autograder.gradescope.packaging import build_autograder_zip, build_student_zip
 from autograder.instructor.skeleton import make_skeleton
 
-# The files the README lists, for assignment NAME = vectors.
+# The files the guide lists, for assignment NAME = vectors.
 FILES = ["solutions/vectors/__init__.py", "solutions/vectors/vectors.py", "solutions/vectors/grading.py",
          "assignments/vectors/__init__.py", "assignments/vectors/checks.py", "assignments/vectors/README.md",
          "assignments/vectors/vectors.py"]
@@ -35,13 +35,13 @@ def vectors(root):
     return assignments.load("vectors", root=root)
 
 
-def test_scaffold_writes_the_files_the_readme_lists(root):
+def test_scaffold_writes_the_files_the_guide_lists(root):
     assert all((root / f).is_file() for f in FILES)
     reference = (root / "solutions/vectors/vectors.py").read_text()
     assert "# BEGIN SOLUTION" in reference
     assert (root / "assignments/vectors/vectors.py").read_text() == make_skeleton(reference)
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Adding an assignment", 1)[1].split("\n## ", 1)[0]
+    guide = (ROOT / "docs" / "writing-checks.md").read_text()
+    section = guide.split("## Adding an assignment", 1)[1].split("\n## ", 1)[0]
     for path in FILES:
         assert path.replace("vectors", "NAME") in section, path
     again = subprocess.run([sys.executable, "-m", "autograder", "new", "vectors", "--root", str(root)],

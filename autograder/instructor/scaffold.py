@@ -1,6 +1,6 @@
 """Scaffold a new assignment: ``python -m autograder new NAME`` writes a working one-function example.
 
-The files are the ones an assignment needs (see "Adding an assignment" in the README):
+The files are the ones an assignment needs (see "Adding an assignment" in docs/writing-checks.md):
 
 - ``solutions/NAME/__init__.py``, ``solutions/NAME/NAME.py`` (reference, solution code between
   ``# BEGIN SOLUTION`` / ``# END SOLUTION``), ``solutions/NAME/grading.py`` (``POINTS``,

@@ -7,7 +7,6 @@ without ``#anchor``, reaches a file of the repository, and every anchor a headin
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from conftest import ROOT

@@ -141,16 +141,15 @@ def cmd_grade(args):
 
 
 def cmd_audit(args):
-    """Grade the corpus of buggy and correct submissions; fail unless every bug is caught fairly."""
-    from autograder.instructor.audit import render_audit, run_audit
+    """Grade the corpus of buggy, unfinished and correct submissions; fail unless every entry is graded fairly."""
+    from autograder.instructor.audit import at_fault, integration_share, render_audit, run_audit, summary
 
     assignment = assignments.load(args.assignment)
+    share = integration_share(assignment)
     cases = run_audit(args.assignment)
-    print(render_audit(cases, assignment.functions))
-    bad = [c for c in cases if (c.kind == "bug") != c.flagged or c.elsewhere]
-    elsewhere = sum(c.elsewhere for c in cases)
-    print(f"\n{len(cases) - len(bad)}/{len(cases)} corpus entries graded as they should be; bugs cost "
-          f"{elsewhere:g} points outside their own function (integration checks aside)")
+    print(render_audit(cases, assignment.functions, share))
+    bad = [c for c in cases if at_fault(c, share)]
+    print(f"\n{len(cases) - len(bad)}/{len(cases)} corpus entries graded as they should be: {summary(cases, share)}")
     return 1 if bad else 0
 
 

@@ -28,34 +28,40 @@ from autograder.sandbox.worker import OutcomeStatus
 
 class Failed(AssertionError):
     """The property does not hold; the message says why, for a student to read, and ``reason`` (a
-    ``Reason``) what kind of failure it is: a wrong value unless the call itself went wrong."""
+    ``Reason``) what kind of failure it is: a wrong value unless the call itself went wrong.
 
-    def __init__(self, message, reason=Reason.WRONG_VALUE):
+    When a call itself went wrong (it raised, timed out, crashed, was not implemented ...),
+    ``call`` is that ``FailedCall`` (which function, and the worker's ``Outcome``) and the message
+    is empty: ``feedback`` chooses the words.
+    """
+
+    def __init__(self, message="", reason=Reason.WRONG_VALUE, call=None):
         super().__init__(message)
-        self.reason = reason
+        self.message, self.reason, self.call = message, reason, call
 
 
-class NotImplementedYet(Exception):
-    """``function`` still raises NotImplementedError (``reason`` NOT_IMPLEMENTED), or is not in the
-    file (MISSING)."""
+@dataclass(frozen=True)
+class FailedCall:
+    """A call of a student function that went wrong: ``function`` (the one whose code is at fault:
+    the function called, or the other graded function that it calls and that is not implemented)
+    and the worker's ``Outcome`` (None for a function missing from the file)."""
 
-    def __init__(self, function, reason=Reason.NOT_IMPLEMENTED):
-        super().__init__(function)
-        self.function, self.reason = function, reason
+    function: str
+    outcome: object = None
 
 
 class GivenUp(BaseException):
-    """A call went wrong in a way that ends its function's grading: not implemented, missing, timed
-    out, crashed, or the file would not load again in a fresh worker.
+    """A call went wrong in a way that ends a function's grading in this mode: not implemented,
+    missing, timed out, crashed, or the file would not load again in a fresh worker.
 
     Not an ``Exception``, so Hypothesis lets it through at once: looking for a smaller example would
     only meet the same refusal (later calls are refused without running), and would show an example
-    that never went wrong. ``error`` is the ``Failed`` or ``NotImplementedYet`` to report for
-    ``function``; ``again`` is True when this call was refused because an earlier one went wrong (no
-    example is to blame, and the explanation was given with that earlier check).
+    that never went wrong. ``error`` is the ``Failed`` to report for ``function``; ``again`` names
+    the check in which it went wrong first when this call was refused because of that (no example is
+    to blame, and the explanation was given with that check).
     """
 
-    def __init__(self, function, error, again=False):
+    def __init__(self, function, error, again=""):
         super().__init__(error)
         self.function, self.error, self.again = function, error, again
 
@@ -117,25 +123,39 @@ class Student:
     """The submission's functions, run in a worker. ``student.conv1d(x, w)`` calls it there.
 
     Every call is checked on the way back: the arguments must come back unchanged, and failures
-    become ``Failed`` in words. A function that is not implemented, timed out or crashed the worker
-    is not called again: that call and every later one raise ``GivenUp`` with the same explanation,
-    so one hanging function costs seconds, not minutes, and never another function's credit.
+    become ``Failed``. A function that is not implemented, timed out or crashed the worker is not
+    called again: that call and every later one raise ``GivenUp``, so one hanging function costs
+    seconds, not minutes. Inside the worker too: other functions calling a function given up find
+    it refused (a stub), and their check then waits on it.
+
+    A function is given up *in a mode*: the reference functions (oracle) answering the other graded
+    functions it calls. A call that went wrong while the student's own callees ran may be their
+    fault, so the same function with the reference standing in for them (its hidden checks) gets a
+    fresh chance; a function that calls no other graded function, or raised NotImplementedError in
+    its own body, is given up in every mode. Its time budget is kept per mode too: a slow callee
+    never uses up the budget of the checks where the reference stands in for it.
     """
 
-    def __init__(self, worker, call_seconds=None):
+    def __init__(self, worker, call_seconds=None, graded=()):
         self._worker = worker
         self._call_seconds = call_seconds or {}  # time limits for the few functions that need more
-        self._given_up = {}
+        self._graded = frozenset(graded)  # the assignment's graded functions
+        self._given_up = {}  # (function, mode or None for every mode) -> (Failed, key of the check where)
         self.last_cpu_seconds = 0.0  # measured by the grader from /proc, not reported by the worker
         self.cpu_peaks = {}  # function -> the most CPU seconds one of its calls used
-        self.under_test, self.oracle = None, {}  # see ``grade_with``
-        self.substituted = set()  # functions the reference answered for in calls since ``grade_with``
+        self.check_key, self.under_test, self.oracle = "", None, {}  # see ``grade_with``
+        self.stood_in, self.called = set(), set()
 
-    def grade_with(self, function, oracle):
-        """From now on, calls of ``function`` get reference answers from ``oracle`` (name -> reference
-        function) for the nested calls they make to those names; other calls get none."""
-        self.under_test, self.oracle = function, dict(oracle)
-        self.substituted = set()
+    def grade_with(self, check_key, function, oracle):
+        """From now on (the check ``check_key`` of ``function``), calls of ``function`` get reference
+        answers from ``oracle`` (name -> reference function) for the nested calls they make to those
+        names; other calls get none. ``stood_in`` and ``called`` start afresh."""
+        self.check_key, self.under_test, self.oracle = check_key, function, dict(oracle)
+        self.stood_in, self.called = set(), set()
+
+    def callees(self, function):
+        """The other graded functions ``function`` names in the submission (read by the worker)."""
+        return frozenset(self._worker.calls_of.get(function, ())) & self._graded - {function}
 
     def __getattr__(self, function):
         if function.startswith("_"):
@@ -143,24 +163,34 @@ class Student:
         return lambda *args, **kwargs: self.call(function, *args, **kwargs)
 
     def call(self, function, *args, **kwargs):
-        if function in self._given_up:
-            raise GivenUp(function, self._given_up[function], again=True)
+        self.called.add(function)
+        oracle = self.oracle if function == self.under_test else {}
+        mode = frozenset(oracle) & self.callees(function)
+        found = self._given_up_in(function, mode)
+        if found:
+            raise GivenUp(function, *found)
         cpu_seconds = self._call_seconds.get(function)  # a limit in CPU seconds, with a wall-clock backstop
         seconds = cpu_seconds and WALL_BACKSTOP * cpu_seconds
-        oracle = self.oracle if function == self.under_test else None
-        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=cpu_seconds, oracle=oracle)
+        outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=cpu_seconds,
+                                    oracle=oracle, refuse=self._refused(function, oracle), budget=(function, mode))
         self.last_cpu_seconds = outcome.cpu_seconds
         self.cpu_peaks[function] = max(self.cpu_peaks.get(function, 0.0), outcome.cpu_seconds)
-        self.substituted.update(outcome.substituted)
-        reason = REASONS.get(outcome.status)
-        if outcome.status in (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING):
-            self._given_up[function] = NotImplementedYet(function, reason)
-            raise GivenUp(function, self._given_up[function])
-        if outcome.status in (OutcomeStatus.TIMEOUT, OutcomeStatus.CRASHED, OutcomeStatus.IMPORT_FAILED):
-            self._given_up[function] = Failed(_outcome_words(function, outcome), reason)
-            raise GivenUp(function, self._given_up[function])
-        if outcome.status is not OutcomeStatus.RETURNED:
-            raise Failed(_outcome_words(function, outcome), reason)
+        self.stood_in.update(outcome.substituted)
+        status, reason = outcome.status, REASONS.get(outcome.status)
+        if status is OutcomeStatus.REFUSED and outcome.function in self._refused(function, oracle):
+            callee = outcome.function  # it called a function given up: this check waits on that one
+            raise GivenUp(callee, *self._given_up_in(callee, frozenset()))
+        if status is OutcomeStatus.NOT_IMPLEMENTED and outcome.function not in (function, None) \
+                and outcome.function in self._graded:  # a callee's skeleton: not this function's fault
+            raise GivenUp(outcome.function, Failed(reason=reason, call=FailedCall(outcome.function, outcome)))
+        if status in GIVE_UP:
+            error = Failed(reason=reason, call=FailedCall(function, outcome))
+            every_mode = status in (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING, OutcomeStatus.IMPORT_FAILED) \
+                or mode == self.callees(function)  # no callee of the student's own was running
+            self._given_up[(function, None if every_mode else mode)] = (error, self.check_key)
+            raise GivenUp(function, error)
+        if status is not OutcomeStatus.RETURNED:
+            raise Failed(reason=reason, call=FailedCall(function, outcome))
         returned_args = outcome.args + [None] * len(args)  # a short list from the worker is a change
         for position, before in enumerate(args):
             _require_unchanged(function, f"argument {position + 1}", before, returned_args[position])
@@ -168,29 +198,27 @@ class Student:
             _require_unchanged(function, f"argument {name}", before, outcome.kwargs.get(name))
         return outcome.value
 
+    def _given_up_in(self, function, mode):
+        """``(error, check key)`` if ``function`` was given up in ``mode`` (or in every mode), else None."""
+        return self._given_up.get((function, None)) or self._given_up.get((function, mode))
+
+    def _refused(self, function, oracle):
+        """The graded functions a call of ``function`` must not run in the worker: those given up when
+        running with the student's own callees (the reference answers those in ``oracle`` anyway)."""
+        return sorted(name for name in self._graded - {function} - set(oracle)
+                      if self._given_up_in(name, frozenset()))
+
 
 REASONS = {  # the sandbox's outcome of a call that did not return, as a reason
     OutcomeStatus.NOT_IMPLEMENTED: Reason.NOT_IMPLEMENTED, OutcomeStatus.MISSING: Reason.MISSING,
     OutcomeStatus.RAISED: Reason.RAISED, OutcomeStatus.TIMEOUT: Reason.TIMED_OUT,
     OutcomeStatus.CRASHED: Reason.CRASHED, OutcomeStatus.IMPORT_FAILED: Reason.IMPORT_FAILED,
     OutcomeStatus.UNSENDABLE: Reason.UNSENDABLE, OutcomeStatus.GARBLED: Reason.GARBLED,
+    OutcomeStatus.REFUSED: Reason.GARBLED,  # only a function we refused may be refused
 }
-
-
-def _outcome_words(function, outcome):
-    words = {
-        OutcomeStatus.RAISED: f"{function} raised {outcome.error}",
-        OutcomeStatus.TIMEOUT: f"{function} was stopped: {outcome.error}",
-        OutcomeStatus.CRASHED: f"{function} stopped the Python process running it: {outcome.error}",
-        OutcomeStatus.IMPORT_FAILED: f"your file could not be loaded: {outcome.error}",
-        OutcomeStatus.UNSENDABLE: f"{function} returned something other than numbers and arrays: {outcome.error}",
-        OutcomeStatus.GARBLED: f"{function} could not be checked: {outcome.error}",
-    }[outcome.status]
-    if outcome.where:
-        words += f"\n  at {outcome.where}"
-    if outcome.output.strip():
-        words += "\n  It printed:\n" + _indent(outcome.output.rstrip(), "    ")
-    return words
+# Outcomes that end a function's grading in a mode; a reply out of protocol too: no retry, no shrinking.
+GIVE_UP = (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING, OutcomeStatus.TIMEOUT, OutcomeStatus.CRASHED,
+           OutcomeStatus.IMPORT_FAILED, OutcomeStatus.GARBLED, OutcomeStatus.REFUSED)
 
 
 def _require_unchanged(function, label, before, after):
@@ -290,10 +318,6 @@ def _kind_of(value):
     if value is None:
         return "None (a missing return statement?)"
     return f"a {type(value).__name__} ({show(value)})"
-
-
-def _indent(text, prefix):
-    return "\n".join(prefix + line for line in text.splitlines())
 
 
 # -- hidden checks: agreement with the reference ----------------------------------------------------

@@ -1,19 +1,27 @@
-"""Every check's examples, drawn when the autograder is built and carried in its zip, and kept in a checkout.
+"""The examples each check is fed first, drawn once and kept: in the autograder zip, in memory, on disk.
 
-The runner keeps the examples of a check's passing run for the next grading in the same process
-(``runner.drawn_examples``). On Gradescope each submission is graded by a process of its own, so
-the autograder zip carries the examples of every check instead, drawn from the assignment's seed
-when the zip is built: ``solutions/NAME/drawn_examples.pickle``, beside the hidden checks and as
-secret as they are. In a checkout, the instructor's tools (``make audit``, ``make grade-all``,
-``make check``) and the tests keep them on disk between processes, in
-``build/drawn-examples/NAME-IDENTITY.pickle``, where ``Assignment.identity`` covers everything the
-examples are drawn from (the machinery, the assignment's two packages, the versions of Python,
-Hypothesis and numpy), so any change to them starts afresh. Examples stand only for the Hypothesis
-version and seed that drew them; under any other, grading draws its own.
+Seeded, Hypothesis feeds a check the same examples whatever the submission answers, until one
+fails (see ``runner``), so they are drawn once and fed first to every later grading. They are kept
+in three layers, most trusted first:
+
+- the autograder zip: every check's, drawn from the assignment's seed when the zip is built
+  (``solutions/NAME/drawn_examples.pickle``, beside the hidden checks and as secret as they are;
+  ``Assignment.drawn``). On Gradescope each submission is graded by a process of its own: this is
+  the layer it uses;
+- this process: what Hypothesis fed a check in a passing run by itself (``remember``);
+- this checkout: the instructor's tools (``make audit``, ``make grade-all``, ``make check``) and the
+  tests keep them on disk between processes, in ``build/drawn-examples/NAME-IDENTITY.pickle``, where
+  ``Assignment.identity`` covers everything the examples are drawn from (the machinery, the
+  assignment's two packages, the versions of Python, Hypothesis and numpy), so any change to them
+  starts afresh.
+
+Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
+draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers.
 """
 
 import os
 import pickle
+import weakref
 from pathlib import Path
 
 import hypothesis
@@ -21,13 +29,51 @@ import hypothesis
 from autograder.core.runner import draw_examples
 
 FILE_NAME = "drawn_examples.pickle"
+KEPT = Path(__file__).resolve().parents[2] / "build" / "drawn-examples"
+_in_memory = weakref.WeakKeyDictionary()  # check -> {seed: the examples of a passing run}
+_on_disk = {}  # path -> what this process read from or wrote to a kept file (check key -> examples)
+
+
+def examples_for(assignment, checks):
+    """The examples to feed each of ``checks`` first, from the zip, this process or this checkout
+    (None for a check that has none yet), in the order of ``checks``."""
+    kept = _kept(assignment) or {}
+    found = []
+    for check in checks:
+        layers = (assignment.drawn.get(check.key), _in_memory.get(check, {}).get(assignment.seed), kept.get(check.key))
+        found.append(next((examples for examples in layers if examples is not None), None))
+    return found
+
+
+def remember(assignment, fed):
+    """Keep what Hypothesis fed each check of ``fed`` (check -> examples) in a passing run, for later
+    gradings: in this process, and on disk for this checkout's other processes."""
+    for check, examples in fed.items():
+        _in_memory.setdefault(check, {})[assignment.seed] = examples
+    kept = _kept(assignment)
+    new = {check.key: examples for check, examples in fed.items() if kept is not None and check.key not in kept}
+    if new:
+        _keep(assignment, new)
 
 
 def save(assignment, path):
-    """Draw the examples of every check of ``assignment`` and write them to ``path``."""
+    """Draw the examples of every check of ``assignment`` and write them to ``path`` (the zip's)."""
     checks = assignment.public_checks + assignment.hidden_checks
     _write(path, assignment.seed, {check.key: draw_examples(check, assignment.seed) for check in checks})
     return path
+
+
+def load(path, seed):
+    """The examples saved at ``path``, by check key; none when there is no such file or it was drawn
+    by another Hypothesis version or from another seed."""
+    try:
+        with open(path, "rb") as file:
+            saved = pickle.load(file)
+    except FileNotFoundError:
+        return {}
+    if saved["hypothesis"] != hypothesis.__version__ or saved["seed"] != seed:
+        return {}
+    return saved["examples"]
 
 
 def _write(path, seed, drawn):
@@ -52,40 +98,22 @@ def _picklable(value):
     return True
 
 
-def load(path, seed):
-    """The examples saved at ``path``, by check key; none when there is no such file or it was drawn
-    by another Hypothesis version or from another seed."""
-    try:
-        with open(path, "rb") as file:
-            saved = pickle.load(file)
-    except FileNotFoundError:
-        return {}
-    if saved["hypothesis"] != hypothesis.__version__ or saved["seed"] != seed:
-        return {}
-    return saved["examples"]
-
-
-KEPT = Path(__file__).resolve().parents[2] / "build" / "drawn-examples"
-_kept = {}  # path -> the examples read from it or written to it by this process
-
-
-def kept(assignment):
-    """The examples kept in this checkout for ``assignment`` as its files are now, by check key (a
-    dict to read, and to ``keep`` more in); None where nothing is kept: a handout (no hidden checks)
-    or the autograder zip (it carries them all)."""
+def _kept(assignment):
+    """The examples kept in this checkout for ``assignment`` as its files are now, by check key; None
+    where nothing is kept: a handout (no hidden checks) or the autograder zip (it carries them all)."""
     if not assignment.has_hidden_checks or assignment.drawn:
         return None
     path = _kept_path(assignment)
-    if path not in _kept:
-        _kept[path] = load(path, assignment.seed)
-    return _kept[path]
+    if path not in _on_disk:
+        _on_disk[path] = load(path, assignment.seed)
+    return _on_disk[path]
 
 
-def keep(assignment, drawn):
-    """Keep ``drawn`` (check key -> examples) with those ``kept`` for ``assignment``, on disk."""
+def _keep(assignment, drawn):
+    """Add ``drawn`` (check key -> examples) to the examples kept on disk for ``assignment``."""
     path = _kept_path(assignment)
-    merged = {**load(path, assignment.seed), **_kept.get(path, {}), **drawn}
-    _kept[path] = merged
+    merged = {**load(path, assignment.seed), **_on_disk.get(path, {}), **drawn}
+    _on_disk[path] = merged
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         written = path.with_name(f"{path.name}.{os.getpid()}")

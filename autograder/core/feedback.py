@@ -6,12 +6,13 @@ no internal paths.
 """
 
 from autograder.core.checks import show
-from autograder.core.outcomes import Status
+from autograder.core.outcomes import Reason, Status
 
 SYMBOLS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.NOT_IMPLEMENTED: "·", Status.GRADER_ERROR: "!",
-           Status.NOT_GRADED: "✗"}
+           Status.NOT_GRADED: "✗", Status.WAITING: "…"}
 WORDS = {Status.PASSED: "passed", Status.FAILED: "failed", Status.NOT_IMPLEMENTED: "not implemented yet",
-         Status.GRADER_ERROR: "grader error", Status.NOT_GRADED: "not graded: the file could not be loaded"}
+         Status.GRADER_ERROR: "grader error", Status.NOT_GRADED: "not graded: the file could not be loaded",
+         Status.WAITING: "waiting"}
 OUTPUT_SHOWN = 2_000  # characters of what an unloadable file printed, shown once
 LOAD_HINT = (
     "Usual causes: code at the top level of the file (tests, training runs, plots, prints) runs as soon as\n"
@@ -27,17 +28,68 @@ def describe_example(example):
 
 
 def render_verdict(verdict):
-    """A failed or not-implemented check, explained in a few lines under a heading naming it."""
+    """A check that did not pass, explained in a few lines under a heading naming it."""
     check = verdict.check
     return f"{SYMBOLS[verdict.status]} {check.function}: {check.title}\n" + _indent(explain_verdict(verdict), "    ")
 
 
 def explain_verdict(verdict):
-    """What went wrong in a check that did not pass (the smallest input first), without a heading."""
-    if verdict.status is Status.NOT_IMPLEMENTED or not verdict.example:
-        return verdict.message
-    example = _indent(describe_example(verdict.example), "    ")
-    return f"Smallest input on which it goes wrong:\n{example}\n{verdict.message}"
+    """What went wrong in a check that did not pass (the smallest input first), without a heading.
+
+    A check waiting on another function says only that (what it saw comes from that function, not
+    from this one); a call refused because it went wrong before points to where that was explained;
+    a call that went wrong says how, with the input it was running.
+    """
+    if verdict.waiting_on:
+        return waiting_words(verdict.waiting_on, graded=verdict.check.integration)
+    if verdict.again:
+        text = (f"{verdict.at_fault} was not called again: it went wrong in the check "
+                f"\"{verdict.again}\" (explained there)")
+    elif verdict.call is not None:
+        text = call_words(verdict)
+    else:
+        text = verdict.message
+    if verdict.example and verdict.status is not Status.NOT_IMPLEMENTED:
+        text = f"Smallest input on which it goes wrong:\n{_indent(describe_example(verdict.example), '    ')}\n{text}"
+    if verdict.stood_in:
+        text += f"\n({stood_in_words(verdict.stood_in)})"
+    return text
+
+
+def waiting_words(functions, graded=False):
+    """Why a check that ran other failing ``functions`` is charged to them, not to its own function."""
+    names = " and ".join(functions)
+    uses = ("This integration check runs your own functions together, and uses your " if graded
+            else "Waiting on ") + names
+    does, its = ("does", "its") if len(functions) == 1 else ("do", "their")
+    return f"{uses}, which {does} not pass {its} own checks yet: fix {names} first."
+
+
+def stood_in_words(functions):
+    return f"graded with the reference {', '.join(functions)} in place of yours"
+
+
+def call_words(verdict):
+    """How the call ``verdict.call`` went wrong, in words, with what the function printed."""
+    function, outcome = verdict.call.function, verdict.call.outcome
+    uses = "" if function == verdict.check.function else f" (this check of {verdict.check.function} uses it)"
+    if verdict.reason is Reason.NOT_IMPLEMENTED:
+        return f"{function} is not implemented yet{uses}"
+    if verdict.reason is Reason.MISSING:
+        return f"{function} is not in your file{uses}"
+    error = outcome.error if outcome is not None else ""
+    words = {
+        Reason.RAISED: f"{function} raised {error}",
+        Reason.TIMED_OUT: f"{function} was stopped: {error}",
+        Reason.CRASHED: f"{function} stopped the Python process running it: {error}",
+        Reason.IMPORT_FAILED: f"your file could not be loaded: {error}",
+        Reason.UNSENDABLE: f"{function} returned something other than numbers and arrays: {error}",
+    }.get(verdict.reason, f"{function} could not be checked: {error}")
+    if outcome is not None and outcome.where:
+        words += f"\n  at {outcome.where}"
+    if outcome is not None and outcome.output.strip():
+        words += "\n  It printed:\n" + _indent(outcome.output.rstrip(), "    ")
+    return words
 
 
 def render_table(report, show_points):
@@ -50,7 +102,7 @@ def table_rows(report, show_points):
     rows = [("function", "result", "checks passed") + (("points",) if show_points else ())]
     for result in report.results:
         passed = sum(v.passed for v in result.verdicts)
-        row = (result.function, f"{SYMBOLS[result.status]} {WORDS[result.status]}",
+        row = (result.function, f"{SYMBOLS[result.status]} {status_words(result.status, result.waiting_on)}",
                f"{passed}/{len(result.verdicts)}")
         if show_points:
             row += (f"{result.points:g}/{result.possible:g}",)
@@ -58,6 +110,13 @@ def table_rows(report, show_points):
     if show_points:
         rows.append(("total", "", "", f"{report.points:g}/{report.possible:g}"))
     return rows
+
+
+def status_words(status, waiting_on=()):
+    """A function's status in words: "waiting on conv1d" names the functions it waits on."""
+    if status is Status.WAITING and waiting_on:
+        return f"{WORDS[Status.WAITING]} on {', '.join(waiting_on)}"
+    return WORDS[status]
 
 
 def format_table(rows):
@@ -87,17 +146,17 @@ def render_report(report, show_points=False):
     """The whole report: what was left out of a notebook, the table, every check that did not pass,
     then the seed."""
     parts = [render_table(report, show_points)]
-    if report.notes:
-        parts.insert(0, render_notebook_notes(report.notes))
+    if report.left_out:
+        parts.insert(0, render_left_out(report.left_out))
     if report.load_failure is not None:
         return "\n\n".join(parts + [render_load_failure(report.load_failure)])
     explanations = render_failures(report)
     if explanations:
         parts.append(FAILURES_HEADING)
         parts.extend(explanations)
-    notes = render_notes(report)
-    if notes:
-        parts.append("\n".join(notes))
+    measured = render_measured(report)
+    if measured:
+        parts.append("\n".join(measured))
     parts.append(seed_line(report.seed))
     return "\n\n".join(parts)
 
@@ -105,22 +164,39 @@ def render_report(report, show_points=False):
 FAILURES_HEADING = "What went wrong (each with the smallest input found):"
 
 
-def render_notebook_notes(notes):
+def render_left_out(left_out):
     """What was left out of a notebook before grading, one line each."""
     return ("From your notebook, only imports, functions, classes and constants are checked;\n"
-            + "\n".join(f"  {note}" for note in notes))
+            + "\n".join(f"  {line}" for line in left_out))
 
 
 def render_failures(report):
-    """Every failed check (or check the grader could not run), explained: ``render_verdict`` each."""
-    return [render_verdict(v) for r in report.results for v in r.verdicts
-            if v.status in (Status.FAILED, Status.GRADER_ERROR)]
+    """Every failed check (or check the grader could not run), explained (``render_verdict``), and for
+    each function whose checks wait on others, one block saying on which."""
+    blocks = []
+    for result in report.results:
+        blocks += [render_verdict(v) for v in result.verdicts if v.status in (Status.FAILED, Status.GRADER_ERROR)]
+        waiting = [v for v in result.verdicts if v.status is Status.WAITING]
+        if waiting:
+            names = tuple(sorted({name for v in waiting for name in v.waiting_on}))
+            checks = "its check" if len(waiting) == 1 else f"{len(waiting)} of its checks"
+            blocks.append(f"{SYMBOLS[Status.WAITING]} {result.function}: {checks} "
+                          f"({'; '.join(v.check.title for v in waiting)})\n"
+                          + _indent(waiting_words(names, graded=any(v.check.integration for v in waiting)), "    "))
+    return blocks
 
 
-def render_notes(report):
-    """What passed checks measured, e.g. the accuracy a training run reached (each said once)."""
-    return list(dict.fromkeys(f"{v.check.function}: {v.message}" for r in report.results for v in r.verdicts
-                              if v.passed and v.message))
+def render_measured(report):
+    """What passed checks measured (e.g. the accuracy a training run reached), and which functions the
+    reference answered for while a function was graded: each said once."""
+    lines = []
+    for result in report.results:
+        for verdict in result.verdicts:
+            if verdict.passed and verdict.message:
+                lines.append(f"{result.function}: {verdict.message}")
+            if verdict.stood_in:
+                lines.append(f"{result.function}: {stood_in_words(verdict.stood_in)}")
+    return list(dict.fromkeys(lines))
 
 
 def seed_line(seed):

@@ -7,15 +7,16 @@ function has, who sees them and what each is worth is its ``FunctionPlan`` (``pl
 and the generated Otter test files both read it.
 """
 
+import dataclasses
 import enum
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.core import examples
-from autograder.core.callgraph import calls
 from autograder.core.outcomes import Status
-from autograder.core.runner import drawn_examples, run_checks
+from autograder.core.runner import CheckRun, run_checks
+from autograder.sandbox.worker import Limits
 
 SHARE_DECIMALS = 2  # points per check are multiples of 0.01
 
@@ -118,14 +119,22 @@ class FunctionResult:
 
     @property
     def status(self):
-        """The ``Status`` the per-function table shows: passed, not implemented, failed or not graded."""
+        """The ``Status`` the per-function table shows. Failures of its own come first: failed, else
+        not implemented (grader errors count as failed: the instructor must look); a function whose
+        only failures wait on other functions is WAITING (``waiting_on`` says on which)."""
         if not self.loaded:
             return Status.NOT_GRADED
-        if all(v.passed for v in self.verdicts):
-            return Status.PASSED
-        if all(v.status is Status.NOT_IMPLEMENTED for v in self.verdicts):
+        own = [v.status for v in self.verdicts if not v.passed and not v.waiting_on]
+        if not own:
+            return Status.WAITING if self.waiting_on else Status.PASSED
+        if all(status is Status.NOT_IMPLEMENTED for status in own):
             return Status.NOT_IMPLEMENTED
         return Status.FAILED
+
+    @property
+    def waiting_on(self):
+        """The other functions this one's failed checks wait on, in order of their names."""
+        return tuple(sorted({name for v in self.verdicts if not v.passed for name in v.waiting_on}))
 
 
 @dataclass
@@ -135,7 +144,7 @@ class Report:
     results: list
     load_failure: object = None  # the worker's Outcome when the file could not be loaded
     cpu_seconds: dict = field(default_factory=dict)  # function -> the most CPU seconds one call used
-    notes: list = field(default_factory=list)  # what was left out of a notebook, one line each
+    left_out: list = field(default_factory=list)  # what was left out of a notebook, one line each
 
     @property
     def points(self):
@@ -149,79 +158,107 @@ class Report:
         return next(r for r in self.results if r.function == function)
 
 
-def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=(), replay=True,
-          shrink=True):
+def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=(),
+          feed_drawn=True, shrink=True, limits=Limits()):
     """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
 
     ``functions`` limits grading to some of the assignment's functions (default: all), and the
     functions in ``without_integration`` are graded without their integration checks (the audit
-    grades a bug's callers only to see that nothing is charged to them). Each check replays its
-    drawn examples first (``runner``); ``replay=False`` leaves the search to Hypothesis alone, with
-    the same verdicts, only slower; ``shrink=False`` does not shrink failures (the same verdicts, each
-    with the first example that failed: for callers that need verdicts, not feedback). A notebook
-    (``.ipynb``) is first turned into a module (``notebook.module_source``), here in the grader;
-    what was left out of it is in ``Report.notes``.
+    grades a bug's callers only to see that nothing is charged to them). Every check is first fed
+    the examples drawn for it before (``examples``); ``feed_drawn=False`` leaves the search to
+    Hypothesis alone, with the same verdicts, only slower; ``shrink=False`` does not shrink failures
+    (the same verdicts, each with the first example that failed: for callers that need verdicts,
+    not feedback); ``limits`` are the sandbox's. A notebook (``.ipynb``) is first turned into a module
+    (``notebook.module_source``); what was left out of it is in ``Report.left_out``.
     """
     if Path(submission).suffix == ".ipynb":
         from autograder.core.notebook import module_source
 
-        source, notes = module_source(submission)
+        source, left_out = module_source(submission)
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, hidden, functions, public, without_integration, replay, shrink)
-        report.notes = notes
+            report = grade(assignment, module, hidden, functions, public, without_integration, feed_drawn, shrink,
+                           limits)
+        report.left_out = left_out
         return report
     functions = functions or assignment.functions
     plans = plan(assignment)
     chosen = {f: [p for p in plans[f].checks if (hidden if p.graded else public)
                   and not (p.check.integration and f in without_integration)] for f in functions}
-    planned = [p for f in functions for p in chosen[f]]  # function by function
-    # Reference answers for nested calls in graded checks only: public ones run without, as on students' machines.
-    oracles = [assignment.oracle_for(p.check) if p.graded else {} for p in planned]
-    kept = examples.kept(assignment) if replay else None
-    replayed = [_examples(assignment, kept, p.check) for p in planned] if replay else None
-    verdicts, load_failure, cpu_seconds = run_checks([p.check for p in planned], submission, assignment.module_name,
-                                                     assignment.seed, assignment.call_seconds, oracles=oracles,
-                                                     examples=replayed, shrink=shrink)
-    if kept is not None:  # the examples of this grading's first passing runs, for other processes
-        new = {p.check.key: drawn_examples(p.check, assignment.seed) for p in planned if p.check.key not in kept}
-        new = {key: found for key, found in new.items() if found is not None}
-        if new:
-            examples.keep(assignment, new)
-    in_order = iter(verdicts)
-    results = [FunctionResult(f, chosen[f], [next(in_order) for _ in chosen[f]],
+    runs = check_runs(assignment, chosen, feed_drawn)
+    verdicts, fed, load_failure, cpu_seconds = run_checks(
+        runs, submission, assignment.module_name, assignment.seed, assignment.call_seconds, limits, shrink,
+        assignment.functions)
+    examples.remember(assignment, {run.check: drawn for run, drawn in zip(runs, fed) if drawn is not None})
+    by_check = {run.check.key: verdict for run, verdict in zip(runs, verdicts)}
+    results = [FunctionResult(f, chosen[f], [by_check[p.check.key] for p in chosen[f]],
                               possible=plans[f].points if hidden else 0.0, loaded=load_failure is None)
                for f in functions]
-    point_at_failing_callees(results, submission)
+    if load_failure is None:
+        mark_waiting(results)
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
 
 
-def _examples(assignment, kept, check):
-    """The examples ``check`` replays: those the autograder zip carries, those kept in this checkout,
-    or those of a passing run in this process (None: none yet)."""
-    for found in (assignment.drawn.get(check.key), (kept or {}).get(check.key)):
-        if found is not None:
-            return found
-    return drawn_examples(check, assignment.seed)
+def check_runs(assignment, chosen, feed_drawn=True):
+    """The ``CheckRun``s of the chosen checks (function -> ``PlannedCheck``s), in the order they run.
+
+    Every public check first, then the graded ones: what hidden checks send the worker (their inputs,
+    the oracle's answers) never reaches the feedback of a public check, which students see at once.
+    A graded check that students see at once (``visible``) or that runs their functions together
+    (``integration``) gets a worker of its own, so that nothing a hidden check left in the worker
+    reaches it either. Reference answers for nested calls are given in graded checks only: public
+    ones run without, as on students' machines.
+    """
+    ordered = [p for graded in (False, True) for planned in chosen.values() for p in planned if p.graded is graded]
+    drawn = examples.examples_for(assignment, [p.check for p in ordered]) if feed_drawn else [None] * len(ordered)
+    return [CheckRun(p.check, assignment.oracle_for(p.check) if p.graded else {}, found,
+                     fresh_worker=p.graded and (p.check.integration or p.visibility is Visibility.SHOWN))
+            for p, found in zip(ordered, drawn)]
 
 
-def point_at_failing_callees(results, submission):
-    """Where a check that runs the student's own functions together (public and integration checks)
-    fails in a function that calls other failing graded functions, say so first: the bug is likely
-    there ("loss_and_grads uses relu_backward, which fails its own checks: fix it first")."""
-    try:
-        uses = calls(Path(submission).read_text(errors="replace"))
-    except OSError:
-        return
-    failing = {r.function for r in results if r.status is Status.FAILED}
-    for result in results:
-        callees = sorted(f for f in uses.get(result.function, ()) if f in failing and f != result.function)
-        if not callees:
-            continue
-        said = (f"{result.function} uses {', '.join(callees)}, which "
-                f"{'fails its' if len(callees) == 1 else 'fail their'} own checks: fix "
-                f"{'it' if len(callees) == 1 else 'them'} first.")
-        for verdict in result.public + [v for v in result.hidden if v.check.integration]:
-            if verdict.status is Status.FAILED:
-                verdict.message = f"{said}\n{verdict.message}"
+def as_checked(report):
+    """The report ``check`` gives for the same file: the public verdicts of ``report`` only, their
+    waits worked out among themselves. Exact, because public checks run before the graded ones."""
+    results = []
+    for result in report.results:
+        public = [(p, dataclasses.replace(v, waiting_on=())) for p, v in zip(result.planned, result.verdicts)
+                  if not p.graded]
+        results.append(FunctionResult(result.function, [p for p, _ in public], [v for _, v in public],
+                                      loaded=result.loaded))
+    if report.load_failure is None:
+        mark_waiting(results)
+    return dataclasses.replace(report, results=results)
+
+
+def mark_waiting(results):
+    """Charge each failure to the function that has it: a failed check of ``f`` that ran another
+    function failing its own checks *waits on* that function (``Verdict.waiting_on``), and is not
+    ``f``'s failure (its points, if any, are still lost: the reference did not stand in).
+
+    A check waits on the functions at the root of the trouble: those with a failure of their own (a
+    check that ran no other failing function). A function failing only because it waits on others
+    passes them on: a check of ``train`` that ran a ``loss_and_grads`` waiting on ``conv_backward``
+    waits on ``conv_backward``. Two functions that only ever fail together have no root: neither is
+    excused, so both are charged.
+    """
+    failures = [(r.function, v) for r in results for v in r.verdicts
+                if not v.passed and v.status is not Status.GRADER_ERROR]
+    failing = {function for function, _ in failures}
+    others = [(function, v, (v.involved - {function}) & failing) for function, v in failures]
+    own = {function for function, _, names in others if not names}
+    roots = {function: {function} if function in own else set() for function in failing}
+
+    def roots_of(names, function):
+        return set().union(*(roots[name] for name in names)) - {function}
+
+    changed = True
+    while changed:  # a function with no failure of its own takes on the roots of those it waits on
+        changed = False
+        for function, _, names in others:
+            found = roots_of(names, function)
+            if function not in own and not found <= roots[function]:
+                roots[function] |= found
+                changed = True
+    for function, verdict, names in others:
+        verdict.waiting_on = tuple(sorted(roots_of(names, function)))

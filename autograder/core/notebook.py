@@ -153,12 +153,12 @@ def checker(name="cnn"):
         if unknown:
             print(f"no function named {', '.join(unknown)}: choose from {', '.join(assignment.functions)}")
             return
-        source, notes = cells_source(_cells_run_so_far())
+        source, left_out = cells_source(_cells_run_so_far())
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
             report = grade(assignment, module, hidden=False, functions=list(functions) or None)
-        report.notes = notes
+        report.left_out = left_out
         print(render_report(report))
         passed = all(r.status is Status.PASSED for r in report.results)
         print("\nAll these checks pass." if passed else "\nSome checks did not pass yet.")

@@ -2,8 +2,10 @@
 
 A verdict has a ``Reason`` when its check did not pass (None when it passed): the sandbox's outcome
 of a call (timed out, crashed, raised ...), or the check's own judgement (wrong value, changed its
-arguments), or the grader's trouble. Its ``Status`` follows from the reason, and a function's row
-in the table has a ``Status`` too. Words for them are chosen at the edge (``feedback``, the Otter
+arguments), or the grader's trouble. Its ``Status`` follows from the reason, unless the check did
+not pass because another function it uses fails its own checks: then it is WAITING on that
+function (``Verdict.waiting_on``), charged to neither. A function's row in the table has a
+``Status`` too. Words for them are chosen at the edge (``feedback``, the Otter
 glue, the instructor tools), never parsed back from text.
 """
 
@@ -18,6 +20,7 @@ class Status(str, enum.Enum):
     NOT_IMPLEMENTED = "not implemented"
     GRADER_ERROR = "grader error"  # the check itself broke: a bug to fix, never the student's fault
     NOT_GRADED = "not graded"  # the file could not be loaded, so no check ran
+    WAITING = "waiting"  # it did not pass because another function it uses fails its own checks
 
 
 class Reason(enum.Enum):

@@ -7,28 +7,28 @@ call that ends its function's grading, ``GivenUp``, is shown as it happened: see
 
 Seeded, Hypothesis feeds a check the same examples in the same order whatever the submission
 answers, until an answer fails: what it draws depends on the seed, the strategy and
-``max_examples`` only. So the examples of a passing run are kept (``drawn_examples``: for the life
-of the process; the autograder zip carries every check's, see ``examples``) and replayed for the
-next submission: one that passes them all has passed the check as if Hypothesis had run, without
-the cost of the search. At the first failure Hypothesis runs the check from the seed as before:
-the examples already replayed get the answers they had (the submission is not called again), the
-failure comes at the same example and is shrunk as before. Verdicts, feedback and the calls the
-submission meets are those of Hypothesis alone (``tests/test_examples.py`` proves it).
+``max_examples`` only. So a check can be given the examples it was fed before (``examples``
+keeps them: the autograder zip carries every check's, a process and a checkout keep those of
+passing runs): they are fed first, and a submission that passes them all has passed the check as
+if Hypothesis had run, without the cost of the search. At the first failure Hypothesis runs the
+check from the seed as before: the examples already fed get the answers they had (the submission
+is not called again), the failure comes at the same example and is shrunk as before. Verdicts,
+feedback and the calls the submission meets are those of Hypothesis alone
+(``tests/test_examples.py`` proves it).
 """
 
 import contextlib
 import copy
 import functools
 import tempfile
-import weakref
 from dataclasses import dataclass, field
 
 import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from autograder.core.checks import Failed, GivenUp, NotImplementedYet, Student, same_value
-from autograder.core.outcomes import Reason, status_of
+from autograder.core.checks import Failed, GivenUp, Student, same_value
+from autograder.core.outcomes import Reason, Status, status_of
 from autograder.sandbox.worker import Limits, Worker
 
 
@@ -36,40 +36,80 @@ from autograder.sandbox.worker import Limits, Worker
 class Verdict:
     """The outcome of one check: ``reason`` says why it did not pass (None: it passed).
 
-    ``message`` explains a failure; for a passed check it is what the check measured, if anything.
-    ``example`` is the smallest input Hypothesis found on which it fails.
+    ``message`` is the check's own words on a failure (empty when a call itself went wrong: then
+    ``call`` says which function's call, and what the worker reported); for a passed check it is
+    what the check measured, if anything. ``example`` is the smallest input Hypothesis found on
+    which it fails (the input that was running when a call hung or crashed). The rest is data for
+    the words ``feedback`` chooses: ``stood_in``, the graded functions the reference answered for;
+    ``involved``, the graded functions the check ran (its own, those it called, and those they use
+    in the submission, but for those the reference answered); ``again``, the check in which the
+    function at fault went wrong first, when this one was refused because of it; ``waiting_on``,
+    set by ``grading``: other functions involved that fail their own checks, which this check waits on.
     """
 
     check: object
     reason: Reason = None
     message: str = ""
     example: dict = field(default_factory=dict)
+    call: object = None  # a ``checks.FailedCall``
+    stood_in: tuple = ()
+    involved: frozenset = frozenset()
+    again: str = ""
+    waiting_on: tuple = ()
 
     @property
     def status(self):
-        """The ``Status`` that ``reason`` means: passed, failed, not implemented, grader error or not graded."""
-        return status_of(self.reason)
+        """The ``Status`` of this verdict: WAITING when it waits on another function, else what ``reason`` means."""
+        return Status.WAITING if self.waiting_on and not self.passed else status_of(self.reason)
 
     @property
     def passed(self):
         return self.reason is None
 
+    @property
+    def at_fault(self):
+        """The student function whose code this failure shows: the one a failed call named, else the check's."""
+        return self.call.function if self.call is not None else self.check.function
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One check to run: the reference functions answering nested calls (``oracle``), the examples to
+    feed first (None: Hypothesis alone), and whether it needs a worker no other check has used."""
+
+    check: object
+    oracle: dict = field(default_factory=dict)
+    examples: list = None
+    fresh_worker: bool = False
+
 
 def run_check(check, student, seed, oracle=None, examples=None, shrink=True):
-    """Run one ``Check`` against ``student``; return its ``Verdict`` with the minimal failing example.
+    """Run one ``Check`` against ``student``; return ``(verdict, fed)``.
 
     ``oracle`` (name -> reference function) answers the nested calls that ``check.function`` makes
-    to those names; the verdict then says so. ``examples``, the check's drawn examples for ``seed``,
-    are replayed first (None: Hypothesis alone). With ``shrink=False`` a failure is not shrunk: the
-    verdict is the same (Hypothesis settles it before shrinking), its example the first that failed.
+    to those names. ``examples``, the check's examples for ``seed``, are fed first (None: Hypothesis
+    alone). ``fed`` is the examples Hypothesis fed a passing run by itself (for ``examples`` to keep),
+    else None. With ``shrink=False`` a failure is not shrunk: the verdict is the same (Hypothesis
+    settles it before shrinking), its example the first that failed.
     """
-    student.grade_with(check.function, oracle or {})
-    verdict = _run_check(check, student, seed, examples, shrink)
-    if student.substituted:
-        said = f"graded with the reference {', '.join(sorted(student.substituted))} in place of yours"
-        verdict.message = f"{verdict.message}\n({said})" if verdict.message and not verdict.passed \
-            else "; ".join(filter(None, [verdict.message, said]))
-    return verdict
+    student.grade_with(check.key, check.function, oracle or {})
+    verdict, fed = _run_check(check, student, seed, examples, shrink)
+    verdict.stood_in = tuple(sorted(student.stood_in))
+    verdict.involved = _involved(student, check, oracle or {}, verdict)
+    return verdict, fed
+
+
+def _involved(student, check, oracle, verdict):
+    """The graded functions ``check`` ran: its function, those it called (and a callee found refused
+    or not implemented), and what they use in the submission; not what the reference answered for."""
+    found = {check.function} | student.called | ({verdict.call.function} if verdict.call else set())
+    todo = list(found)
+    while todo:
+        function = todo.pop()
+        callees = student.callees(function) - (set(oracle) if function == check.function else set())
+        todo += callees - found
+        found |= callees
+    return frozenset(found)
 
 
 def seeded(check, seed, shrink=True):
@@ -87,35 +127,12 @@ def seeded(check, seed, shrink=True):
     return decorate
 
 
-_DRAWN = weakref.WeakKeyDictionary()  # check -> {seed: the examples of a run where every one passed}
-
-
-def drawn_examples(check, seed):
-    """The examples Hypothesis feeds ``check`` with ``seed`` while every one passes, in order, if this
-    process has seen them (a passing run, or ``draw_examples``); None if not."""
-    return _DRAWN.get(check, {}).get(seed)
-
-
 def draw_examples(check, seed):
-    """Draw the examples of ``check`` for ``seed``: run Hypothesis on a property that always holds."""
-    if drawn_examples(check, seed) is None:
-        with _hypothesis_as_graded():
-            _keep_examples_of(check, seed, lambda example: None)()
-    return drawn_examples(check, seed)
-
-
-def _keep_examples_of(check, seed, property_holds, shrink=True):
-    """The Hypothesis run of ``property_holds`` that keeps the examples it is fed if it passes."""
+    """Run Hypothesis on a property of ``check`` that always holds; return the examples it was fed."""
     fed = []
-
-    def recorded(example):
-        fed.append(copy.deepcopy(example))
-        property_holds(example)
-
-    def run():
-        seeded(check, seed, shrink)(recorded)()
-        _DRAWN.setdefault(check, {})[seed] = fed  # not reached if it failed
-    return run
+    with _hypothesis_as_graded():
+        seeded(check, seed)(lambda example: fed.append(copy.deepcopy(example)))()
+    return fed
 
 
 def _run_check(check, student, seed, examples, shrink):
@@ -128,23 +145,24 @@ def _run_check(check, student, seed, examples, shrink):
                 note["text"] = said
         except Failed as error:
             # Hypothesis replays the minimal example last, so the last failure recorded is it.
-            last_failure.update(example=example, error=error)
+            last_failure.update(example=example, error=error, again="")
             raise
         except GivenUp as stop:  # not an Exception: Hypothesis stops at once, without shrinking
-            error = stop.error
-            if stop.again and isinstance(error, Failed):  # explained once, with the check where it happened
-                error = Failed(f"{stop.function} was not called again: it went wrong in an earlier check "
-                               f"(explained there)", error.reason)
-            last_failure.update(example={} if stop.again else example, error=error)
+            last_failure.update(example={} if stop.again else example, error=stop.error, again=stop.again)
             raise
         except Exception as error:  # noqa: BLE001 - a bug of the grader or the check, not the student's
             grader_errors.append(error)
             raise
 
-    if examples is None:  # Hypothesis alone, keeping the examples for the next grading if they all pass
-        return _hypothesis_verdict(_keep_examples_of(check, seed, property_holds, shrink), check, last_failure,
-                                   note, grader_errors)
-    answered = []  # (example, a stand-in for verify that does again what it did) for each example replayed
+    if examples is None:  # Hypothesis alone, keeping what it fed for the next grading if they all pass
+        fed = []
+
+        def recorded(example):
+            fed.append(copy.deepcopy(example))
+            property_holds(example)
+        verdict = _hypothesis_verdict(seeded(check, seed, shrink)(recorded), check, last_failure, note, grader_errors)
+        return verdict, (fed if verdict.passed else None)
+    answered = []  # (example, a stand-in for verify that does again what it did) for each example fed first
 
     def remembering(student, example):
         try:
@@ -158,25 +176,25 @@ def _run_check(check, student, seed, examples, shrink):
     try:
         for example in examples:
             property_holds(copy.deepcopy(example), remembering)
-        return Verdict(check, None, note.get("text", ""))
+        return Verdict(check, None, note.get("text", "")), None
     except GivenUp:  # where Hypothesis would have stopped too: the same example, the same words
-        return _failure_verdict(check, last_failure)
+        return _failure_verdict(check, last_failure), None
     except Exception:  # noqa: BLE001 - a failure: Hypothesis runs the check from the seed, and shrinks it
         pass
-    # Hypothesis is fed the replayed examples first, in the same order; they get the answers they had,
+    # Hypothesis is fed the same examples first, in the same order; they get the answers they had,
     # without calling the submission again, so the submission meets exactly the calls of Hypothesis
     # alone (code that answers differently the second time included).
     for record in (last_failure, note):
         record.clear()
     grader_errors.clear()
 
-    def property_as_replayed(example):
+    def property_as_fed(example):
         if answered and same_value(answered[0][0], example):
             return property_holds(example, answered.pop(0)[1])
-        answered.clear()  # not fed as replayed (never seen): from here on, every call is made
+        answered.clear()  # not fed as before (never seen): from here on, every call is made
         return property_holds(example)
-    return _hypothesis_verdict(seeded(check, seed, shrink)(property_as_replayed), check, last_failure, note,
-                               grader_errors)
+    return _hypothesis_verdict(seeded(check, seed, shrink)(property_as_fed), check, last_failure, note,
+                               grader_errors), None
 
 
 def _raise(error, *_):
@@ -205,38 +223,39 @@ def _failure_verdict(check, last_failure):
     error = last_failure.get("error")
     if error is None:
         return None
-    if isinstance(error, NotImplementedYet):
-        missing = "is not in your file" if error.reason is Reason.MISSING else "is not implemented yet"
-        uses = "" if error.function == check.function else f" (this check of {check.function} uses it)"
-        return Verdict(check, error.reason, f"{error.function} {missing}{uses}")
-    return Verdict(check, error.reason, str(error), last_failure["example"])
+    return Verdict(check, error.reason, error.message, last_failure["example"], call=error.call,
+                   again=last_failure["again"])
 
 
-def run_checks(checks, submission, module_name, seed, call_seconds=None, limits=Limits(), oracles=None,
-               examples=None, shrink=True):
-    """Run ``checks`` in order against one submission file, with one sandboxed worker at a time.
+def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Limits(), shrink=True, graded=()):
+    """Run ``runs`` (``CheckRun``s) in order against one submission file, one sandboxed worker at a time.
 
-    ``oracles[i]`` gives the reference functions that answer nested calls in ``checks[i]`` (see
-    ``run_check``; default: none), ``examples[i]`` the examples to replay first (default: none,
-    Hypothesis alone); ``shrink=False`` leaves failures unshrunk (see ``run_check``). Whatever a
-    worker was told by the oracle stays with the function it graded: the worker is replaced before
-    the next function's checks when the oracle answered it anything.
+    ``graded`` names the assignment's graded functions (which of the submission's functions call
+    which is read among them); ``shrink=False`` leaves failures unshrunk (see ``run_check``).
+    Whatever a worker was told by the oracle stays with the function it graded: the worker is
+    replaced before the next function's checks when the oracle answered it anything, and before
+    every run that asks for a fresh one.
 
-    Returns ``(verdicts, load_failure, cpu_peaks)``: when the file cannot be loaded (``load_failure``,
-    the worker's ``Outcome``), no check runs and every verdict's reason is NOT_LOADED (explained
-    once, from ``load_failure``); ``cpu_peaks`` maps each function called to the most CPU seconds
-    one call used.
+    Returns ``(verdicts, fed, load_failure, cpu_peaks)``: ``fed[i]`` is what Hypothesis fed
+    ``runs[i]`` in a passing run by itself (else None); when the file cannot be loaded
+    (``load_failure``, the worker's ``Outcome``), no check runs and every verdict's reason is
+    NOT_LOADED (explained once, from ``load_failure``); ``cpu_peaks`` maps each function called to
+    the most CPU seconds one call used.
     """
-    with _hypothesis_as_graded(), Worker(submission, module_name, limits) as worker:
+    with _hypothesis_as_graded(), Worker(submission, module_name, limits, graded=graded) as worker:
         load_failure = worker.load()
         if load_failure is not None:
-            return [Verdict(check, Reason.NOT_LOADED) for check in checks], load_failure, {}
-        student, verdicts = Student(worker, call_seconds), []
-        for check, oracle, drawn in zip(checks, oracles or [None] * len(checks), examples or [None] * len(checks)):
-            if verdicts and check.function != verdicts[-1].check.function and worker.oracle_answers:
-                worker.close()  # a fresh process (and folder) for the next function
-            verdicts.append(run_check(check, student, seed, oracle, drawn, shrink))
-        return verdicts, None, student.cpu_peaks
+            return [Verdict(run.check, Reason.NOT_LOADED) for run in runs], [None] * len(runs), load_failure, {}
+        student, verdicts, fed, previous = Student(worker, call_seconds, graded), [], [], None
+        for run in runs:
+            next_function = previous is not None and run.check.function != previous.function
+            if run.fresh_worker or (next_function and worker.oracle_answers):
+                worker.close()  # a fresh process (and folder): nothing it was told or shown stays
+            verdict, drawn = run_check(run.check, student, seed, run.oracle, run.examples, shrink)
+            verdicts.append(verdict)
+            fed.append(drawn)
+            previous = run.check
+        return verdicts, fed, None, student.cpu_peaks
 
 
 @contextlib.contextmanager

@@ -38,16 +38,16 @@ def main(autograder_dir=GRADESCOPE_DIR):
 
 
 def add_function_statuses(results_json, statuses):
-    """Store each function's status (``{function: Status value}``) with its test of results.json, as
-    the test's ``extra_data`` (Gradescope stores it with the results; ``grade.render_results`` reads
-    it): Otter's results know points only."""
+    """Store each function's status (``{function: {"status": Status value, "waiting_on": [names]}}``) with
+    its test of results.json, as the test's ``extra_data`` (Gradescope stores it with the results;
+    ``grade.render_results`` reads it): Otter's results know points only."""
     try:
         results = json.loads(results_json.read_text())
     except (OSError, ValueError):
         return  # Otter wrote no results: nothing to add to
     for test in results.get("tests", []):
         if test.get("name") in statuses:
-            test["extra_data"] = {"status": statuses[test["name"]]}
+            test["extra_data"] = dict(statuses[test["name"]])
     results_json.write_text(json.dumps(results, indent=4))
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from autograder.core.feedback import SYMBOLS, WORDS, format_table
+from autograder.core.feedback import SYMBOLS, format_table, status_words
 from autograder.core.outcomes import Status
 from autograder.gradescope.upload import MANIFEST, Expected
 
@@ -150,7 +150,9 @@ def render_results(results, order=()):
     statuses = [result_status(test) for test in graded]
     rows = [("function", "points", "result")]
     for test, status in zip(graded, statuses):
-        rows.append((test["name"], f"{test['score']:g}/{test['max_score']:g}", f"{SYMBOLS[status]} {WORDS[status]}"))
+        waiting_on = (test.get("extra_data") or {}).get("waiting_on") or ()
+        rows.append((test["name"], f"{test['score']:g}/{test['max_score']:g}",
+                     f"{SYMBOLS[status]} {status_words(status, [str(name) for name in waiting_on])}"))
     total = sum(t["score"] for t in graded)
     possible = sum(t["max_score"] for t in graded)
     rows.append(("total", f"{total:g}/{possible:g}", ""))

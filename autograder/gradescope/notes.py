@@ -19,7 +19,7 @@ FILE_NAME = ".autograder-notes.json"
 class Notes:
     passed: dict = field(default_factory=dict)  # test case -> what the passed check measured, if anything
     failed: dict = field(default_factory=dict)  # test case -> the explanation a student reads
-    functions: dict = field(default_factory=dict)  # function -> its ``Status`` value (the table's word)
+    functions: dict = field(default_factory=dict)  # function -> {"status": its ``Status`` value, "waiting_on": [...]}
     submission: list = field(default_factory=list)  # said once, for the whole submission
 
     def save(self, submission_path):

@@ -9,7 +9,7 @@ explanation a student reads when it did not pass.
 import functools
 
 from autograder.core import assignment as assignments
-from autograder.core.feedback import WORDS, explain_verdict, render_load_failure, render_notebook_notes
+from autograder.core.feedback import WORDS, explain_verdict, render_left_out, render_load_failure, stood_in_words
 from autograder.core.grading import Visibility, grade, plan
 from autograder.core.outcomes import Status
 from autograder.gradescope.notes import Notes
@@ -38,10 +38,11 @@ def verdict(assignment_name, submission_path, check_key):
 def notes_for(report):
     """What every test case of ``report`` says (keyed by check, as the test cases are named), and
     each function's status. Otter names the test case already: an explanation has no heading."""
-    notes = Notes(functions={r.function: r.status.value for r in report.results})
+    notes = Notes(functions={r.function: {"status": r.status.value, "waiting_on": list(r.waiting_on)}
+                             for r in report.results})
     verdicts = [v for r in report.results for v in r.verdicts]
-    if report.notes:  # what was left out of a notebook: said once, in the results' top-level output
-        notes.submission.append(render_notebook_notes(report.notes))
+    if report.left_out:  # what was left out of a notebook: said once, in the results' top-level output
+        notes.submission.append(render_left_out(report.left_out))
     if report.load_failure is not None:  # explained once, under the first check; the others point there
         first = verdicts[0].check.key
         notes.failed = {v.check.key: f"{WORDS[Status.NOT_GRADED]} (what happened is under \"{first}\")"
@@ -49,8 +50,9 @@ def notes_for(report):
         notes.failed[first] = render_load_failure(report.load_failure)
         return notes
     for found in verdicts:
-        if found.passed and found.message:
-            notes.passed[found.check.key] = found.message
+        if found.passed and (found.message or found.stood_in):
+            notes.passed[found.check.key] = "; ".join(filter(None, [
+                found.message, found.stood_in and stood_in_words(found.stood_in)]))
         elif not found.passed:
             notes.failed[found.check.key] = f"{explain_verdict(found)}\n(Hypothesis seed {report.seed})"
     return notes

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from autograder.core.feedback import describe_example, render_failures, render_notes, table_rows
+from autograder.core.feedback import describe_example, render_failures, render_measured, table_rows
 from autograder.core.grading import grade
 from autograder.core.outcomes import Status
 from autograder.instructor.class_submissions import BulkError, Submission, find_submissions
@@ -218,7 +218,7 @@ def grade_one(assignment, path, functions):
                                  "example": describe_example(verdict.example),
                                  "message": verdict.message.splitlines()[0] if verdict.message else ""})
     load_error = report.load_failure.error if report.load_failure is not None else ""
-    feedback = {"table": table_rows(report, show_points=True), "notes": render_notes(report), "seed": report.seed,
+    feedback = {"table": table_rows(report, show_points=True), "notes": render_measured(report), "seed": report.seed,
                 "failures": [_cut(text) for text in render_failures(report)]}
     return {"points": {r.function: r.points for r in report.results}, "failures": failures,
             "not_implemented": missing, "load_error": load_error, "feedback": feedback}

@@ -40,3 +40,26 @@ def describe_patch(patch_source):
 def _start(node):
     """The first line of a function, decorators included."""
     return min([node.lineno] + [d.lineno for d in node.decorator_list])
+
+
+UNFINISHED = {  # how a function is left unfinished: the body it is given (after its docstring)
+    "skeleton": "raise NotImplementedError",
+    "loop": "while True:  # an endless loop\n    pass",
+    "raise": 'raise ValueError("not finished yet")',
+}
+
+
+def leave_unfinished(source, function, how):
+    """``source`` with ``function``'s body (its docstring kept) replaced by the ``UNFINISHED[how]``
+    body: work in progress as students hand it in."""
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            first = node.body[0]
+            documented = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str)
+            start = first.end_lineno if documented else first.lineno - 1
+            indent = " " * first.col_offset
+            body = [indent + line for line in UNFINISHED[how].splitlines()]
+            return "\n".join(lines[:start] + body + lines[node.end_lineno:]) + "\n"
+    raise KeyError(f"no function {function!r} in the source")

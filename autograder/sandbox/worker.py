@@ -73,7 +73,7 @@ class Limits:
 class OutcomeStatus(str, enum.Enum):
     """What became of a call, or of loading the file; the values are the words of the wire.
 
-    The worker answers a call with RETURNED, RAISED, NOT_IMPLEMENTED, MISSING or UNSENDABLE, the
+    The worker answers a call with RETURNED, RAISED, NOT_IMPLEMENTED, MISSING, UNSENDABLE or REFUSED, the
     loading of the file with READY or IMPORT_FAILED, and asks for a nested call with ORACLE; the
     grader decides TIMEOUT, CRASHED and GARBLED itself, when the worker could not answer properly.
     """
@@ -86,13 +86,15 @@ class OutcomeStatus(str, enum.Enum):
     READY = "ready"  # the file loaded (never an outcome of ``Worker.call``)
     IMPORT_FAILED = "import_failed"
     ORACLE = "oracle"  # a nested call for the reference to answer (never an outcome of ``Worker.call``)
+    REFUSED = "refused"  # it called a function the grader refused to run (``Outcome.function`` names it)
     TIMEOUT = "timeout"  # over a time limit: ``Outcome.limit`` says which
     CRASHED = "crashed"  # the worker died, or its processes used too much memory together
     GARBLED = "garbled"  # the worker's reply was unreadable, too big or out of turn
 
 
+# What a worker may answer a call with.
 CALL_REPLIES = frozenset({OutcomeStatus.RETURNED, OutcomeStatus.RAISED, OutcomeStatus.NOT_IMPLEMENTED,
-                          OutcomeStatus.MISSING, OutcomeStatus.UNSENDABLE})  # what a worker may answer a call
+                          OutcomeStatus.MISSING, OutcomeStatus.UNSENDABLE, OutcomeStatus.REFUSED})
 WORKER_REPLIES = CALL_REPLIES | {OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED, OutcomeStatus.ORACLE}
 
 
@@ -123,6 +125,7 @@ class Outcome:
     cpu_seconds: float = 0.0
     substituted: tuple = ()  # the functions the oracle answered for during this call
     limit: Limit = None  # for a timeout: which limit
+    function: str = None  # NOT_IMPLEMENTED: the function whose body raised it; REFUSED: the function refused
 
 
 def sandbox_account():
@@ -232,10 +235,12 @@ class Worker:
     code does: every failure comes back as an ``Outcome`` with a status.
     """
 
-    def __init__(self, submission, module_name, limits=Limits()):
+    def __init__(self, submission, module_name, limits=Limits(), graded=()):
         self.submission = Path(submission).resolve()
         self.module_name = module_name
         self.limits = limits
+        self.graded = sorted(graded)  # the functions whose calls of each other the worker reports (``calls_of``)
+        self.calls_of = {}  # function -> the other graded functions it names, as the worker read the file
         self.account = sandbox_account()
         self.landlock = 0  # the Landlock ABI the last worker confined itself with (0: none)
         self._process = None
@@ -254,24 +259,29 @@ class Worker:
     def __exit__(self, *exc_info):
         self.close()
 
-    def call(self, function, args=(), kwargs=None, *, seconds=None, cpu_seconds=None, oracle=None):
+    def call(self, function, args=(), kwargs=None, *, seconds=None, cpu_seconds=None, oracle=None, refuse=(),
+             budget=None):
         """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``.
 
         ``oracle`` maps names of other functions of the module to reference functions: while this
         call runs, nested calls to those names are answered by them, here in the grader (never for
         ``function`` itself). The time the grader spends answering counts in the call's wall time.
+        Nested calls of the functions named in ``refuse`` end the call at once (REFUSED, naming the
+        function). ``budget`` is the key of the time budget the call draws on (default: ``function``).
         """
         seconds = seconds or self.limits.call_seconds
+        budget_key = function if budget is None else budget
         budget = max(self.limits.function_seconds, 4 * seconds)
-        left = min(budget - self._spent.get(function, 0.0), self.limits.total_seconds - sum(self._spent.values()))
+        left = min(budget - self._spent.get(budget_key, 0.0), self.limits.total_seconds - sum(self._spent.values()))
         if left <= 0:
-            return Outcome(OutcomeStatus.TIMEOUT, error=self._budget_words(function, budget), limit=Limit.BUDGET)
+            return Outcome(OutcomeStatus.TIMEOUT, error=self._budget_words(budget_key, budget), limit=Limit.BUDGET)
         if self.load() is not None:
             return self._import_failure
         self._oracle = {name: answer for name, answer in (oracle or {}).items() if name != function}
         self._answered = set()
         cpu_seconds = cpu_seconds or self.limits.call_cpu_seconds
-        request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {}), "oracle": sorted(self._oracle)}
+        request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {}), "oracle": sorted(self._oracle),
+                   "refuse": [name for name in refuse if name != function and name not in self._oracle]}
         if not procfs.available():  # we cannot watch its CPU time: the worker's kernel stops it (RLIMIT_CPU)
             request["cpu_seconds"] = cpu_seconds
         cpu_before = self._cpu_seconds()
@@ -285,9 +295,9 @@ class Worker:
         finally:
             self._oracle = {}
         outcome.substituted = tuple(sorted(self._answered))
-        self._spent[function] = self._spent.get(function, 0.0) + time.monotonic() - started
+        self._spent[budget_key] = self._spent.get(budget_key, 0.0) + time.monotonic() - started
         if outcome.limit is Limit.WALL and left < seconds:  # the wall clock stopped it early: the budget's
-            outcome.error, outcome.limit = self._budget_words(function, budget), Limit.BUDGET
+            outcome.error, outcome.limit = self._budget_words(budget_key, budget), Limit.BUDGET
         if outcome.status in (OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED):
             return self._fail(OutcomeStatus.GARBLED, f"the worker answered out of turn ({outcome.status.value!r})")
         return outcome
@@ -338,7 +348,7 @@ class Worker:
         # out of the student's way at once); the student's prints reach us through its stderr.
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-B", str(self._folder / "worker_main.py"), self._rlimits_json(),
-             str(submission_copy), self.module_name],
+             str(submission_copy), self.module_name, ",".join(self.graded)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self._folder, env=self._environment(),
             start_new_session=True,
@@ -452,8 +462,10 @@ class Worker:
         if status is OutcomeStatus.ORACLE:  # the call goes on: its output stays to be taken with the reply
             return Outcome(status, value=reply.get("call"), args=reply.get("args"), kwargs=reply.get("kwargs"))
         output = self._output.take(call_ended=True)
-        if status is OutcomeStatus.READY and isinstance(reply.get("landlock"), int):
-            self.landlock = reply["landlock"]
+        if status is OutcomeStatus.READY:
+            if isinstance(reply.get("landlock"), int):
+                self.landlock = reply["landlock"]
+            self.calls_of = _calls_among(reply.get("calls"), self.graded)
         reported = reply.get("cpu_seconds")
         if not procfs.available() and isinstance(reported, float) and math.isfinite(reported) and reported >= 0:
             cpu_seconds = reported  # no /proc (macOS, Windows): the worker's own count, on the student's machine
@@ -463,6 +475,7 @@ class Worker:
             kwargs=_bounded(reply.get("kwargs")) if isinstance(reply.get("kwargs"), dict) else {},
             error=_short(reply.get("error", "")), where=_short(reply.get("where", "")),
             output=output, cpu_seconds=cpu_seconds,
+            function=reply["function"] if reply.get("function") in self.graded else None,
         )
 
     def _answer_oracle(self, request):
@@ -563,6 +576,14 @@ class Worker:
         self._output.close()
         self._process = None
         self._remove_folder()
+
+
+def _calls_among(reported, graded):
+    """{function: the graded functions it names}, from the worker's report, keeping graded names only."""
+    if not isinstance(reported, dict):
+        return {}
+    return {function: frozenset(name for name in names if name in graded)
+            for function, names in reported.items() if function in graded and isinstance(names, list)}
 
 
 def _status_of(word):

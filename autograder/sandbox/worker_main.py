@@ -16,18 +16,24 @@ points its stdin at the null device and its stdout at its stderr, the pipe where
 the student's prints and truncates them. Every limit is best effort where the OS lacks it (no
 ``resource`` on Windows; macOS may refuse RLIMIT_AS): the grader's time limits hold everywhere.
 
-Request: ``{"call": name, "args": [...], "kwargs": {...}, "oracle": [names]}``. For the duration of
-the call, the module's functions named in ``oracle`` are replaced by stubs: a nested call to one sends
-``{"status": "oracle", "call": name, "args", "kwargs"}`` on the reply pipe and waits on the request
-pipe for ``{"answer": value}`` (the reference's result, computed by the grader) or
-``{"oracle_error": text}`` (raised as ``ReferenceAnswerError``). The reference never comes here,
-only its answers. Replies (``status`` says which):
+Once the file is loaded the worker says ``ready``, with ``calls``: for each of the graded functions
+(named on its command line), the other graded functions its definition names, read from the file's
+syntax tree here, under the worker's limits (the grader never parses a submission itself).
+
+Request: ``{"call": name, "args": [...], "kwargs": {...}, "oracle": [names], "refuse": [names]}``.
+For the duration of the call, the module's functions named in ``oracle`` are replaced by stubs: a
+nested call to one sends ``{"status": "oracle", "call": name, "args", "kwargs"}`` on the reply pipe
+and waits on the request pipe for ``{"answer": value}`` (the reference's result, computed by the
+grader) or ``{"oracle_error": text}`` (raised as ``ReferenceAnswerError``). The reference never comes
+here, only its answers. Those named in ``refuse`` (functions the grader gave up on) are replaced by
+stubs that end the call at once. Replies (``status`` says which):
 
 - ``returned``: ``value``, plus ``args`` and ``kwargs`` as they are after the call (to spot mutation);
 - ``raised``: ``error`` ("ValueError: ..."), ``where`` (the last line of the submission involved);
-- ``not_implemented``: the function raised NotImplementedError;
+- ``not_implemented``: NotImplementedError was raised, in the body of ``function``;
 - ``missing``: the module has no such function;
-- ``unsendable``: the function returned something other than plain data (``error`` says what).
+- ``unsendable``: the function returned something other than plain data (``error`` says what);
+- ``refused``: it called ``function``, which the request refused.
 
 Every reply also says the CPU seconds the call took (``cpu_seconds``), which the grader uses only
 where it cannot measure them itself (no /proc).
@@ -194,18 +200,52 @@ def oracle_stub(name, ask):
     return stub
 
 
+class Refused(BaseException):
+    """A call of a function the grader refused (not an Exception: student code rarely catches it)."""
+
+
+def refused_stub(name):
+    """A stand-in for the module's function ``name`` that ends the call: the grader gave up on it."""
+    def stub(*args, **kwargs):
+        raise Refused(name)
+    stub.__name__ = stub.__qualname__ = name
+    return stub
+
+
+def calls_among(source, graded):
+    """{function: the other graded functions its definition names} for each graded function of ``source``."""
+    import ast  # here, not at the top: only this reading of the file needs it
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    defined = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return {node.name: sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in graded}
+                              - {node.name}) for node in defined if node.name in graded}
+
+
+def raised_in(error, submission):
+    """The name of the submission's function in whose body ``error`` was raised (the innermost), or None."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == submission]
+    return frames[-1].name if frames else None
+
+
 def answer(module, request, submission, ask):
     function = getattr(module, request["call"], None)
     if not callable(function):
         return {"status": "missing"}
     args, kwargs = request["args"], request["kwargs"]
-    replaced = {name: module.__dict__.get(name) for name in request.get("oracle", [])}
-    for name in replaced:
-        setattr(module, name, oracle_stub(name, ask))
+    stubs = {name: oracle_stub(name, ask) for name in request.get("oracle", [])}
+    stubs.update({name: refused_stub(name) for name in request.get("refuse", []) if name not in stubs})
+    replaced = {name: module.__dict__.get(name) for name in stubs}
+    module.__dict__.update(stubs)
     try:
         value = function(*args, **kwargs)
-    except NotImplementedError:
-        return {"status": "not_implemented"}
+    except Refused as refused:
+        return {"status": "refused", "function": str(refused.args[0])}
+    except NotImplementedError as error:
+        return {"status": "not_implemented", "function": raised_in(error, submission)}
     except BaseException as error:  # noqa: BLE001 - sys.exit and friends are student errors too
         error_text, where = describe_exception(error, submission)
         return {"status": "raised", "error": error_text, "where": where}
@@ -245,7 +285,7 @@ def take_over_stdio():
     return requests, replies
 
 
-def main(limits_json, submission, module_name):
+def main(limits_json, submission, module_name, graded=""):
     requests, replies = take_over_stdio()
     limits = json.loads(limits_json)
     mark_output = limits.pop("mark_output_end", False)
@@ -265,6 +305,8 @@ def main(limits_json, submission, module_name):
             raise SystemExit(0)  # the grader closed the pipe: we are done
         return data
 
+    with open(submission, encoding="utf-8", errors="replace") as file:  # read before its code runs
+        calls = calls_among(file.read(), set(filter(None, graded.split(","))))
     try:
         module = import_submission(submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
@@ -276,7 +318,7 @@ def main(limits_json, submission, module_name):
         wire.write_message(replies, question)
         return wire.decode(wire.read_message_bytes(read_exactly))
 
-    send(wire.encode({"status": "ready", "landlock": landlock}))
+    send(wire.encode({"status": "ready", "landlock": landlock, "calls": calls}))
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
         started = time.process_time()

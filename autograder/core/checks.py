@@ -23,6 +23,7 @@ import numpy as np
 from hypothesis.strategies import SearchStrategy
 
 from autograder.core.outcomes import Reason
+from autograder.core.text import indented
 from autograder.sandbox.wire import OutcomeStatus
 
 
@@ -189,7 +190,7 @@ def _outcome_words(function, outcome):
     if outcome.where:
         words += f"\n  at {outcome.where}"
     if outcome.output.strip():
-        words += "\n  It printed:\n" + _indent(outcome.output.rstrip(), "    ")
+        words += "\n  It printed:\n" + indented(outcome.output.rstrip())
     return words
 
 
@@ -290,10 +291,6 @@ def _kind_of(value):
     if value is None:
         return "None (a missing return statement?)"
     return f"a {type(value).__name__} ({show(value)})"
-
-
-def _indent(text, prefix):
-    return "\n".join(prefix + line for line in text.splitlines())
 
 
 # -- hidden checks: agreement with the reference ----------------------------------------------------

@@ -7,6 +7,7 @@ no internal paths.
 
 from autograder.core.checks import show
 from autograder.core.outcomes import Status
+from autograder.core.text import indented
 
 SYMBOLS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.NOT_IMPLEMENTED: "·", Status.GRADER_ERROR: "!",
            Status.NOT_GRADED: "✗"}
@@ -29,14 +30,14 @@ def describe_example(example):
 def render_verdict(verdict):
     """A failed or not-implemented check, explained in a few lines under a heading naming it."""
     check = verdict.check
-    return f"{SYMBOLS[verdict.status]} {check.function}: {check.title}\n" + _indent(explain_verdict(verdict), "    ")
+    return f"{SYMBOLS[verdict.status]} {check.function}: {check.title}\n" + indented(explain_verdict(verdict))
 
 
 def explain_verdict(verdict):
     """What went wrong in a check that did not pass (the smallest input first), without a heading."""
     if verdict.status is Status.NOT_IMPLEMENTED or not verdict.example:
         return verdict.message
-    example = _indent(describe_example(verdict.example), "    ")
+    example = indented(describe_example(verdict.example))
     return f"Smallest input on which it goes wrong:\n{example}\n{verdict.message}"
 
 
@@ -78,7 +79,7 @@ def render_load_failure(outcome):
     if printed:
         cut = len(printed) > OUTPUT_SHOWN
         lines.append(f"  It printed{' (the first 2 kB)' if cut else ''}:")
-        lines.append(_indent(printed[:OUTPUT_SHOWN] + ("\n..." if cut else ""), "    "))
+        lines.append(indented(printed[:OUTPUT_SHOWN] + ("\n..." if cut else "")))
     syntax = outcome.error.startswith(("SyntaxError", "IndentationError", "TabError"))
     return "\n".join(lines + ([] if syntax else [LOAD_HINT]))
 
@@ -125,7 +126,3 @@ def render_notes(report):
 
 def seed_line(seed):
     return f"(Hypothesis seed {seed}: the same file always gets the same result.)"
-
-
-def _indent(text, prefix):
-    return "\n".join(prefix + line for line in text.splitlines())

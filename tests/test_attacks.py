@@ -36,7 +36,8 @@ from test_packaging import validate_gradescope_results
 
 from autograder.gradescope.grade import grade_like_gradescope
 from autograder.sandbox import procfs
-from autograder.sandbox.worker import MAX_TEXT, SANDBOX_UID_BASE, Limits, Worker
+from autograder.sandbox.accounts import SANDBOX_UID_BASE
+from autograder.sandbox.worker import MAX_TEXT, Limits, Worker
 
 ATTACKS = sorted(path for path in (CORPUS / "attacks").iterdir() if path.suffix == ".py" or path.is_dir())
 GRADING_SECONDS = 150  # per attack; most take 10-20 s, those that hang or crash a little more

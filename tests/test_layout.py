@@ -4,26 +4,37 @@ The sandbox imports nothing else of ours; the core imports the sandbox only; the
 builds on both; the instructor tools on all three; the command line sits on top. Nothing that
 ships to students imports Otter, PyYAML, matplotlib or the Gradescope and instructor packages at
 module level (the command line imports those lazily, inside the commands that need them), and
-every module belongs to exactly one package, so that a new file cannot dodge these rules.
+every module belongs to exactly one package, so that a new file cannot dodge these rules. What
+each package may import is read from the "May import:" sentence of its ``__init__.py`` docstring,
+the one place that says it. The worker's folder gets every file the worker loads, and nothing
+else of ours.
 """
 
 import ast
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
 from autograder.gradescope.packaging import student_modules
+from autograder.sandbox.worker import WORKER_FILES
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py"}
-# What each package may import of autograder (besides itself), lowest first.
-MAY_IMPORT = {
-    "sandbox": set(),
-    "core": {"sandbox"},
-    "gradescope": {"sandbox", "core"},
-    "instructor": {"sandbox", "core", "gradescope"},
-}
+PACKAGES = sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py"))
+
+
+def may_import_sentence(package):
+    """The "May import: ..." sentence of ``package``'s docstring, or None."""
+    docstring = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text())) or ""
+    sentence = re.search(r"May import:(.*?)\.(\s|$)", docstring, re.DOTALL)
+    return sentence and sentence.group(1)
+
+
+# What each package may import of autograder (besides itself): the ``autograder.NAME`` its sentence names.
+MAY_IMPORT = {package: set(re.findall(r"``autograder\.(\w+)``", may_import_sentence(package) or ""))
+              for package in PACKAGES}
 NOT_FOR_STUDENTS = {"otter", "yaml", "matplotlib", "autograder.gradescope", "autograder.instructor"}
 
 
@@ -67,9 +78,17 @@ def test_every_module_belongs_to_exactly_one_package():
               if (package_of(path) is None and path.name not in TOP_LEVEL)
               or (package_of(path) is not None and (package_of(path) not in MAY_IMPORT or len(path.parts) != 2))]
     assert strays == [], f"modules outside the packages {sorted(MAY_IMPORT)} and {sorted(TOP_LEVEL)}"
-    for package in MAY_IMPORT:
-        assert (PACKAGE / package / "__init__.py").is_file()
-        assert ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text())), package
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_package_says_what_it_may_import_and_the_layers_have_no_cycle(package):
+    assert may_import_sentence(package), f"{package}/__init__.py has no 'May import: ...' sentence"
+    assert MAY_IMPORT[package] <= set(PACKAGES), f"{package} names packages that do not exist"
+    below, reached = set(MAY_IMPORT[package]), set()
+    while below - reached:  # everything it may import, directly or through another package
+        reached |= below
+        below = set().union(*(MAY_IMPORT[name] for name in reached))
+    assert package not in reached, f"{package} may import itself through {sorted(reached)}"
 
 
 @pytest.mark.parametrize("path", [p for p in modules() if package_of(p)], ids=str)
@@ -102,3 +121,19 @@ def test_nothing_shipped_to_students_imports_otter_or_instructor_tools(path):
     wrong = sorted(name for name in names
                    if any(name == banned or name.startswith(banned + ".") for banned in NOT_FOR_STUDENTS))
     assert wrong == [], f"{path} is shipped to students"
+
+
+def test_the_worker_folder_gets_every_file_the_worker_loads_and_nothing_else_of_ours():
+    """``Worker`` copies only ``WORKER_FILES`` beside the submission and runs ``worker_main.py`` as a
+    script: what it loads by file name (``with_name("wire.py")``) must be in that list, and those
+    files may import the standard library and numpy only, never a package (ours is not on the path)."""
+    loaded = set()
+    for name in WORKER_FILES:
+        tree = ast.parse((PACKAGE / "sandbox" / name).read_text())
+        loaded |= {node.value for node in ast.walk(tree)
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                   and re.fullmatch(r"\w+\.py", node.value)}
+        allowed = set(sys.stdlib_module_names) | {"numpy"}
+        wrong = sorted(module for module in imports(Path("sandbox") / name) if module.split(".")[0] not in allowed)
+        assert wrong == [], f"{name} runs in the worker's folder"
+    assert {"worker_main.py"} | loaded == set(WORKER_FILES)

@@ -13,9 +13,10 @@ import pytest
 from conftest import REFERENCE, WORKER_PIPES
 
 from autograder.core.grading import grade
-from autograder.sandbox import procfs, wire
+from autograder.sandbox import oracle, pipes, procfs, wire
 from autograder.sandbox import worker as worker_module
-from autograder.sandbox.worker import Limit, Limits, OutcomeStatus, Worker
+from autograder.sandbox.wire import OutcomeStatus
+from autograder.sandbox.worker import Limit, Limits, Worker
 
 STUDENT = textwrap.dedent('''
     import time
@@ -85,14 +86,15 @@ STUDENT = textwrap.dedent('''
 def without_proc_select_and_resource(monkeypatch):
     """What the grader sees on macOS and Windows, forced here: no /proc, no select() on pipes
     (threads read them), no ``resource`` module."""
-    monkeypatch.setattr(worker_module, "SELECT_ON_PIPES", False)
-    monkeypatch.setattr(worker_module, "resource", None)
+    monkeypatch.setattr(pipes, "SELECT_ON_PIPES", False)
+    for module in (worker_module, oracle):
+        monkeypatch.setattr(module, "resource", None)
     monkeypatch.setattr(procfs, "available", lambda: False)
-    monkeypatch.setattr(worker_module, "pids", lambda: [])
+    monkeypatch.setattr(procfs, "pids", lambda: [])
 
     def no_proc(pid):
         raise FileNotFoundError(f"/proc/{pid}/stat")
-    monkeypatch.setattr(worker_module, "stat_fields", no_proc)
+    monkeypatch.setattr(procfs, "stat_fields", no_proc)
 
 
 @pytest.fixture(params=["linux", "portable"])
@@ -296,12 +298,12 @@ def check_reference_and_endless_loop(cnn, tmp_path):
 
 def test_end_of_output_marks_are_found_wherever_the_reads_split_them(monkeypatch):
     """Thread mode: the mark after each call's output may arrive in pieces; it is never shown."""
-    monkeypatch.setattr(worker_module, "SELECT_ON_PIPES", False)
+    monkeypatch.setattr(pipes, "SELECT_ON_PIPES", False)
     stream = b"first" + wire.END_OF_OUTPUT + b"second\x00" + wire.END_OF_OUTPUT
     for cut in range(1, len(stream)):
         read_end, write_end = os.pipe()
         with os.fdopen(read_end, "rb") as pipe:
-            output = worker_module._OutputCollector(pipe, 1000)
+            output = pipes.OutputCollector(pipe, 1000)
             output._keep_marked(stream[:cut])
             output._keep_marked(stream[cut:])
             assert (output.take(call_ended=True), output.take(call_ended=True)) == ("firstsecond\x00", ""), cut

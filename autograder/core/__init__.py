@@ -5,8 +5,9 @@ checks are written in, ``inputs`` what the strategies drawing their examples sha
 runs them with Hypothesis against the sandboxed submission (``examples``: the examples it replays,
 carried by the zip or kept in a checkout); ``outcomes`` names what can become of a
 check, as data; ``grading`` plans each function's checks, visibility and points, and turns verdicts
-into points (``callgraph`` says which functions call which); ``feedback`` turns them into words;
-``notebook`` reads notebooks as submissions. Everything a student's ``check`` needs besides the sandbox.
+into points (``callgraph`` says which functions call which); ``feedback`` turns them into words
+(``text`` lays them out); ``notebook`` reads notebooks as submissions. Everything a student's
+``check`` needs besides the sandbox.
 
 May import: the standard library, numpy, Hypothesis, ``autograder.sandbox`` and this package
 (IPython lazily, inside a notebook). Never Otter, PyYAML, matplotlib or the instructor tools.

@@ -23,7 +23,7 @@ import numpy as np
 from hypothesis.strategies import SearchStrategy
 
 from autograder.core.outcomes import Reason
-from autograder.sandbox.worker import OutcomeStatus
+from autograder.sandbox.wire import OutcomeStatus
 
 
 class Failed(AssertionError):

@@ -7,6 +7,7 @@ no internal paths.
 
 from autograder.core.checks import show
 from autograder.core.outcomes import Reason, Status
+from autograder.core.text import indented
 
 SYMBOLS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.NOT_IMPLEMENTED: "·", Status.GRADER_ERROR: "!",
            Status.NOT_GRADED: "✗", Status.WAITING: "…"}
@@ -30,7 +31,7 @@ def describe_example(example):
 def render_verdict(verdict):
     """A check that did not pass, explained in a few lines under a heading naming it."""
     check = verdict.check
-    return f"{SYMBOLS[verdict.status]} {check.function}: {check.title}\n" + _indent(explain_verdict(verdict), "    ")
+    return f"{SYMBOLS[verdict.status]} {check.function}: {check.title}\n" + indented(explain_verdict(verdict))
 
 
 def explain_verdict(verdict):
@@ -50,7 +51,7 @@ def explain_verdict(verdict):
     else:
         text = verdict.message
     if verdict.example and verdict.status is not Status.NOT_IMPLEMENTED:
-        text = f"Smallest input on which it goes wrong:\n{_indent(describe_example(verdict.example), '    ')}\n{text}"
+        text = f"Smallest input on which it goes wrong:\n{indented(describe_example(verdict.example))}\n{text}"
     if verdict.stood_in:
         text += f"\n({stood_in_words(verdict.stood_in)})"
     return text
@@ -88,7 +89,7 @@ def call_words(verdict):
     if outcome is not None and outcome.where:
         words += f"\n  at {outcome.where}"
     if outcome is not None and outcome.output.strip():
-        words += "\n  It printed:\n" + _indent(outcome.output.rstrip(), "    ")
+        words += "\n  It printed:\n" + indented(outcome.output.rstrip())
     return words
 
 
@@ -137,7 +138,7 @@ def render_load_failure(outcome):
     if printed:
         cut = len(printed) > OUTPUT_SHOWN
         lines.append(f"  It printed{' (the first 2 kB)' if cut else ''}:")
-        lines.append(_indent(printed[:OUTPUT_SHOWN] + ("\n..." if cut else ""), "    "))
+        lines.append(indented(printed[:OUTPUT_SHOWN] + ("\n..." if cut else "")))
     syntax = outcome.error.startswith(("SyntaxError", "IndentationError", "TabError"))
     return "\n".join(lines + ([] if syntax else [LOAD_HINT]))
 
@@ -182,7 +183,7 @@ def render_failures(report):
             checks = "its check" if len(waiting) == 1 else f"{len(waiting)} of its checks"
             blocks.append(f"{SYMBOLS[Status.WAITING]} {result.function}: {checks} "
                           f"({'; '.join(v.check.title for v in waiting)})\n"
-                          + _indent(waiting_words(names, graded=any(v.check.integration for v in waiting)), "    "))
+                          + indented(waiting_words(names, graded=any(v.check.integration for v in waiting))))
     return blocks
 
 
@@ -201,7 +202,3 @@ def render_measured(report):
 
 def seed_line(seed):
     return f"(Hypothesis seed {seed}: the same file always gets the same result.)"
-
-
-def _indent(text, prefix):
-    return "\n".join(prefix + line for line in text.splitlines())

@@ -18,6 +18,8 @@ import json
 import tempfile
 from pathlib import Path
 
+from autograder.core.text import indented
+
 SETUP_MARKER = "# Setup cell"  # first line of the handout's own cells, which are not the student's code
 _TOOLING_MODULES = ("autograder", "google.colab", "IPython")  # imported to check, never graded
 _CONSTANT_CALLS = {"array", "asarray", "zeros", "ones", "full", "arange", "linspace", "eye", "float64",
@@ -65,7 +67,7 @@ def cells_source(sources):
                 first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
                 chunk = "\n".join(lines[first - 1:statement.end_lineno])
                 if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                    chunk = _IMPORT_GUARD.format(_indent(chunk))
+                    chunk = _IMPORT_GUARD.format(indented(chunk))
                 chunks.append(chunk)
             elif verdict is False:
                 first = lines[statement.lineno - 1].strip()
@@ -127,10 +129,6 @@ def _constant(node):
             if name not in _CONSTANT_CALLS:
                 return False
     return True
-
-
-def _indent(text):
-    return "\n".join("    " + line for line in text.splitlines())
 
 
 def _cut(text, most=80):

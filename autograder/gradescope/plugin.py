@@ -18,7 +18,7 @@ import nbformat
 from otter.plugins import AbstractOtterPlugin
 
 from autograder.gradescope.notes import read_notes
-from autograder.sandbox.worker import sandbox_notice
+from autograder.sandbox.accounts import sandbox_notice
 
 FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears twice in results.json)
 

@@ -4,6 +4,7 @@
 ``audit`` (with ``patching``), ``replay`` and ``bench`` prove and measure the checks; ``bulk``,
 ``class_submissions``, ``class_summary``, ``class_pages`` and ``lateness`` grade a class.
 
-May import: any package of ``autograder`` but the command line, and the instructor extras
-(PyYAML, matplotlib). Not shipped to students.
+May import: every package of ``autograder`` but the command line (``autograder.sandbox``,
+``autograder.core``, ``autograder.gradescope``), and the instructor extras (PyYAML, matplotlib).
+Not shipped to students.
 """

@@ -2,7 +2,10 @@
 
 ``worker`` starts and calls the worker, ``worker_main`` is the worker itself (run as a script from
 a private folder, beside a copy of ``wire``), ``wire`` is the plain-data format between them and
-``procfs`` measures processes from /proc. It knows nothing of checks, assignments or Otter.
+the words of their replies. On the grader's side, ``accounts`` chooses the user the worker runs as
+and cleans up after it, ``pipes`` reads the worker's pipes on every OS, ``oracle`` answers the
+worker's nested calls with the reference, and ``procfs`` measures processes from /proc. It knows
+nothing of checks, assignments or Otter.
 
 May import: the standard library, numpy, and this package. Shipped to students.
 """

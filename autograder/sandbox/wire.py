@@ -10,9 +10,13 @@ tuple by ``{"tuple": [...]}``. Allowed values: None, bool, int, float, str, list
 str keys, and ndarrays of the dtypes in ``ARRAY_DTYPES``. Decoding rebuilds base-class ndarrays from
 bytes, so nothing the student side sends can carry behaviour (no subclasses, no objects, no code).
 
+Every reply of the worker is a dict whose ``"status"`` is a word of ``OutcomeStatus``, defined here
+so that both sides spell each word from one place.
+
 This module runs on both sides: keep it free of imports beyond numpy and the standard library.
 """
 
+import enum
 import json
 import math
 import struct
@@ -26,6 +30,35 @@ MAX_DEPTH = 20
 # thread (no select() on pipes): it tells the grader it has all of that output.
 END_OF_OUTPUT = b"\x00\x1eend of call output\x1e\x00"
 _HEADER_LENGTH = struct.Struct(">I")
+
+
+class OutcomeStatus(str, enum.Enum):
+    """What became of a call, or of loading the file; the values are the words of the wire.
+
+    The worker answers a call with RETURNED, RAISED, NOT_IMPLEMENTED, MISSING, UNSENDABLE or REFUSED, the
+    loading of the file with READY or IMPORT_FAILED, and asks for a nested call with ORACLE; the
+    grader decides TIMEOUT, CRASHED and GARBLED itself, when the worker could not answer properly
+    (those three never cross the wire).
+    """
+
+    RETURNED = "returned"
+    RAISED = "raised"
+    NOT_IMPLEMENTED = "not_implemented"  # it raised NotImplementedError (the skeleton's body)
+    MISSING = "missing"  # the module has no such function
+    UNSENDABLE = "unsendable"  # it returned something other than plain data
+    READY = "ready"  # the file loaded (never an outcome of ``Worker.call``)
+    IMPORT_FAILED = "import_failed"
+    ORACLE = "oracle"  # a nested call for the reference to answer (never an outcome of ``Worker.call``)
+    REFUSED = "refused"  # it called a function the grader refused to run (the reply names it: ``function``)
+    TIMEOUT = "timeout"  # over a time limit: ``Outcome.limit`` says which
+    CRASHED = "crashed"  # the worker died, or its processes used too much memory together
+    GARBLED = "garbled"  # the worker's reply was unreadable, too big or out of turn
+
+
+# What a worker may answer a call with.
+CALL_REPLIES = frozenset({OutcomeStatus.RETURNED, OutcomeStatus.RAISED, OutcomeStatus.NOT_IMPLEMENTED,
+                          OutcomeStatus.MISSING, OutcomeStatus.UNSENDABLE, OutcomeStatus.REFUSED})
+WORKER_REPLIES = CALL_REPLIES | {OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED, OutcomeStatus.ORACLE}
 
 
 class WireError(ValueError):

@@ -1,11 +1,13 @@
 """The grader's side of the sandbox: a worker process that runs student code, and how to call it.
 
 The grader never imports a submission. ``Worker`` copies it into a private folder, starts
-``worker_main.py`` there in a new session (as an unprivileged user when the grader is root), and
-talks to it over pipes in the ``wire`` format: plain arrays and numbers both ways, no pickles.
-A call may name reference functions (the "oracle") that answer the nested calls the student's
-function makes to those names: the worker sends each such call back here, the reference runs here
-(under a memory cap), and only its result crosses into the worker.
+``worker_main.py`` there in a new session (as an unprivileged user of its own when the grader is
+root: ``accounts``), and talks to it over pipes (read by ``pipes``) in the ``wire`` format: plain
+arrays and numbers both ways, no pickles. A call may name reference functions (the "oracle") that
+answer the nested calls the student's function makes to those names: the worker sends each such
+call back here, the reference runs here (``oracle``, under a memory cap), and only its result
+crosses into the worker. A call comes back as an ``Outcome`` whose ``OutcomeStatus`` is a word
+of the wire.
 Every call has a wall-clock and CPU budget, and every function a total budget over all its calls;
 a worker that overruns them, uses too much memory over all its processes, crashes or sends garbage
 is killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
@@ -18,39 +20,35 @@ no select() on pipes (threads read them) and no sessions (``taskkill /T`` ends t
 processes); the time limits hold everywhere.
 """
 
-import copy
 import enum
-import functools
 import json
 import math
 import os
-import queue
-import select
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.sandbox import procfs, wire
-from autograder.sandbox.procfs import cpu_and_memory, pids, stat_fields
+from autograder.sandbox import accounts, oracle, pipes, procfs, wire
+from autograder.sandbox.wire import CALL_REPLIES, WORKER_REPLIES, OutcomeStatus
 
 try:
     import resource  # POSIX only: Windows has no rlimits
 except ImportError:
     resource = None
 
-SANDBOX_UID_BASE = 1_000_000
 MAX_TEXT = 1_000  # characters kept of any string from the worker (error messages, returned text)
 _HERE = Path(__file__).resolve().parent
+# What the worker's folder gets of this package: the worker runs worker_main.py as a script (``-I``, no
+# package on its path) and that loads wire.py beside it; nothing else of the grader, not even the rest
+# of this package, belongs where student code runs (tests/test_layout.py checks the list against both files).
+WORKER_FILES = ("worker_main.py", "wire.py")
 _SCAN_SECONDS = 0.25  # how often the grader sums CPU time and memory over all sandbox processes
 _WATCH_SECONDS = 0.05  # how often the grader reads the worker's CPU time while it waits for a reply
-SELECT_ON_PIPES = os.name == "posix"  # Windows' select() takes sockets only: there, threads read the pipes
 
 
 @dataclass(frozen=True)
@@ -68,34 +66,6 @@ class Limits:
     reply_bytes: int = 32 * 2**20  # the largest reply the grader reads
     function_seconds: float = 30.0  # wall time of all calls of one function (at least 4 calls' worth)
     total_seconds: float = 480.0  # wall time of all calls: results.json in time for Gradescope's 10 minutes
-
-
-class OutcomeStatus(str, enum.Enum):
-    """What became of a call, or of loading the file; the values are the words of the wire.
-
-    The worker answers a call with RETURNED, RAISED, NOT_IMPLEMENTED, MISSING, UNSENDABLE or REFUSED, the
-    loading of the file with READY or IMPORT_FAILED, and asks for a nested call with ORACLE; the
-    grader decides TIMEOUT, CRASHED and GARBLED itself, when the worker could not answer properly.
-    """
-
-    RETURNED = "returned"
-    RAISED = "raised"
-    NOT_IMPLEMENTED = "not_implemented"  # it raised NotImplementedError (the skeleton's body)
-    MISSING = "missing"  # the module has no such function
-    UNSENDABLE = "unsendable"  # it returned something other than plain data
-    READY = "ready"  # the file loaded (never an outcome of ``Worker.call``)
-    IMPORT_FAILED = "import_failed"
-    ORACLE = "oracle"  # a nested call for the reference to answer (never an outcome of ``Worker.call``)
-    REFUSED = "refused"  # it called a function the grader refused to run (``Outcome.function`` names it)
-    TIMEOUT = "timeout"  # over a time limit: ``Outcome.limit`` says which
-    CRASHED = "crashed"  # the worker died, or its processes used too much memory together
-    GARBLED = "garbled"  # the worker's reply was unreadable, too big or out of turn
-
-
-# What a worker may answer a call with.
-CALL_REPLIES = frozenset({OutcomeStatus.RETURNED, OutcomeStatus.RAISED, OutcomeStatus.NOT_IMPLEMENTED,
-                          OutcomeStatus.MISSING, OutcomeStatus.UNSENDABLE, OutcomeStatus.REFUSED})
-WORKER_REPLIES = CALL_REPLIES | {OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED, OutcomeStatus.ORACLE}
 
 
 class Limit(enum.Enum):
@@ -128,106 +98,6 @@ class Outcome:
     function: str = None  # NOT_IMPLEMENTED: the function whose body raised it; REFUSED: the function refused
 
 
-def sandbox_account():
-    """The (uid, gid) student code runs as: None when unprivileged (our own) or when no other id exists.
-
-    As root, each grading process gets a uid of its own, 1,000,000 plus its pid (unique among live
-    processes; no /etc/passwd entry needed). So "kill every process of the sandbox user" reaches
-    exactly this grader's student code, also when several graders run side by side. In a container
-    whose user namespace maps only some ids (``/proc/self/uid_map``), the id is chosen among those
-    mapped and unused; where only our own id is mapped there is none to switch to (see
-    ``sandbox_notice``).
-    """
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:  # Windows has no uids
-        return None
-    return _account_for(os.getpid())
-
-
-@functools.cache
-def _account_for(pid):
-    """The account of grading process ``pid`` (cached by pid: a forked grader chooses its own)."""
-    preferred = SANDBOX_UID_BASE + pid
-    uid = _free_mapped_id("/proc/self/uid_map", preferred, _ids_in_use("Uid"))
-    gid = _free_mapped_id("/proc/self/gid_map", preferred, _ids_in_use("Gid"))
-    if uid is None or gid is None:
-        return None
-    _let_others_reach_python()
-    return uid, gid
-
-
-def sandbox_notice():
-    """One sentence for the results when student code could not get a user of its own, else None."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or sandbox_account() is not None:
-        return None
-    return ("Note: this grading container maps no second user id, so your code ran as the grading user, "
-            "confined by Landlock (where the kernel has it), resource limits and time limits.")
-
-
-def mapped_ranges(map_file):
-    """The id ranges a user-namespace map file makes usable, as ``range`` objects (inside ids).
-
-    Each line of ``/proc/self/uid_map`` reads ``inside outside count``; without the file (not
-    Linux, or no user namespaces) every 32-bit id counts as mapped, as in the initial namespace.
-    """
-    try:
-        lines = Path(map_file).read_text().splitlines()
-    except OSError:
-        return [range(0, 2**32 - 1)]
-    ranges = []
-    for line in lines:
-        fields = line.split()
-        if len(fields) == 3 and all(f.isdigit() for f in fields):
-            ranges.append(range(int(fields[0]), int(fields[0]) + int(fields[2])))
-    return ranges
-
-
-def _free_mapped_id(map_file, preferred, in_use, lowest=1000):
-    """``preferred`` if the namespace maps it, else the highest mapped id >= ``lowest`` that no process
-    uses (system accounts lie below ``lowest``); None when there is none."""
-    ranges = mapped_ranges(map_file)
-    if any(preferred in r for r in ranges) and preferred not in in_use:
-        return preferred
-    for ids in sorted(ranges, key=lambda r: r.stop, reverse=True):
-        candidate = ids.stop - 1
-        while candidate >= max(ids.start, lowest):
-            if candidate not in in_use and candidate != os.getuid():
-                return candidate
-            candidate -= 1
-            if ids.stop - candidate > 4096:  # a range this crowded is no place to look further
-                break
-    return None
-
-
-def _ids_in_use(field_name):
-    """The real uids (``Uid``) or gids (``Gid``) of every live process, read from /proc."""
-    used = {os.getuid() if field_name == "Uid" else os.getgid()}
-    for pid in pids():
-        try:
-            with open(f"/proc/{pid}/status") as status:
-                for line in status:
-                    if line.startswith(field_name + ":"):
-                        used.add(int(line.split()[1]))
-                        break
-        except (OSError, ValueError, IndexError):
-            continue
-    return used
-
-
-@functools.cache
-def _let_others_reach_python():
-    """Add search (x) permission for others on the folders above the interpreter and its libraries.
-
-    Python often lives under /root (pyenv here; Miniforge on Gradescope), which is mode 700, so the
-    sandbox user could not start it. Search permission lets it open paths it already knows without
-    listing any folder; files keep their own permissions.
-    """
-    for start in {os.path.realpath(sys.executable), sys.prefix, sys.base_prefix}:
-        for folder in Path(start).parents:
-            mode = folder.stat().st_mode
-            if not mode & stat.S_IXOTH:
-                folder.chmod(mode | stat.S_IXOTH)
-
-
 class Worker:
     """A sandboxed process that imports ``submission`` as module ``module_name`` and serves calls.
 
@@ -241,7 +111,7 @@ class Worker:
         self.limits = limits
         self.graded = sorted(graded)  # the functions whose calls of each other the worker reports (``calls_of``)
         self.calls_of = {}  # function -> the other graded functions it names, as the worker read the file
-        self.account = sandbox_account()
+        self.account = accounts.sandbox_account()
         self.landlock = 0  # the Landlock ABI the last worker confined itself with (0: none)
         self._process = None
         self._stat = None  # the worker's /proc/PID/stat, kept open (where there is a /proc)
@@ -321,7 +191,7 @@ class Worker:
             self._process = None
         self._remove_folder()
         if self.account:
-            _remove_files_of(self.account[0])
+            accounts.remove_files_of(self.account[0])
 
     def _remove_folder(self):
         if self._folder:
@@ -334,10 +204,7 @@ class Worker:
         self.oracle_answers = 0
         self._remove_folder()  # a previous worker's folder, which its student code could write to
         self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
-        # Named, not the whole package: the worker runs worker_main.py as a script (``-I``, no
-        # package on its path) and it loads wire.py beside it; nothing else of the grader, not even
-        # the rest of this package, belongs where student code runs.
-        for name in ("worker_main.py", "wire.py"):
+        for name in WORKER_FILES:
             shutil.copyfile(_HERE / name, self._folder / name)
         submission_copy = self._folder / f"{self.module_name}.py"
         shutil.copyfile(self.submission, submission_copy)
@@ -354,12 +221,12 @@ class Worker:
             start_new_session=True,
             user=self.account[0] if self.account else None,
             group=self.account[1] if self.account else None,
-            extra_groups=[] if self.account and _may_set_groups() else None,
+            extra_groups=[] if self.account and accounts.may_set_groups() else None,
         )
         self._requests = self._process.stdin
         self._stat = _stat_file(self._process.pid)
-        self._output = _OutputCollector(self._process.stderr, self.limits.output_bytes)
-        self._replies = _ReplyReader(self._process.stdout, self._output)
+        self._output = pipes.OutputCollector(self._process.stderr, self.limits.output_bytes)
+        self._replies = pipes.ReplyReader(self._process.stdout, self._output)
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
         if ready.status is not OutcomeStatus.READY:
             if ready.status in CALL_REPLIES:
@@ -373,7 +240,7 @@ class Worker:
 
     def _rlimits_json(self):
         limits = {
-            "mark_output_end": not SELECT_ON_PIPES,  # not a limit: see _OutputCollector
+            "mark_output_end": not pipes.SELECT_ON_PIPES,  # not a limit: see pipes.OutputCollector
             "reply_bytes": self.limits.reply_bytes,  # not a limit there: the worker refuses larger replies itself
             "RLIMIT_AS": self.limits.memory_bytes,
             "RLIMIT_FSIZE": self.limits.file_bytes,
@@ -382,7 +249,7 @@ class Worker:
         if self.account:  # RLIMIT_NPROC counts every process (and thread) of the user
             limits["RLIMIT_NPROC"] = self.limits.processes
         elif resource is not None:  # sharing our uid: allow what the user runs already, plus the worker's share
-            processes = _tasks_of(os.getuid())
+            processes = accounts.tasks_of(os.getuid())
             hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
             if processes is not None:
                 wanted = processes + self.limits.processes
@@ -488,12 +355,7 @@ class Worker:
             return self._fail(OutcomeStatus.GARBLED, _short(f"it asked the grader to answer a call of {name!r}, "
                                                             f"which the grader does not answer while this function "
                                                             f"is graded"))
-        try:
-            with _memory_cap(self.limits.memory_bytes):
-                answer = {"answer": self._oracle[name](*copy.deepcopy(args), **copy.deepcopy(kwargs))}
-        except Exception as error:  # noqa: BLE001 - bad arguments from the student: the stub raises it there
-            text = str(error).splitlines()[0][:300] if str(error) else ""
-            answer = {"oracle_error": f"{type(error).__name__}: {text}".rstrip(": ")}
+        answer = oracle.answer(self._oracle[name], args, kwargs, self.limits.memory_bytes)
         try:
             wire.write_message(self._requests, answer)
         except (BrokenPipeError, OSError):
@@ -527,7 +389,7 @@ class Worker:
     def _cpu_seconds(self):
         """CPU time of the worker process so far (and of children it waited for), read by us from /proc."""
         try:
-            return cpu_and_memory(self._stat.fields())[0]
+            return procfs.cpu_and_memory(self._stat.fields())[0]
         except (OSError, IndexError, ValueError, AttributeError):
             return 0.0
 
@@ -538,14 +400,14 @@ class Worker:
         self._last_scan = time.monotonic()
         main = self._process.pid
         cpu, memory = {}, 0
-        for pid in pids():
+        for pid in procfs.pids():
             try:
                 if self.account and os.stat(f"/proc/{pid}").st_uid != self.account[0]:
                     continue
-                fields = stat_fields(pid)
+                fields = procfs.stat_fields(pid)
                 if not self.account and int(fields[3]) != main:
                     continue
-                seconds, resident = cpu_and_memory(fields)
+                seconds, resident = procfs.cpu_and_memory(fields)
             except (OSError, IndexError, ValueError):
                 continue
             memory += resident
@@ -567,7 +429,7 @@ class Worker:
                 pass
         _kill_tree(process)
         if self.account:
-            _kill_every_process_of(self.account)
+            accounts.kill_every_process_of(self.account)
         process.wait()
         if self._stat is not None:
             self._stat.close()
@@ -602,39 +464,6 @@ def _stat_file(pid):
         return None
 
 
-def _may_set_groups():
-    """False inside a user namespace that denies setgroups(2) (``/proc/self/setgroups`` says deny)."""
-    try:
-        return Path("/proc/self/setgroups").read_text().strip() != "deny"
-    except OSError:
-        return True
-
-
-class _memory_cap:
-    """Lower this process's address-space limit to what it uses now plus ``extra`` bytes, for the block:
-    a reference answering absurd arguments (a padding of 10**5) raises MemoryError instead of
-    exhausting the grader. Where RLIMIT_AS or /proc is missing, no cap."""
-
-    def __init__(self, extra):
-        self._extra = extra
-        self._saved = None
-
-    def __enter__(self):
-        try:
-            with open("/proc/self/statm") as statm:
-                used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            self._saved = resource.getrlimit(resource.RLIMIT_AS)
-            hard = self._saved[1]
-            cap = used + self._extra
-            resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
-        except (OSError, ValueError, AttributeError):
-            self._saved = None
-
-    def __exit__(self, *exc_info):
-        if self._saved is not None:
-            resource.setrlimit(resource.RLIMIT_AS, self._saved)
-
-
 def _kill_tree(process):
     """SIGKILL the worker's session (POSIX); on Windows, the worker and the processes it started."""
     try:
@@ -645,26 +474,6 @@ def _kill_tree(process):
             process.kill()
     except (ProcessLookupError, PermissionError, OSError):
         pass
-
-
-def _remove_files_of(uid):
-    """Delete what the sandbox user created in the world-writable folders (where Landlock is missing,
-    it can write there); symlinks are removed, never followed."""
-    for folder in {tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"}:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.stat(follow_symlinks=False).st_uid != uid:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
-            except OSError:
-                continue
 
 
 def _short(text):
@@ -684,182 +493,3 @@ def _bounded(value):
     if isinstance(value, dict):
         return {_short(key): _bounded(item) for key, item in value.items()}
     return value
-
-
-def _tasks_of(uid):
-    """How many processes and threads ``uid`` runs (what RLIMIT_NPROC counts), or None without /proc."""
-    if not procfs.available():
-        return None
-    count = 0
-    for pid in pids():
-        try:
-            if os.stat(f"/proc/{pid}").st_uid == uid:
-                count += len(os.listdir(f"/proc/{pid}/task"))
-        except OSError:
-            continue
-    return count
-
-
-def _kill_every_process_of(account):
-    """Catch processes that left the session (setsid, double fork): kill(-1) as that user."""
-    child = os.fork()
-    if child == 0:
-        try:
-            os.setgid(account[1])
-            os.setuid(account[0])
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
-
-
-def _read_in_thread(fd, deliver):
-    """Start a daemon thread passing each chunk read from ``fd`` to ``deliver`` (b"" at the end)."""
-    def run():
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except OSError:
-                chunk = b""
-            deliver(chunk)
-            if not chunk:
-                return
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
-
-
-class _ReplyReader:
-    """The pipe the worker replies on, read without waiting longer than asked.
-
-    With ``select`` on pipes (POSIX) it also drains the output pipe while it waits; elsewhere
-    (Windows) a thread reads the replies into a small queue, so a flood holds little memory.
-    """
-
-    def __init__(self, pipe, output):
-        self._pipe = pipe
-        self.fd = fd = pipe.fileno()
-        self._output = output
-        self._pending = b""
-        self._chunks = None if SELECT_ON_PIPES else queue.Queue(maxsize=16)
-        self._thread = None if SELECT_ON_PIPES else _read_in_thread(fd, self._put)
-
-    def _put(self, chunk):
-        while (chunks := self._chunks) is not None:  # None once closed: then the chunk is dropped
-            try:
-                chunks.put(chunk, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def read(self, most, timeout):
-        """Up to ``most`` bytes; b"" when the worker closed the pipe; None if nothing came in ``timeout``."""
-        if self._thread is None:
-            watched = [self.fd] + ([self._output.fd] if self._output.open else [])
-            readable, _, _ = select.select(watched, [], [], timeout)
-            if self._output.fd in readable:
-                self._output.read_available()
-            return os.read(self.fd, most) if self.fd in readable else None
-        if not self._pending:
-            try:
-                self._pending = self._chunks.get(timeout=timeout)
-            except queue.Empty:
-                return None
-            if not self._pending:
-                self._chunks.put(b"")  # the end stays the end
-                return b""
-        chunk, self._pending = self._pending[:most], self._pending[most:]
-        return chunk
-
-    def close(self):
-        self._chunks = None  # lets the thread's put give up
-        if self._thread is not None:
-            self._thread.join(timeout=1)
-        if self._thread is None or not self._thread.is_alive():
-            self._pipe.close()
-
-
-class _OutputCollector:
-    """The student's stdout and stderr (one pipe), keeping at most ``limit`` bytes per call.
-
-    Read when ``select`` says so (POSIX), or by a thread of its own (Windows). A reply arriving
-    does not tell the thread's reader that the output before it was read: there the worker ends
-    each call's output with ``wire.END_OF_OUTPUT``, which ``take`` waits for and removes."""
-
-    def __init__(self, pipe, limit):
-        self._pipe = pipe
-        self.fd = fd = pipe.fileno()
-        self._limit = limit
-        self._kept = bytearray()
-        self._dropped = 0
-        self._lock = threading.Lock()
-        self._ends = threading.Condition(self._lock)  # thread mode: END_OF_OUTPUT seen and not taken
-        self._ends_seen = 0
-        self._carry = b""  # thread mode: bytes that may be the start of END_OF_OUTPUT
-        self.open = True
-        if SELECT_ON_PIPES:
-            os.set_blocking(fd, False)
-            self._thread = None
-        else:
-            self._thread = _read_in_thread(fd, self._keep_marked)
-
-    def _keep(self, chunk):
-        with self._lock:
-            self._store(chunk)
-
-    def _store(self, chunk):
-        if not chunk:
-            self.open = False  # the student closed its output: stop watching it
-        room = max(self._limit - len(self._kept), 0)
-        self._kept += chunk[:room]
-        self._dropped += len(chunk) - len(chunk[:room])
-
-    def _keep_marked(self, chunk):
-        """Thread mode: keep ``chunk`` without the END_OF_OUTPUT marks in it, and count them."""
-        mark = wire.END_OF_OUTPUT
-        with self._lock:
-            pieces = (self._carry + chunk).split(mark)
-            tail, self._carry = pieces[-1], b""
-            if chunk:  # hold back an end that may be the start of a mark split across two reads
-                held = next((n for n in range(min(len(mark) - 1, len(tail)), 0, -1) if tail.endswith(mark[:n])), 0)
-                pieces[-1], self._carry = tail[:len(tail) - held], tail[len(tail) - held:]
-            if b"".join(pieces):
-                self._store(b"".join(pieces))
-            if not chunk:
-                self._store(b"")  # the end of the pipe
-            self._ends_seen += len(pieces) - 1
-            self._ends.notify_all()
-
-    def read_available(self, chunks=16):
-        """Read what the pipe holds now, without blocking: at most ``chunks`` reads of 64 KiB, so that
-        a process that keeps printing cannot keep the grader here."""
-        for _ in range(chunks):
-            try:
-                chunk = os.read(self.fd, 1 << 16)
-            except (BlockingIOError, OSError):
-                return
-            self._keep(chunk)
-            if not chunk:
-                return
-
-    def take(self, call_ended=False):
-        """The output since the last ``take``, truncated, as text. ``call_ended``: the worker replied,
-        so all the output of the call is written (thread mode: wait for its mark, at most 1 s)."""
-        if self._thread is None:
-            self.read_available()  # the worker flushes before it replies, so this is all of it
-        with self._lock:
-            if self._thread is not None and call_ended:
-                self._ends.wait_for(lambda: self._ends_seen or not self.open, timeout=1.0)
-                self._ends_seen = max(self._ends_seen - 1, 0)
-            text = self._kept.decode(errors="replace")
-            if self._dropped:
-                text += f"\n... ({self._dropped} more bytes of output dropped)"
-            self._kept.clear()
-            self._dropped = 0
-        return text
-
-    def close(self):
-        if self._thread is not None:
-            self._thread.join(timeout=1)
-        if self._thread is None or not self._thread.is_alive():
-            self._pipe.close()

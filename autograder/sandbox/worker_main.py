@@ -16,24 +16,26 @@ points its stdin at the null device and its stdout at its stderr, the pipe where
 the student's prints and truncates them. Every limit is best effort where the OS lacks it (no
 ``resource`` on Windows; macOS may refuse RLIMIT_AS): the grader's time limits hold everywhere.
 
-Once the file is loaded the worker says ``ready``, with ``calls``: for each of the graded functions
-(named on its command line), the other graded functions its definition names, read from the file's
-syntax tree here, under the worker's limits (the grader never parses a submission itself).
-
 Request: ``{"call": name, "args": [...], "kwargs": {...}, "oracle": [names], "refuse": [names]}``.
 For the duration of the call, the module's functions named in ``oracle`` are replaced by stubs: a
-nested call to one sends ``{"status": "oracle", "call": name, "args", "kwargs"}`` on the reply pipe
+nested call to one sends ``{"status": ORACLE, "call": name, "args", "kwargs"}`` on the reply pipe
 and waits on the request pipe for ``{"answer": value}`` (the reference's result, computed by the
 grader) or ``{"oracle_error": text}`` (raised as ``ReferenceAnswerError``). The reference never comes
 here, only its answers. Those named in ``refuse`` (functions the grader gave up on) are replaced by
-stubs that end the call at once. Replies (``status`` says which):
+stubs that end the call at once. Replies (``status`` says which, a word of ``wire.OutcomeStatus``):
 
-- ``returned``: ``value``, plus ``args`` and ``kwargs`` as they are after the call (to spot mutation);
-- ``raised``: ``error`` ("ValueError: ..."), ``where`` (the last line of the submission involved);
-- ``not_implemented``: NotImplementedError was raised, in the body of ``function``;
-- ``missing``: the module has no such function;
-- ``unsendable``: the function returned something other than plain data (``error`` says what);
-- ``refused``: it called ``function``, which the request refused.
+- RETURNED: ``value``, plus ``args`` and ``kwargs`` as they are after the call (to spot mutation);
+- RAISED: ``error`` ("ValueError: ..."), ``where`` (the last line of the submission involved);
+- NOT_IMPLEMENTED: NotImplementedError was raised, in the body of ``function``;
+- MISSING: the module has no such function;
+- UNSENDABLE: the function returned something other than plain data (``error`` says what);
+- REFUSED: it called ``function``, which the request refused.
+
+Loading the file is answered once, before any request: READY (with the Landlock ABI it confined
+itself with, and ``calls``: for each of the graded functions named on its command line, the other
+graded functions its definition names, read from the file's syntax tree here, under the worker's
+limits, before any of its code runs: the grader never parses a submission itself) or IMPORT_FAILED
+(``error``, ``where``).
 
 Every reply also says the CPU seconds the call took (``cpu_seconds``), which the grader uses only
 where it cannot measure them itself (no /proc).
@@ -180,6 +182,11 @@ def import_submission(submission, module_name):
     return module
 
 
+def status_record(status, **fields):
+    """A message to the grader: ``status`` (a ``wire.OutcomeStatus``) as its word, then ``fields``."""
+    return {"status": status.value, **fields}
+
+
 class ReferenceAnswerError(Exception):
     """The grader's reference could not answer a nested call (e.g. arguments it does not accept)."""
 
@@ -188,7 +195,7 @@ def oracle_stub(name, ask):
     """A stand-in for the module's function ``name``: the grader answers with the reference's result."""
     def stub(*args, **kwargs):
         try:
-            reply = ask({"status": "oracle", "call": name, "args": list(args), "kwargs": kwargs})
+            reply = ask(status_record(wire.OutcomeStatus.ORACLE, call=name, args=list(args), kwargs=kwargs))
         except wire.WireError as error:
             raise TypeError(f"the reference {name} (called in place of yours) takes numbers and arrays: "
                             f"{error}") from None
@@ -234,7 +241,7 @@ def raised_in(error, submission):
 def answer(module, request, submission, ask):
     function = getattr(module, request["call"], None)
     if not callable(function):
-        return {"status": "missing"}
+        return status_record(wire.OutcomeStatus.MISSING)
     args, kwargs = request["args"], request["kwargs"]
     stubs = {name: oracle_stub(name, ask) for name in request.get("oracle", [])}
     stubs.update({name: refused_stub(name) for name in request.get("refuse", []) if name not in stubs})
@@ -243,19 +250,19 @@ def answer(module, request, submission, ask):
     try:
         value = function(*args, **kwargs)
     except Refused as refused:
-        return {"status": "refused", "function": str(refused.args[0])}
+        return status_record(wire.OutcomeStatus.REFUSED, function=str(refused.args[0]))
     except NotImplementedError as error:
-        return {"status": "not_implemented", "function": raised_in(error, submission)}
+        return status_record(wire.OutcomeStatus.NOT_IMPLEMENTED, function=raised_in(error, submission))
     except BaseException as error:  # noqa: BLE001 - sys.exit and friends are student errors too
         error_text, where = describe_exception(error, submission)
-        return {"status": "raised", "error": error_text, "where": where}
+        return status_record(wire.OutcomeStatus.RAISED, error=error_text, where=where)
     finally:  # the student's own functions again, for calls that do not use the oracle
         for name, own in replaced.items():
             if own is None:
                 module.__dict__.pop(name, None)
             else:
                 setattr(module, name, own)
-    return {"status": "returned", "value": value, "args": args, "kwargs": kwargs}
+    return status_record(wire.OutcomeStatus.RETURNED, value=value, args=args, kwargs=kwargs)
 
 
 def limit_cpu_time(used, seconds):
@@ -311,14 +318,14 @@ def main(limits_json, submission, module_name, graded=""):
         module = import_submission(submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
         error_text, where = describe_exception(error, submission)
-        send(wire.encode({"status": "import_failed", "error": error_text, "where": where}))
+        send(wire.encode(status_record(wire.OutcomeStatus.IMPORT_FAILED, error=error_text, where=where)))
         return
 
     def ask(question):  # a nested call answered by the grader (see oracle_stub)
         wire.write_message(replies, question)
         return wire.decode(wire.read_message_bytes(read_exactly))
 
-    send(wire.encode({"status": "ready", "landlock": landlock, "calls": calls}))
+    send(wire.encode(status_record(wire.OutcomeStatus.READY, landlock=landlock, calls=calls)))
     while True:
         request = wire.decode(wire.read_message_bytes(read_exactly))
         started = time.process_time()
@@ -337,9 +344,9 @@ def encode_reply(reply, reply_bytes):
         encoded = wire.encode(reply)
     except (wire.WireError, MemoryError) as error:
         reason = str(error) if isinstance(error, wire.WireError) else "it is too large to send"
-        return wire.encode({"status": "unsendable", "error": reason})
+        return wire.encode(status_record(wire.OutcomeStatus.UNSENDABLE, error=reason))
     if len(encoded) > reply_bytes:
-        return wire.encode({"status": "unsendable", "error": wire.too_large(reply_bytes)})
+        return wire.encode(status_record(wire.OutcomeStatus.UNSENDABLE, error=wire.too_large(reply_bytes)))
     return encoded
 
 

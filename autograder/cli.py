@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograder.core import assignment as assignments
 from autograder.core.feedback import render_report
-from autograder.core.grading import grade
+from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Status
 
 
@@ -51,7 +51,7 @@ def cmd_check(args):
     submission = existing_file(args.submission or default_submission(assignment.name), (".py", ".ipynb"))
     print(f"Checking {submission} (public checks of assignment {assignment.name})\n")
     try:
-        report = grade(assignment, submission, hidden=False)
+        report = grade(assignment, submission, choose(assignment, hidden=False))
     except NotebookError as error:
         raise UsageError(str(error)) from None
     print(render_report(report))

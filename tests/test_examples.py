@@ -10,6 +10,7 @@ those examples for every check.
 import dataclasses
 import re
 import shutil
+import weakref
 import zipfile
 
 import pytest
@@ -19,13 +20,14 @@ from hypothesis import strategies as st
 from autograder.core import assignment as assignments
 from autograder.core import examples, runner
 from autograder.core.checks import Check, same_value
-from autograder.core.grading import grade
+from autograder.core.grading import choose, grade
+from autograder.core.outcomes import Reason
 
 
 def said(report):
     """Everything a report tells, check by check (a training run's CPU seconds vary from run to run)."""
     return [(result.function, result.points, [(v.check.key, v.reason, re.sub(r"[\d.]+ s of CPU", "", v.message),
-                                               repr(v.example)) for v in result.verdicts])
+                                               repr(v.example), v.waiting_on, v.again) for v in result.verdicts])
             for result in report.results]
 
 
@@ -35,9 +37,10 @@ def every_check(assignment):
 
 @pytest.mark.slow(30)
 def test_a_passing_grading_is_fed_the_examples_drawn_ahead_and_the_zip_carries_them(cnn, built_zips, tmp_path):
-    by_hypothesis = grade(cnn, REFERENCE, replay=False)  # Hypothesis alone; keeps what it fed each check
+    by_hypothesis = grade(cnn, REFERENCE, feed_drawn=False)  # Hypothesis alone; keeps what it fed each check
     assert by_hypothesis.points == by_hypothesis.possible
-    fed = {check.key: runner.drawn_examples(check, cnn.seed) for check in every_check(cnn)}
+    checks = every_check(cnn)
+    fed = dict(zip([check.key for check in checks], examples.examples_for(cnn, checks)))
     assert all(fed.values()), "every check passed, so every check's examples were kept"
 
     # The zip's build drew them ahead, in another process, for a property that always holds (draw_examples).
@@ -81,39 +84,42 @@ def test_replaying_says_what_hypothesis_alone_says(cnn, tmp_path):
     submission = tmp_path / "cnn.py"
     submission.write_text(REFERENCE.read_text() + WRONG_NOW_AND_THEN)
     functions = ["conv1d", "conv1d_matrix", "conv2d", "max_pool2d"]
-    for check in every_check(cnn):
-        if check.function in functions:
-            runner.draw_examples(check, cnn.seed)
-    by_hypothesis = grade(cnn, submission, functions=functions, replay=False)
-    replayed = grade(cnn, submission, functions=functions)
+    examples.remember(cnn, {check: runner.draw_examples(check, cnn.seed) for check in every_check(cnn)
+                            if check.function in functions})
+    by_hypothesis = grade(cnn, submission, choose(cnn, functions), feed_drawn=False)
+    replayed = grade(cnn, submission, choose(cnn, functions))
     assert said(replayed) == said(by_hypothesis)
 
     conv1d, conv1d_matrix, conv2d, max_pool2d = replayed.results
     wrong = [v for v in conv1d.verdicts if not v.passed]
     assert wrong and all(len(v.example["x"]) == 7 for v in wrong if "x" in v.example)
     assert 0 < [v.passed for v in conv1d_matrix.verdicts].count(False) < len(conv1d_matrix.verdicts)
-    assert any("stopped the Python process" in v.message for v in conv2d.verdicts)
+    assert any(v.reason is Reason.CRASHED and v.call.function == "conv2d" for v in conv2d.verdicts)
     assert max_pool2d.points == max_pool2d.possible
 
 
 def test_a_checkout_keeps_the_examples_for_other_processes_until_their_files_change(cnn, tmp_path, monkeypatch):
     monkeypatch.setattr(examples, "KEPT", tmp_path / "kept")
-    monkeypatch.setattr(examples, "_kept", {})
-    grade(cnn, REFERENCE, functions=["relu_forward"])
+    monkeypatch.setattr(examples, "_on_disk", {})
+    monkeypatch.setattr(examples, "_in_memory", weakref.WeakKeyDictionary())
+    grade(cnn, REFERENCE, choose(cnn, ["relu_forward"]), feed_drawn=False)
     [kept_file] = (tmp_path / "kept").iterdir()
     relu_checks = [check for check in every_check(cnn) if check.function == "relu_forward"]
     on_disk = examples.load(kept_file, cnn.seed)
     assert set(on_disk) == {check.key for check in relu_checks}
     assert all(same_value(on_disk[c.key], runner.draw_examples(c, cnn.seed)) for c in relu_checks)
 
-    monkeypatch.setattr(examples, "_kept", {})  # as another process finds it
-    assert same_value(examples.kept(cnn), on_disk)
+    def found(assignment):  # as another process finds them: nothing in memory, nothing read yet
+        monkeypatch.setattr(examples, "_on_disk", {})
+        monkeypatch.setattr(examples, "_in_memory", weakref.WeakKeyDictionary())
+        return dict(zip([c.key for c in relu_checks], examples.examples_for(assignment, relu_checks)))
 
+    assert same_value(found(cnn), on_disk)
     copied = [shutil.copytree(folder, tmp_path / "copy" / str(number)) for number, folder in enumerate(cnn.folders)]
     edited = dataclasses.replace(cnn, folders=tuple(copied))
-    assert same_value(examples.kept(edited), on_disk)
+    assert same_value(found(edited), on_disk)
     (copied[0] / "strategies.py").write_text((copied[0] / "strategies.py").read_text() + "\n# edited\n")
-    assert examples.kept(edited) == {}
+    assert set(found(edited).values()) == {None}
 
 
 def test_examples_that_cannot_be_pickled_are_left_to_the_grading_process(cnn, tmp_path):

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from autograder.core.feedback import LOAD_HINT, render_report, render_verdict
-from autograder.core.grading import grade
+from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Status
 from autograder.gradescope import session
 
@@ -49,11 +49,12 @@ def test_otter_explains_under_the_first_check_only(cnn, tmp_path):
 def test_otter_explains_each_failed_check_as_make_check_does(cnn, patched):
     """The kernel's note for a failed check is the local explanation without its heading (Otter
     names the test case), with the seed; the function's status is data; passes say nothing."""
-    report = grade(cnn, patched("bugs/conv1d_stride_ignored.py"), functions=["conv1d", "relu_forward"])
+    report = grade(cnn, patched("bugs/conv1d_stride_ignored.py"), choose(cnn, ["conv1d", "relu_forward"]))
     notes = session.notes_for(report)
     failed = [v for v in report.result("conv1d").verdicts if not v.passed]
     assert failed and set(notes.failed) == {v.check.key for v in failed}
     for found in failed:
         heading, explanation = render_verdict(found).split("\n", 1)
         assert notes.failed[found.check.key] == textwrap.dedent(explanation) + f"\n(Hypothesis seed {report.seed})"
-    assert notes.functions == {"conv1d": "failed", "relu_forward": "passed"}
+    assert notes.functions == {"conv1d": {"status": "failed", "waiting_on": []},
+                               "relu_forward": {"status": "passed", "waiting_on": []}}

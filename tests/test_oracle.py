@@ -1,21 +1,33 @@
 """Independent grading: a bug is charged to the function that has it, and the feedback says how."""
 
-from autograder.core.feedback import render_report
-from autograder.core.grading import grade
+import re
+
+from autograder.core.feedback import render_report, render_verdict
+from autograder.core.grading import choose, grade
+from autograder.core.outcomes import Status
 
 
 def test_a_caller_is_graded_with_the_reference_in_place_of_a_buggy_callee(cnn, patched):
     submission = patched("bugs/conv2d_default_padding_one_under_multichannel.py")
-    report = grade(cnn, submission, public=False, functions=["conv2d", "conv2d_multichannel"])
+    report = grade(cnn, submission, choose(cnn, ["conv2d", "conv2d_multichannel"], public=False))
     assert report.result("conv2d").points < report.result("conv2d").possible
     assert report.result("conv2d_multichannel").points == report.result("conv2d_multichannel").possible
     text = render_report(report, show_points=True)
     assert text.count("conv2d_multichannel: graded with the reference conv2d in place of yours") == 1
 
 
-def test_a_failing_public_check_points_at_the_failing_function_it_uses_first(cnn, patched):
-    report = grade(cnn, patched("bugs/relu_backward_gates_on_dout.py"), hidden=False,
-                   functions=["relu_backward", "loss_and_grads"])
-    failed = [v for v in report.result("loss_and_grads").public if not v.passed]
-    assert failed and all(v.message.startswith("loss_and_grads uses relu_backward, which fails its own checks: "
-                                               "fix it first.") for v in failed)
+def test_a_public_check_that_ran_a_failing_function_waits_on_it(cnn, patched):
+    """A correct loss_and_grads built on a wrong relu_backward is not marked failed: its checks wait on
+    relu_backward, and the feedback says to fix that one first, without showing what it computed."""
+    report = grade(cnn, patched("bugs/relu_backward_gates_on_dout.py"),
+                   choose(cnn, ["relu_backward", "loss_and_grads"], hidden=False))
+    assert report.result("relu_backward").status is Status.FAILED
+    caller = report.result("loss_and_grads")
+    failed = [v for v in caller.public if not v.passed]
+    assert failed and all(v.waiting_on == ("relu_backward",) and v.status is Status.WAITING for v in failed)
+    assert caller.status is Status.WAITING and caller.waiting_on == ("relu_backward",)
+    text = render_report(report)
+    assert re.search(r"^loss_and_grads +… waiting on relu_backward ", text, re.M)
+    assert "Waiting on relu_backward, which does not pass its own checks yet: fix relu_backward first." in text
+    assert text.count("expected:") == sum("expected:" in render_verdict(v) for v in report.result("relu_backward")
+                                          .verdicts if not v.passed)

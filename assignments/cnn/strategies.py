@@ -314,6 +314,21 @@ def load_digits():
         return {key: data[key] for key in ("x_train", "y_train", "x_test", "y_test")}
 
 
+# The network's parameters, as init_params documents them: name -> (shape, fan_in); weights He-initialised.
+PARAMETERS = {"conv_w": ((8, 1, 3, 3), 1 * 3 * 3), "conv_b": ((8,), None),
+              "fc_w": ((8 * 4 * 4, 10), 8 * 4 * 4), "fc_b": ((10,), None)}
+
+
+def network_params(seed):
+    """Parameters of the documented shapes drawn as init_params's docstring says (normal weights of
+    standard deviation sqrt(2 / fan_in)), but with small distinct positive biases: the checks' own
+    parameters, so that checking loss_and_grads or predict needs no init_params of the student's,
+    and no blank image patch sits exactly on ReLU's kink (finite differences measure no derivative there)."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape) if fan_in else
+            0.1 + 0.01 * np.arange(np.prod(shape)).reshape(shape) for name, (shape, fan_in) in PARAMETERS.items()}
+
+
 def digit_batches(max_size=6):
     """``{"x": (N, 1, 8, 8), "y": (N,)}``: a few training images (any N up to ``max_size``)."""
     check_integer(max_size, "max_size", at_least=1)

@@ -25,7 +25,6 @@ MAX_RELATIVE_ERROR = 1e-5  # float64 gradients agree to ~1e-9; a wrong one is of
 # the difference is compared as it is (finite differences of a loss of size ~100 are off ~1e-8).
 SMALL_GRADIENT = 1.0
 SAMPLES_PER_ARRAY = 8  # coordinates checked per array: each costs two forward calls
-PARAMETER_KEYS = {"conv_w", "conv_b", "fc_w", "fc_b"}
 
 
 # -- finite differences ----------------------------------------------------------------------------
@@ -200,12 +199,25 @@ def _init_is_seeded(student, example):
                      "draw them with numpy.random.default_rng(seed)")
 
 
+def _init_as_documented(student, example):
+    """The shapes, zero biases and He scale the docstring states (a sample of 72 or more weights has a
+    standard deviation within ~15% of sqrt(2 / fan_in), so 30% is wide)."""
+    params = _parameters(student, example["seed"])
+    if set(params) != set(s.PARAMETERS):
+        raise Failed(f"init_params should return the keys {sorted(s.PARAMETERS)}, not {sorted(params)}")
+    for name, (shape, fan_in) in s.PARAMETERS.items():
+        value = params[name]
+        if value.shape != shape:
+            raise Failed(f"init_params()[{name!r}] has shape {value.shape}, but the docstring says {shape}")
+        if fan_in is None and np.any(value != 0):
+            raise Failed(f"init_params()[{name!r}] should start at zero, not {show(value)}")
+        if fan_in is not None and not 0.7 < np.std(value) / np.sqrt(2.0 / fan_in) < 1.3:
+            raise Failed(f"init_params()[{name!r}] has standard deviation {np.std(value):.3g}, but He initialisation "
+                         f"gives about {np.sqrt(2.0 / fan_in):.3g}: sqrt(2 / fan_in) with fan_in = {fan_in}")
+
+
 def _loss_and_grads_gradient(student, example):
-    params = _parameters(student, 0)
-    # Positive, distinct biases: with the initial zero biases, blank image patches sit exactly on
-    # ReLU's kink, where finite differences do not measure a derivative.
-    params = {key: value + 0.1 + 0.01 * np.arange(value.size).reshape(value.shape) if key.endswith("_b")
-              else value for key, value in params.items()}
+    params = s.network_params(example["seed"])
     loss, grads = _loss_and_grads(student, params, example)
     for key, value in params.items():
         def loss_at(new, key=key):
@@ -216,8 +228,10 @@ def _loss_and_grads_gradient(student, example):
 def _loss_and_grads(student, params, batch):
     loss, grads = unpack(student.loss_and_grads(params, batch["x"], batch["y"]), "loss_and_grads",
                          ("loss", "grads"))
-    if not isinstance(grads, dict):
+    if not isinstance(grads, dict) or set(grads) != set(params):
         raise Failed(f"loss_and_grads should return grads as a dict keyed like params, not {show(grads)}")
+    for key, value in grads.items():
+        float_array(value, f"loss_and_grads (grads[{key!r}])", params[key].shape)
     return number(loss, "loss_and_grads", "the loss, a number"), grads
 
 
@@ -229,18 +243,16 @@ def _sgd_definition(student, example):
 
 
 def _overfits_tiny_batch(student, example):
-    params = _parameters(student, 0)
+    params = s.network_params(0)
     first, _ = _loss_and_grads(student, params, example)
-    for _ in range(40):
+    for _ in range(40):  # gradient descent, done here: the check needs no sgd_step of the student's
         loss, grads = _loss_and_grads(student, params, example)
-        params = student.sgd_step(params, grads, 0.1)
-        if not isinstance(params, dict):
-            raise Failed(f"sgd_step should return a dict of arrays, not {show(params)}")
+        params = {key: value - 0.1 * grads[key] for key, value in params.items()}
     loss, _ = _loss_and_grads(student, params, example)
     if not loss < 0.5 * first:
-        raise Failed(f"after 40 steps of sgd_step (lr 0.1) on these {len(example['y'])} images the loss went "
-                     f"from {show(first)} to {show(loss)}; it should at least halve when the network "
-                     f"learns a tiny batch by heart")
+        raise Failed(f"after 40 steps of gradient descent (lr 0.1, your gradients) on these {len(example['y'])} "
+                     f"images the loss went from {show(first)} to {show(loss)}; it should at least halve when the "
+                     f"network learns a tiny batch by heart")
 
 
 def _train_runs(student, example):
@@ -257,7 +269,7 @@ def _train_runs(student, example):
 
 def _predict_labels(student, example):
     images = s.load_digits()["x_test"][:example["count"]]
-    labels = student.predict(_parameters(student, 0), images)
+    labels = student.predict(s.network_params(example["count"]), images)
     if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu" or labels.shape != (len(images),):
         raise Failed(f"predict should return an integer array with one label per image, shape "
                      f"({len(images)},), not {show(labels)}")
@@ -304,10 +316,14 @@ CHECKS = [
                    _softmax_stable, max_examples=20),
     Check.on_calls("init_params", "the same seed gives the same parameters, another seed others",
                    st.fixed_dictionaries({"seed": st.integers(0, 100)}), _init_is_seeded, max_examples=3),
-    Check.on_inputs("loss_and_grads", "gradients match finite differences of the loss", s.digit_batches(4),
+    Check.on_calls("init_params", "returns the documented shapes, He-initialised weights and zero biases",
+                   st.fixed_dictionaries({"seed": st.integers(0, 100)}), _init_as_documented, max_examples=3),
+    Check.on_inputs("loss_and_grads", "gradients match finite differences of the loss",
+                    s.digit_batches(4).flatmap(lambda batch: st.fixed_dictionaries(
+                        {"seed": st.integers(0, 100), **{k: st.just(v) for k, v in batch.items()}})),
                     _loss_and_grads_gradient, max_examples=2),
-    Check.on_inputs("loss_and_grads", "with sgd_step, the loss on a tiny batch falls", s.digit_batches(8),
-                    _overfits_tiny_batch, max_examples=1),
+    Check.on_inputs("loss_and_grads", "with steps of gradient descent, the loss on a tiny batch falls",
+                    s.digit_batches(8), _overfits_tiny_batch, max_examples=1),
     Check.on_calls("sgd_step", "returns params - lr * grads", _sgd_inputs(), _sgd_definition, max_examples=10),
     Check.on_inputs("train", "runs, and the loss falls over a few epochs on 200 images",
                     st.fixed_dictionaries({"epochs": st.just(3)}), _train_runs, max_examples=1),

@@ -178,7 +178,7 @@ def render_failures(report):
     for result in report.results:
         blocks += [render_verdict(v) for v in result.verdicts if v.status in (Status.FAILED, Status.GRADER_ERROR)]
         waiting = [v for v in result.verdicts if v.status is Status.WAITING]
-        if waiting:
+        if waiting and result.status is not Status.NOT_IMPLEMENTED:  # nothing to wait for: it is not written yet
             names = tuple(sorted({name for v in waiting for name in v.waiting_on}))
             checks = "its check" if len(waiting) == 1 else f"{len(waiting)} of its checks"
             blocks.append(f"{SYMBOLS[Status.WAITING]} {result.function}: {checks} "

@@ -158,19 +158,31 @@ class Report:
         return next(r for r in self.results if r.function == function)
 
 
-def grade(assignment, submission, hidden=True, functions=None, public=True, without_integration=(),
-          feed_drawn=True, shrink=True, limits=Limits()):
-    """Run the public and (with ``hidden``) the hidden checks; return a ``Report``.
+def choose(assignment, functions=None, public=True, hidden=True, without_integration=(), public_only=()):
+    """The checks to run, ``{function: its PlannedChecks}``, in handout order: the public and (with
+    ``hidden``) the graded checks of ``functions`` (default: all), but the integration checks of the
+    functions in ``without_integration`` and any graded check of those in ``public_only`` (the audit
+    grades a bug's callers only to see that nothing is charged to them)."""
+    def wanted(function, planned):
+        if not planned.graded:
+            return public
+        return hidden and function not in public_only and not (planned.check.integration
+                                                               and function in without_integration)
+    plans = plan(assignment)
+    return {f: [p for p in plans[f].checks if wanted(f, p)] for f in functions or assignment.functions}
 
-    ``functions`` limits grading to some of the assignment's functions (default: all), and the
-    functions in ``without_integration`` are graded without their integration checks (the audit
-    grades a bug's callers only to see that nothing is charged to them). Every check is first fed
-    the examples drawn for it before (``examples``); ``feed_drawn=False`` leaves the search to
-    Hypothesis alone, with the same verdicts, only slower; ``shrink=False`` does not shrink failures
-    (the same verdicts, each with the first example that failed: for callers that need verdicts,
-    not feedback); ``limits`` are the sandbox's. A notebook (``.ipynb``) is first turned into a module
-    (``notebook.module_source``); what was left out of it is in ``Report.left_out``.
+
+def grade(assignment, submission, chosen=None, *, feed_drawn=True, shrink=True, limits=Limits()):
+    """Run the ``chosen`` checks (see ``choose``; default: every check of every function) against
+    ``submission``; return a ``Report``.
+
+    Every check is first fed the examples drawn for it before (``examples``); ``feed_drawn=False``
+    leaves the search to Hypothesis alone, with the same verdicts, only slower; ``shrink=False`` does
+    not shrink failures (the same verdicts, each with the first example that failed: for callers that
+    need verdicts, not feedback); ``limits`` are the sandbox's. A notebook (``.ipynb``) is first
+    turned into a module (``notebook.module_source``); what was left out of it is in ``Report.left_out``.
     """
+    chosen = choose(assignment) if chosen is None else chosen
     if Path(submission).suffix == ".ipynb":
         from autograder.core.notebook import module_source
 
@@ -178,23 +190,20 @@ def grade(assignment, submission, hidden=True, functions=None, public=True, with
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, hidden, functions, public, without_integration, feed_drawn, shrink,
-                           limits)
+            report = grade(assignment, module, chosen, feed_drawn=feed_drawn, shrink=shrink, limits=limits)
         report.left_out = left_out
         return report
-    functions = functions or assignment.functions
-    plans = plan(assignment)
-    chosen = {f: [p for p in plans[f].checks if (hidden if p.graded else public)
-                  and not (p.check.integration and f in without_integration)] for f in functions}
     runs = check_runs(assignment, chosen, feed_drawn)
     verdicts, fed, load_failure, cpu_seconds = run_checks(
         runs, submission, assignment.module_name, assignment.seed, assignment.call_seconds, limits, shrink,
         assignment.functions)
     examples.remember(assignment, {run.check: drawn for run, drawn in zip(runs, fed) if drawn is not None})
     by_check = {run.check.key: verdict for run, verdict in zip(runs, verdicts)}
-    results = [FunctionResult(f, chosen[f], [by_check[p.check.key] for p in chosen[f]],
-                              possible=plans[f].points if hidden else 0.0, loaded=load_failure is None)
-               for f in functions]
+    points = {f: p.points for f, p in plan(assignment).items()}
+    results = [FunctionResult(f, planned, [by_check[p.check.key] for p in planned],
+                              possible=points[f] if any(p.graded for p in planned) else 0.0,
+                              loaded=load_failure is None)
+               for f, planned in chosen.items()]
     if load_failure is None:
         mark_waiting(results)
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)

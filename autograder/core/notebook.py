@@ -143,7 +143,7 @@ def checker(name="cnn"):
         run so far, in a separate process; print the table and the smallest failing inputs."""
         from autograder.core import assignment as assignments
         from autograder.core.feedback import render_report
-        from autograder.core.grading import grade
+        from autograder.core.grading import choose, grade
         from autograder.core.outcomes import Status
 
         assignment = assignments.load(name)
@@ -155,7 +155,7 @@ def checker(name="cnn"):
         with tempfile.TemporaryDirectory() as folder:
             module = Path(folder) / f"{assignment.module_name}.py"
             module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, hidden=False, functions=list(functions) or None)
+            report = grade(assignment, module, choose(assignment, list(functions) or None, hidden=False))
         report.left_out = left_out
         print(render_report(report))
         passed = all(r.status is Status.PASSED for r in report.results)

@@ -19,8 +19,9 @@ What each kind of entry must show, graded as Gradescope grades (public and hidde
 - a **correct** alternative loses nothing and fails no public check.
 
 Graded: the functions an entry may affect (``callgraph.affected``: those it rewrites and those
-calling them) and the functions whose public checks call those directly (``public_callers``);
-every other function is the reference's own, word for word, and grades as the reference does.
+calling them), and on their public checks only, the functions whose public checks call those
+directly (``public_callers``); every other function is the reference's own, word for word, and
+grades as the reference does.
 Entries are graded in parallel, one process per core. A bug's failures are not shrunk: the audit
 needs verdicts, which Hypothesis settles before shrinking, not the smallest examples a student's
 feedback shows (a correct alternative's are, should it fail: they are shown). Endless loops are
@@ -40,7 +41,7 @@ from autograder.core import assignment as assignments
 from autograder.core import examples
 from autograder.core.callgraph import affected, calls
 from autograder.core.feedback import format_table, render_verdict
-from autograder.core.grading import SHARE_DECIMALS, as_checked, grade, plan
+from autograder.core.grading import SHARE_DECIMALS, as_checked, choose, grade, plan
 from autograder.core.outcomes import Status
 from autograder.instructor.patching import UNFINISHED, apply_patch, describe_patch, leave_unfinished
 from autograder.sandbox.worker import Limits
@@ -139,13 +140,13 @@ def audit_case(name, case):
     changed = affected(reference, source)
     involving = public_callers(name)
     case.graded = [f for f in assignment.functions if f in changed or involving.get(f, set()) & changed]
-    without_integration = [f for f in case.graded if f != case.function] if case.kind == "bug" else []
+    chosen = choose(assignment, case.graded, public_only=[f for f in case.graded if f not in changed],
+                    without_integration=[f for f in case.graded if f != case.function] if case.kind == "bug" else ())
     limits = Limits(call_cpu_seconds=LOOP_CPU_SECONDS) if case.how == "loop" else Limits()
     with tempfile.TemporaryDirectory() as folder:
         submission = Path(folder) / f"{name}.py"
         submission.write_text(source)
-        report = grade(assignment, submission, functions=case.graded, without_integration=without_integration,
-                       shrink=case.kind == "correct", limits=limits)
+        report = grade(assignment, submission, chosen, shrink=case.kind == "correct", limits=limits)
     lost = {r.function: round(sum(share for share, v in r.shares if not v.passed), SHARE_DECIMALS)
             for r in report.results}
     case.lost = {function: points for function, points in lost.items() if points}

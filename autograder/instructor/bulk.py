@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from autograder.core.feedback import describe_example, render_failures, render_measured, table_rows
-from autograder.core.grading import grade
+from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Status
 from autograder.instructor.class_submissions import BulkError, Submission, find_submissions
 from autograder.instructor.lateness import LatePenalty, hours_late
@@ -207,7 +207,7 @@ def grade_one(assignment, path, functions):
     """Grade one file: its points per function, its failures (check, rendered minimal example, why)
     for the summary, what happened when it could not be loaded, and its feedback (the table and
     explanations a student reads) for its page."""
-    report = grade(assignment, path, functions=functions)
+    report = grade(assignment, path, choose(assignment, functions))
     failures, missing = [], []
     for result in report.results:
         if result.status is Status.NOT_IMPLEMENTED:

@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from autograder.core.feedback import render_verdict
-from autograder.core.grading import grade
+from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Status
 
 
 def replay(assignment, submission, function):
     """The ``Report`` of ``function``'s public and hidden checks on ``submission``."""
-    return grade(assignment, submission, functions=[function])
+    return grade(assignment, submission, choose(assignment, [function]))
 
 
 def literal(value):

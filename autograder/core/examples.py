@@ -8,8 +8,10 @@ secret as they are. In a checkout, the instructor's tools (``make audit``, ``mak
 ``make check``) and the tests keep them on disk between processes, in
 ``build/drawn-examples/NAME-IDENTITY.pickle``, where ``Assignment.identity`` covers everything the
 examples are drawn from (the machinery, the assignment's two packages, the versions of Python,
-Hypothesis and numpy), so any change to them starts afresh. Examples stand only for the Hypothesis
-version and seed that drew them; under any other, grading draws its own.
+Hypothesis and numpy), so any change to them starts afresh; the files of the ``KEPT_VERSIONS`` most
+recently written identities are kept, so going back to an earlier version does not draw again.
+Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
+draws its own.
 """
 
 import os
@@ -66,6 +68,7 @@ def load(path, seed):
 
 
 KEPT = Path(__file__).resolve().parents[2] / "build" / "drawn-examples"
+KEPT_VERSIONS = 5  # files kept per assignment: the most recently written
 _kept = {}  # path -> the examples read from it or written to it by this process
 
 
@@ -91,10 +94,20 @@ def keep(assignment, drawn):
         written = path.with_name(f"{path.name}.{os.getpid()}")
         _write(written, assignment.seed, merged)
         os.replace(written, path)  # whole or not at all, even with other processes keeping theirs
-        for stale in set(KEPT.glob(f"{assignment.name}-*.pickle")) - {path}:  # drawn for files since changed
-            stale.unlink(missing_ok=True)
+        for stale in _by_age(set(KEPT.glob(f"{assignment.name}-*.pickle")) - {path})[KEPT_VERSIONS - 1:]:
+            stale.unlink(missing_ok=True)  # drawn for files since changed, and changed again
     except OSError:  # a read-only checkout: kept for this process only
         pass
+
+
+def _by_age(paths):
+    """``paths``, the most recently modified first (one removed meanwhile by another process: last)."""
+    def modified(path):
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+    return sorted(paths, key=modified, reverse=True)
 
 
 def _kept_path(assignment):

@@ -320,6 +320,15 @@ def test_bad_input_is_one_error_line(args, words):
     assert len(stderr.strip().splitlines()) == 1
 
 
+def test_a_csv_of_an_earlier_version_is_ours_and_rewritten(tmp_path):
+    out = tmp_path / "grades.csv"
+    earlier = [c for c in bulk.header(FUNCTIONS) if c not in bulk.ADDED_COLUMNS]
+    out.write_text(",".join(earlier) + "\n")
+    bulk._check_output(out, FUNCTIONS, {})  # accepted: the records are the truth, the CSV is rewritten from them
+    bulk.write_csv(out, {}, FUNCTIONS)
+    assert out.read_text().strip().split(",") == bulk.header(FUNCTIONS) != earlier
+
+
 def test_csv_of_other_columns_is_refused(tmp_path, klass):
     out = tmp_path / "grades.csv"
     out.write_text("submission,name,sid,email,conv1d,total,error\nada,,,,20,20,\n")
@@ -376,14 +385,14 @@ def simulated_run(durations, jobs):
     return [(left, clock - at) for left, at in seen]
 
 
-# Seconds per submission of the class of 30 (tests/synthetic_class.py, JOBS=2, examples drawn first): the
-# figures of a run on a busy machine, the same order as CLASS_OF_30.
-MEASURED = [15.7, 16.3, 17.9, 19.0, 19.4, 18.6, 16.2, 15.9, 4.9, 5.7, 0.7, 22.5, 25.4, 41.0, 45.5, 30.7, 17.5,
-            14.9, 43.9, 28.2, 21.0, 28.9, 23.2, 15.2, 0.3, 10.2, 14.1, 0.1, 19.0, 18.2]
+# Seconds per graded submission of the class of 30 (tests/synthetic_class.py; the misnamed CNN.py is not
+# graded), in the order of CLASS_OF_30: a run with JOBS=2, the examples drawn first, on a shared machine.
+MEASURED = [9.88, 9.98, 11.8, 12.78, 10.88, 9.52, 13.6, 13.43, 2.14, 2.2, 0.39, 12.31, 11.81, 27.46, 36.17, 22.0,
+            11.72, 7.52, 23.14, 12.79, 13.56, 15.73, 17.36, 15.5, 0.36, 10.08, 11.81, 12.97, 11.77]
 
 
 def test_time_left_is_right_after_the_first_few_results():
-    assert len(MEASURED) == len(CLASS_OF_30)
+    assert len(MEASURED) == len(CLASS_OF_30) - 1
     # every grading alike: right from the first result (the rate so far was `jobs` times too slow then)
     for left, true in simulated_run([12.0] * 30, jobs=2)[:-1]:
         assert left == pytest.approx(true, rel=0.01)

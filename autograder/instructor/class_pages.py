@@ -37,9 +37,10 @@ pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; white-space: pre-w
 .score { font-size: 1.25rem; font-weight: bold; }
 .problem { border-left: 0.3rem solid #b3261e; background: #fdf0ee; padding: 0.2rem 1rem; margin: 1rem 0; }
 .problem pre { background: none; padding: 0.4rem 0; }
-.top { display: grid; grid-template-columns: minmax(0, 1fr) minmax(16rem, 28rem); gap: 1.5rem; align-items: start; }
+.top { display: grid; grid-template-columns: minmax(0, 1fr) minmax(16rem, 31rem); gap: 1.5rem; align-items: start; }
 @media (max-width: 56rem) { .top { grid-template-columns: minmax(0, 1fr); } }
 .top img { width: 100%; height: auto; }
+aside .compact td { white-space: nowrap; }
 .compact { font-size: 0.875rem; margin-top: 0; }
 .compact th, .compact td { padding: 0.15rem 0.45rem; }
 .number { text-align: right; }

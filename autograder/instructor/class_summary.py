@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from autograder.core.feedback import format_table
 from autograder.core.outcomes import Status
-from autograder.instructor.bulk import read_records, student_rows
+from autograder.instructor.bulk import read_records, stale_rows, student_rows
 from autograder.instructor.class_submissions import FILE_TIME, BulkError
 from autograder.instructor.lateness import LatePolicy
 
@@ -99,7 +99,7 @@ def summarize(assignment, out, top=3, policy=LatePolicy(), identity=None):
                          if row["hours_late"] and float(row["hours_late"]) > 0],
                    extended=[(i, _who(row), policy.extension(row)) for i, row in rows if row["extension"]],
                    dated_by_file=sorted(r["submission"] for r in current if r.get("dated_by") == FILE_TIME),
-                   stale=stale, stale_students=sum(max(1, len(records[i].get("people") or [])) for i in stale),
+                   stale=stale, stale_students=stale_rows(records, identity),
                    policy=policy, identity=identity)
 
 

@@ -1,11 +1,12 @@
 """The pace of a class run: gradings per minute and the time left, from the durations so far.
 
 ``Pace`` is told when each grading starts and finishes, by a clock of the caller's (seconds), and
-estimates the time left as the work left shared among the ``jobs`` that run at once: each grading
-still waiting is expected to take the mean duration of those finished; each one running, as long
-again as the finished ones that ran longer than it has took beyond that point on average (nothing
-if none did). The count done over the time elapsed would not do: after the first result, the
-other jobs' half-done gradings count for nothing, and the estimate is ``jobs`` times too long.
+estimates the time left as the work left shared among the ``jobs`` that run at once. Each grading
+running is expected to go on as long as, on average, the finished ones that ran longer than it has
+went on beyond that point (nothing if none did); each one waiting, to take the mean duration of
+those finished and those running (as expected), so that the long ones still running count too.
+The count done over the time elapsed would not do: after the first result, the other jobs'
+half-done gradings count for nothing, and the estimate is ``jobs`` times too long.
 Durations vary (a failing submission takes longer: its failures are shrunk), so the estimate is as
 good as the first few results are typical of the rest.
 """
@@ -37,11 +38,13 @@ class Pace:
 
     def left(self, now):
         """Seconds until the last grading finishes, estimated; None before the first result."""
-        mean = self.mean
-        if mean is None:
+        if not self.durations:
             return None
         waiting = max(0, self.total - len(self.durations) - len(self.running))
-        ahead = [self._still_to_run(now - start) for start in self.running.values()]
+        ran = [now - start for start in self.running.values()]
+        ahead = [self._still_to_run(seconds) for seconds in ran]
+        expected = self.durations + [seconds + more for seconds, more in zip(ran, ahead)]
+        mean = sum(expected) / len(expected)
         work = waiting * mean + sum(ahead)
         return max(work / max(1, min(self.jobs, waiting + len(ahead))), max(ahead, default=0.0))
 

@@ -61,7 +61,8 @@ grade-all: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import yaml, matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[class]"
 	$(RUN) grade-all --assignment $(ASSIGNMENT) --output "$(OUT)" $(if $(FUNCTIONS),--functions "$(FUNCTIONS)") \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(DUE),--due "$(DUE)") \
-		$(if $(LATE_PENALTY),--late-penalty "$(LATE_PENALTY)") $(if $(REGRADE),--regrade "$(REGRADE)") "$(SUBMISSIONS)"
+		$(if $(LATE_PENALTY),--late-penalty "$(LATE_PENALTY)") $(if $(REGRADE),--regrade "$(REGRADE)") \
+		$(if $(EXTENSIONS),--extensions "$(EXTENSIONS)") $(if $(METADATA),--metadata "$(METADATA)") "$(SUBMISSIONS)"
 
 replay: $(VENV)/core.stamp
 	$(RUN) replay --assignment $(ASSIGNMENT) --function "$(FUNCTION)" "$(SUBMISSION)"

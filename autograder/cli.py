@@ -194,7 +194,7 @@ def cmd_grade_all(args):
     from autograder.instructor.class_pages import write_pages
     from autograder.instructor.class_submissions import BulkError
     from autograder.instructor.class_summary import render_summary, summarize, write_histogram
-    from autograder.instructor.lateness import LatenessError, LatePenalty, parse_due
+    from autograder.instructor.lateness import LatenessError, LatePenalty, LatePolicy, parse_due, read_extensions
 
     if not args.submissions:
         raise UsageError("give the submissions: a folder (one subfolder per student) or a Gradescope export .zip")
@@ -203,26 +203,32 @@ def cmd_grade_all(args):
     output = Path(args.output or Path("dist") / args.assignment / "grades.csv")
     if (args.jobs is not None and args.jobs < 1) or args.timeout <= 0:
         raise UsageError("--jobs and --timeout must be positive")
+    if args.metadata.strip().lower() not in ("", "none"):
+        raise UsageError(f"METADATA={args.metadata!r}: the only value is none (grade an export that lacks "
+                         f"submission_metadata.yml as plain folders)")
     try:
         due = parse_due(args.due) if args.due else None
         penalty = LatePenalty.parse(args.late_penalty)
+        extensions = read_extensions(args.extensions, due) if args.extensions else {}
     except LatenessError as error:
         raise UsageError(str(error)) from None
-    if penalty.rate and due is None:
-        raise UsageError("LATE_PENALTY needs DUE=... (the deadline, e.g. 2026-11-20T23:59-08:00)")
+    if (penalty.rate or extensions) and due is None:
+        raise UsageError(f"{'LATE_PENALTY' if penalty.rate else 'EXTENSIONS'} needs DUE=... (the deadline, "
+                         f"e.g. 2026-11-20T23:59-08:00)")
+    policy = LatePolicy(due, penalty, extensions)
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
         result = grade_all(assignment, args.submissions, output, functions, args.jobs, args.timeout,
-                           due=due, penalty=penalty, regrade=args.regrade)
+                           policy=policy, regrade=args.regrade, without_metadata=bool(args.metadata.strip()))
         if result.interrupted:
             done = len(result.skipped) + len(result.graded)
             print(f"interrupted: {done} of {len(result.submissions)} submissions are in {output}; "
                   f"run the same command again to grade the rest", file=sys.stderr)
             return 130
-        summary = summarize(assignment, output, due=due, penalty=penalty, identity=result.identity)
+        summary = summarize(assignment, output, policy=policy, identity=result.identity)
         text = render_summary(summary)
         histogram = write_histogram(summary, histogram_path(output))
-        pages = write_pages(assignment.name, output, text, histogram.read_bytes(), due, penalty)
+        pages = write_pages(assignment.name, output, summary, histogram.read_bytes())
     except BulkError as error:
         raise UsageError(str(error)) from None
     except OSError as error:  # e.g. OUT not writable; the records written so far are kept
@@ -303,6 +309,10 @@ def build_parser():
                                                               'per started day or hour late)')
     grade_all.add_argument("--regrade", help="grade again: all, stale (older autograder) or ids/SIDs/emails, "
                                              "comma-separated")
+    grade_all.add_argument("--extensions", help="a CSV file: SID or email, then hours after DUE (48h) or a new "
+                                                "deadline (ISO time with its zone), one student a row")
+    grade_all.add_argument("--metadata", default="", help="none: grade an export that lacks "
+                                                          "submission_metadata.yml as plain folders")
     grade_all.set_defaults(run=cmd_grade_all)
     replay_command = commands.add_parser("replay", help=cmd_replay.__doc__)
     replay_command.add_argument("submission", nargs="?")

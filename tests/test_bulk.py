@@ -1,24 +1,31 @@
-"""Bulk grading of a class (folder and Gradescope export), resume, summary, histogram and replay."""
+"""Bulk grading of a class (folder and Gradescope export), resume, summary, histogram and replay;
+what a run draws before it starts, and the time left it announces; bad exports."""
 
 import csv
 import io
 import json
 import os
+import random
+import re
 import signal
 import subprocess
 import sys
 import time
+import weakref
 import zipfile
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from conftest import CORPUS, REFERENCE, ROOT, SKELETON
+from conftest import ROOT
+from synthetic_class import CLASS_OF_30, source, write_export
 
+from autograder.core import examples
 from autograder.core.feedback import describe_example
+from autograder.core.grading import plan
 from autograder.core.outcomes import Status
 from autograder.instructor import bulk, class_submissions, class_summary
-from autograder.instructor.patching import apply_patch
+from autograder.instructor.progress import Pace
 from autograder.instructor.replay import render_replay, replay, snippet
 
 FUNCTIONS = ["conv1d", "conv2d"]  # part of the assignment, to keep the test short
@@ -63,19 +70,6 @@ submission_1004:
   :created_at: 2026-11-21 10:00:00.000000000 -08:00
   :score: 0.0
 """
-
-
-def source(kind):
-    reference = REFERENCE.read_text()
-    if kind == "reference":
-        return reference
-    if kind == "skeleton":
-        return SKELETON.read_text()
-    if kind == "syntax error":
-        return reference.replace("def conv1d(", "def conv1d((", 1)
-    if kind == "hangs at import":  # waiting, not spinning: stopped by the same 10 s, without burning them
-        return "import time\n\nwhile True:\n    time.sleep(1)\n"
-    return apply_patch(reference, (CORPUS / "bugs" / f"{kind}.py").read_text())
 
 
 CLASS = {  # folder -> what its cnn.py is
@@ -127,15 +121,18 @@ def test_folder_rows_points_and_errors(graded, points):
     assert not result.interrupted and result.skipped == []
     assert sorted(result.graded) == sorted([*CLASS, "gil"])
     with open(out, newline="") as file:
-        assert next(csv.reader(file)) == ["name", "sid", "email", "total", *FUNCTIONS, "submitted_at", "hours_late",
-                                          "late_penalty", "total_after_penalty", "submission", "group", "error",
-                                          "autograder"]
+        assert next(csv.reader(file)) == ["name", "sid", "email", "total", *FUNCTIONS, "submitted_at", "extension",
+                                          "hours_late", "late_penalty", "total_after_penalty", "submission", "group",
+                                          "error", "autograder"]
     rows = rows_by_id(out)
     assert len(rows) == len(CLASS) + 1
     full = sum(points.values())
     assert all(float(rows["ada"][f]) == points[f] for f in FUNCTIONS) and float(rows["ada"]["total"]) == full
     for student in ("bob", "cy", "dee"):
-        assert float(rows[student]["total"]) == 0 and rows[student]["error"] == ""
+        assert float(rows[student]["total"]) == 0
+    assert rows["bob"]["error"] == ""  # the skeleton loads: nothing is implemented, nothing went wrong
+    assert re.fullmatch(r"could not be loaded: SyntaxError: invalid syntax \(cnn.py, line \d+\)", rows["cy"]["error"])
+    assert rows["dee"]["error"].startswith("could not be loaded: importing it failed: did not finish within 10 s")
     for function, bug in BUGS.items():
         row = rows[next(s for s, kind in CLASS.items() if kind == bug)]
         assert float(row[function]) < points[function]
@@ -324,6 +321,15 @@ def test_bad_input_is_one_error_line(args, words):
     assert len(stderr.strip().splitlines()) == 1
 
 
+def test_a_csv_of_an_earlier_version_is_ours_and_rewritten(tmp_path):
+    out = tmp_path / "grades.csv"
+    earlier = [c for c in bulk.header(FUNCTIONS) if c not in bulk.ADDED_COLUMNS]
+    out.write_text(",".join(earlier) + "\n")
+    bulk._check_output(out, FUNCTIONS, {})  # accepted: the records are the truth, the CSV is rewritten from them
+    bulk.write_csv(out, {}, FUNCTIONS)
+    assert out.read_text().strip().split(",") == bulk.header(FUNCTIONS) != earlier
+
+
 def test_csv_of_other_columns_is_refused(tmp_path, klass):
     out = tmp_path / "grades.csv"
     out.write_text("submission,name,sid,email,conv1d,total,error\nada,,,,20,20,\n")
@@ -331,3 +337,106 @@ def test_csv_of_other_columns_is_refused(tmp_path, klass):
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 2 and "has other columns" in stderr and len(stderr.strip().splitlines()) == 1
     assert out.read_text().endswith("ada,,,,20,20,\n")  # untouched
+
+
+# -- before the first grading process: the examples, drawn once ----------------------------------
+
+@pytest.mark.slow(3)
+def test_examples_are_drawn_once_before_the_grading_processes(cnn, monkeypatch, tmp_path):
+    """Drawn in the parent and kept, so that no grading process draws them (each would, a minute)."""
+    monkeypatch.setattr(examples, "KEPT", tmp_path / "kept")
+    monkeypatch.setattr(examples, "_on_disk", {})
+    monkeypatch.setattr(examples, "_in_memory", weakref.WeakKeyDictionary())
+
+    def fake_grade_one(assignment, path, functions):  # in the forked process: what it finds kept
+        monkeypatch.setattr(examples, "_in_memory", weakref.WeakKeyDictionary())  # on disk only
+        checks = [p.check for f in functions for p in plan(assignment)[f].checks]
+        kept = [found for found in examples.examples_for(assignment, checks) if found is not None]
+        return {"points": {f: float(len(kept)) for f in functions}, "failures": [], "not_implemented": []}
+
+    monkeypatch.setattr(bulk, "grade_one", fake_grade_one)
+    for name in ("ada", "bob", "cy"):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "cnn.py").write_text("")
+    progress = io.StringIO()
+    out = tmp_path / "grades.csv"
+    bulk.grade_all(cnn, tmp_path / "class", out, ["relu_forward"], jobs=2, progress=progress)
+    checks = [p.check.key for p in plan(cnn)["relu_forward"].checks]
+    assert progress.getvalue().count(f"drawing the examples of {len(checks)} checks once") == 1
+    assert {row["relu_forward"] for row in bulk.read_rows(out)} == {str(len(checks))}  # every process had them
+    [kept] = (tmp_path / "kept").iterdir()
+    assert set(examples.load(kept, cnn.seed)) == set(checks)
+    again = io.StringIO()
+    bulk.grade_all(cnn, tmp_path / "class", tmp_path / "again.csv", ["relu_forward"], progress=again)
+    assert "drawing" not in again.getvalue()  # kept from the first run
+
+
+# -- the time left ------------------------------------------------------------------------------
+
+def simulated_run(durations, jobs):
+    """Feed ``Pace`` the events of a run of gradings taking ``durations`` (seconds), ``jobs`` at a time,
+    in that order, on a simulated clock; return (estimated, true) seconds left after each result."""
+    pace, clock, running, waiting, seen = Pace(len(durations), jobs), 0.0, {}, list(enumerate(durations)), []
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            key, seconds = waiting.pop(0)
+            pace.started(key, clock)
+            running[key] = clock + seconds
+        key = min(running, key=running.get)
+        clock = running.pop(key)
+        pace.finished(key, clock)
+        seen.append((pace.left(clock), clock))
+    return [(left, clock - at) for left, at in seen]
+
+
+# Seconds per graded submission of the class of 30 (tests/synthetic_class.py; the misnamed CNN.py is not
+# graded), in the order of CLASS_OF_30: a run with JOBS=2, the examples drawn first, on a shared machine.
+MEASURED = [9.88, 9.98, 11.8, 12.78, 10.88, 9.52, 13.6, 13.43, 2.14, 2.2, 0.39, 12.31, 11.81, 27.46, 36.17, 22.0,
+            11.72, 7.52, 23.14, 12.79, 13.56, 15.73, 17.36, 15.5, 0.36, 10.08, 11.81, 12.97, 11.77]
+
+
+def test_time_left_is_right_after_the_first_few_results():
+    assert len(MEASURED) == len(CLASS_OF_30) - 1
+    # every grading alike: right from the first result (the rate so far was `jobs` times too slow then)
+    for left, true in simulated_run([12.0] * 30, jobs=2)[:-1]:
+        assert left == pytest.approx(true, rel=0.01)
+    # the class of 30 in any order: after the first few results, within a factor of 1.5 as a rule
+    ratios = []
+    for seed in range(200):
+        order = random.Random(seed).sample(MEASURED, len(MEASURED))
+        ratios += [left / true for left, true in simulated_run(order, jobs=2)[3:-3]]
+    within = sum(1 / 1.5 <= ratio <= 1.5 for ratio in ratios) / len(ratios)
+    assert within >= 0.8 and 0.85 <= sorted(ratios)[len(ratios) // 2] <= 1.15
+    lines = [Pace(10, 2), Pace(1, 1)]
+    lines[0].started("a", 0.0), lines[0].finished("a", 30.0), lines[1].started("b", 0.0), lines[1].finished("b", 5.0)
+    assert lines[0].describe(30.0) == "4.0/min, about 2 min left" and lines[1].describe(5.0) == "12.0/min, done"
+
+
+# -- bad exports --------------------------------------------------------------------------------------
+
+def test_a_damaged_member_costs_only_its_submission(tmp_path):
+    files = {"submission_1001/cnn.py": source("reference"), "submission_1002/hw/cnn.py": source("reference"),
+             "submission_1002/hw/README.md": "notes", "submission_1004/cnn.py": source("reference")}
+    zipped = write_export(tmp_path / "export.zip", METADATA, files, damaged=["submission_1002/hw/cnn.py"])
+    found = {s.identifier: s for s in class_submissions.find_submissions(zipped, "cnn", tmp_path / "work")}
+    assert sorted(found) == ["submission_1001", "submission_1002", "submission_1004"]
+    assert found["submission_1001"].path.read_text() == found["submission_1004"].path.read_text() == \
+        source("reference")
+    damaged = found["submission_1002"]
+    assert damaged.path is None and damaged.people[0]["sid"] == "1002"
+    assert re.fullmatch(r"submission_1002/hw/cnn.py cannot be read from the zip \(.+\): download it again",
+                        damaged.problem)
+    garbled = write_export(tmp_path / "metadata.zip", METADATA, files, damaged=["submission_metadata.yml"])
+    with pytest.raises(class_submissions.BulkError, match="its submission_metadata.yml cannot be read"):
+        class_submissions.find_submissions(garbled, "cnn", tmp_path / "work2")
+
+
+def test_an_export_without_its_metadata_is_refused_unless_meant(tmp_path):
+    files = {"submission_1001/cnn.py": source("reference"), "submission_1002/cnn.py": ""}
+    zipped = write_export(tmp_path / "export.zip", None, files)
+    with pytest.raises(class_submissions.BulkError, match=r"looks like a Gradescope export \(2 submission_<id> "
+                       r"folders\) but has no submission_metadata.yml.*METADATA=none"):
+        class_submissions.find_submissions(zipped, "cnn", tmp_path / "work")
+    found = class_submissions.find_submissions(zipped, "cnn", tmp_path / "work2", without_metadata=True)
+    assert [s.identifier for s in found] == ["submission_1001", "submission_1002"]
+    assert {s.dated_by for s in found} == {class_submissions.FILE_TIME}

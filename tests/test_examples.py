@@ -8,6 +8,7 @@ those examples for every check.
 """
 
 import dataclasses
+import os
 import re
 import shutil
 import weakref
@@ -131,3 +132,21 @@ def test_examples_that_cannot_be_pickled_are_left_to_the_grading_process(cnn, tm
     assignment = assignments.Assignment(name="f", functions=["f"], public_checks=[plain, unpicklable], seed=cnn.seed)
     saved = examples.load(examples.save(assignment, tmp_path / examples.FILE_NAME), cnn.seed)
     assert set(saved) == {plain.key} and saved[plain.key] == runner.draw_examples(plain, cnn.seed)
+
+
+def test_a_checkout_keeps_the_examples_of_the_last_few_versions(cnn, tmp_path, monkeypatch):
+    """Going back to an earlier version of the checks finds its examples still kept, for the
+    ``KEPT_VERSIONS`` most recently written; older files go."""
+    monkeypatch.setattr(examples, "KEPT", tmp_path / "kept")
+    monkeypatch.setattr(examples, "_on_disk", {})
+    monkeypatch.setattr(examples, "_in_memory", weakref.WeakKeyDictionary())
+    (tmp_path / "kept").mkdir()
+    earlier = [tmp_path / "kept" / f"cnn-{number:012d}.pickle" for number in range(examples.KEPT_VERSIONS + 2)]
+    for age, path in enumerate(earlier):  # earlier[0] the most recent
+        path.write_bytes(b"")
+        os.utime(path, (1_700_000_000 - 3600 * age, 1_700_000_000 - 3600 * age))
+    (tmp_path / "kept" / "other-000000000000.pickle").write_bytes(b"")  # another assignment's: not counted
+    assert examples.draw_missing(cnn, cnn.public_checks[:1]) == 1
+    kept = sorted(path.name for path in (tmp_path / "kept").iterdir())
+    assert kept == sorted([f"cnn-{cnn.identity}.pickle", "other-000000000000.pickle"]
+                          + [path.name for path in earlier[:examples.KEPT_VERSIONS - 1]])

@@ -13,7 +13,8 @@ in three layers, most trusted first:
   tests keep them on disk between processes, in ``build/drawn-examples/NAME-IDENTITY.pickle``, where
   ``Assignment.identity`` covers everything the examples are drawn from (the machinery, the
   assignment's two packages, the versions of Python, Hypothesis and numpy), so any change to them
-  starts afresh.
+  starts afresh; the files of the ``KEPT_VERSIONS`` most recently written identities are kept, so
+  going back to an earlier version does not draw again.
 
 Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
 draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers.
@@ -30,6 +31,7 @@ from autograder.core.runner import draw_examples
 
 FILE_NAME = "drawn_examples.pickle"
 KEPT = Path(__file__).resolve().parents[2] / "build" / "drawn-examples"
+KEPT_VERSIONS = 5  # files kept per assignment: the most recently written
 _in_memory = weakref.WeakKeyDictionary()  # check -> {seed: the examples of a passing run}
 _on_disk = {}  # path -> what this process read from or wrote to a kept file (check key -> examples)
 
@@ -54,6 +56,17 @@ def remember(assignment, fed):
     new = {check.key: examples for check, examples in fed.items() if kept is not None and check.key not in kept}
     if new:
         _keep(assignment, new)
+
+
+def draw_missing(assignment, checks):
+    """Draw, and keep in this checkout, the examples of those of ``checks`` that have none yet; return
+    how many were drawn (none where nothing is kept: a handout or the autograder zip)."""
+    kept = _kept(assignment)
+    missing = [check for check, found in zip(checks, examples_for(assignment, checks)) if found is None]
+    if kept is not None and missing:
+        remember(assignment, {check: draw_examples(check, assignment.seed) for check in missing})
+        return len(missing)
+    return 0
 
 
 def save(assignment, path):
@@ -119,10 +132,20 @@ def _keep(assignment, drawn):
         written = path.with_name(f"{path.name}.{os.getpid()}")
         _write(written, assignment.seed, merged)
         os.replace(written, path)  # whole or not at all, even with other processes keeping theirs
-        for stale in set(KEPT.glob(f"{assignment.name}-*.pickle")) - {path}:  # drawn for files since changed
-            stale.unlink(missing_ok=True)
+        for stale in _by_age(set(KEPT.glob(f"{assignment.name}-*.pickle")) - {path})[KEPT_VERSIONS - 1:]:
+            stale.unlink(missing_ok=True)  # drawn for files since changed, and changed again
     except OSError:  # a read-only checkout: kept for this process only
         pass
+
+
+def _by_age(paths):
+    """``paths``, the most recently modified first (one removed meanwhile by another process: last)."""
+    def modified(path):
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+    return sorted(paths, key=modified, reverse=True)
 
 
 def _kept_path(assignment):

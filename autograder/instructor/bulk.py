@@ -6,9 +6,12 @@ or one ``.py`` file per student, named by its stem) or of a Gradescope "Export S
 times come from the metadata) with ``autograder.core.grading.grade``: the same checks, sandboxed worker
 and seed as on Gradescope.
 
+- The checks' examples are drawn once, before the first grading process starts, unless this
+  checkout keeps them already (``autograder.core.examples``).
 - One grading process per submission, at most one per core at a time (forked, so the loaded
-  assignment is shared). A submission whose grading raises, dies, or overruns ``timeout`` gets an
-  ``error``; the others go on.
+  assignment and its examples are shared). A submission whose grading raises, dies, or overruns
+  ``timeout`` gets an ``error``; the others go on. The progress line gives the rate and the time
+  left (``progress.Pace``).
 - Each finished submission appends one record (points, feedback, submitters, upload time, the
   autograder's identity) to ``<OUT stem>.results.jsonl``; the last record of a submission wins.
   Re-running grades only the submissions without a record (an interrupted run resumes);
@@ -16,9 +19,10 @@ and seed as on Gradescope.
   the old ones. Ctrl-C stops the running graders (their sandboxes included) and keeps every
   finished record.
 - The CSV ``OUT`` is rewritten from the records after each submission: one row per student (a
-  group's score on each member's row), columns ``header(functions)``; lateness and the late
-  penalty (``lateness``) are computed from the deadline given at each run, so a new deadline or
-  rule needs no regrading.
+  group's score on each member's row), columns ``header(functions)``; the ``error`` column says why
+  a row has no points (not graded, or the file could not be loaded). Lateness, extensions and the
+  late penalty (``lateness.LatePolicy``) are applied to each student's row at each run, so a new
+  deadline, extension or rule needs no regrading.
 Finding the submissions is ``class_submissions``; the summary, ``class_summary``; the feedback
 pages, ``class_pages`` (all in ``autograder.instructor``, like this module).
 """
@@ -37,17 +41,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from autograder.core.feedback import describe_example, render_failures, render_measured, table_rows
-from autograder.core.grading import choose, grade
+from autograder.core import examples
+from autograder.core.feedback import describe_example, render_failures, render_load_failure, render_measured, table_rows
+from autograder.core.grading import choose, grade, plan
 from autograder.core.outcomes import Status
 from autograder.instructor.class_submissions import BulkError, Submission, find_submissions
-from autograder.instructor.lateness import LatePenalty, hours_late
+from autograder.instructor.lateness import LatePolicy
+from autograder.instructor.progress import Pace
 
 FIRST_COLUMNS = ["name", "sid", "email", "total"]  # what gradebook imports look for first
-LAST_COLUMNS = ["submitted_at", "hours_late", "late_penalty", "total_after_penalty", "submission", "group",
-                "error", "autograder"]
+LAST_COLUMNS = ["submitted_at", "extension", "hours_late", "late_penalty", "total_after_penalty", "submission",
+                "group", "error", "autograder"]
+ADDED_COLUMNS = {"extension"}  # not in the CSVs of earlier versions, which are ours all the same
 DEFAULT_TIMEOUT = 1800.0  # seconds per submission; each call is limited too, this catches the rest
 MESSAGE_CHARACTERS = 20_000  # per explanation kept for the feedback pages, as on Gradescope
+# Verdicts a record's failures leave out: those that passed, and those that ran no answer of the student's.
+UNRECORDED = frozenset({Status.PASSED, Status.NOT_IMPLEMENTED, Status.NOT_GRADED})
 
 
 @dataclass
@@ -110,39 +119,48 @@ def read_rows(out):
         return list(csv.DictReader(file))
 
 
-def student_rows(record, functions, due=None, penalty=LatePenalty()):
-    """The CSV rows of one submission's record: one per submitter, the group's score on each."""
+def student_rows(record, functions, policy=LatePolicy()):
+    """The CSV rows of one submission's record: one per submitter, the group's score on each, and
+    each student's own lateness (their extension, if they have one)."""
     people = record.get("people") or [{"name": "", "sid": "", "email": ""}]
     points = record.get("points")
     total = sum(points.get(f, 0.0) for f in functions) if points is not None else None
+    submitted = datetime.fromisoformat(record["submitted_at"]) if record.get("submitted_at") else None
     shared = dict.fromkeys(header(functions), "")  # every column, empty unless known
-    shared |= {"submission": record["submission"], "error": record.get("error", ""),
+    shared |= {"submission": record["submission"], "error": record_problem(record),
                "submitted_at": record.get("submitted_at") or "", "autograder": record.get("autograder", ""),
                "group": "; ".join(p["name"] or p["sid"] or p["email"] for p in people) if len(people) > 1 else "",
                "total": _number(total), "total_after_penalty": _number(total)}
     if points is not None:
         shared.update({f: _number(points.get(f, 0.0)) for f in functions})
-    late = record_hours_late(record, due)
-    if late is not None:
-        shared["hours_late"] = _number(round(late, 2))
-        if total is not None:
-            deducted = total * penalty.percent(late) / 100
-            shared.update(late_penalty=_number(deducted), total_after_penalty=_number(total - deducted))
-    return [{**shared, "name": p["name"], "sid": p["sid"], "email": p["email"]} for p in people]
+    rows = []
+    for person in people:
+        row = {**shared, "name": person["name"], "sid": person["sid"], "email": person["email"]}
+        extension = policy.extension(person)
+        if extension is not None:
+            row["extension"] = extension.due.isoformat()
+        late = policy.hours_late(person, submitted)
+        if late is not None:
+            row["hours_late"] = _number(round(late, 2))
+            if total is not None:
+                deducted = total * policy.penalty.percent(late) / 100
+                row.update(late_penalty=_number(deducted), total_after_penalty=_number(total - deducted))
+        rows.append(row)
+    return rows
 
 
-def record_hours_late(record, due):
-    """Hours the submission of ``record`` came after ``due`` (0 if on time); None if either is unknown."""
-    if due is None or not record.get("submitted_at"):
-        return None
-    return hours_late(datetime.fromisoformat(record["submitted_at"]), due)
+def record_problem(record):
+    """Why a record's rows have no points, in a line: it was not graded, or its file could not be loaded."""
+    if record.get("error"):
+        return record["error"]
+    return f"could not be loaded: {record['load_error']}" if record.get("load_error") else ""
 
 
 def _number(value):
     return "" if value is None else f"{round(value, 6):g}"
 
 
-def write_csv(out, records, functions, due=None, penalty=LatePenalty()):
+def write_csv(out, records, functions, policy=LatePolicy()):
     """(Re)write CSV ``out`` from ``records``, one row per student, in one step (never half-written)."""
     out = Path(out)
     partial = out.with_name(f".{out.name}.partial")
@@ -150,7 +168,7 @@ def write_csv(out, records, functions, due=None, penalty=LatePenalty()):
         writer = csv.DictWriter(file, header(functions))
         writer.writeheader()
         for identifier in sorted(records):
-            writer.writerows(student_rows(records[identifier], functions, due, penalty))
+            writer.writerows(student_rows(records[identifier], functions, policy))
     os.replace(partial, out)
 
 
@@ -165,7 +183,8 @@ def _check_output(out, functions, records):
         with open(out, newline="", encoding="utf-8", errors="replace") as file:
             existing = next(csv.reader(file), None)
     others = [r["submission"] for r in records.values() if r.get("functions") != list(functions)]
-    if (existing is not None and existing != header(functions)) or others:
+    ours = (header(functions), [c for c in header(functions) if c not in ADDED_COLUMNS])
+    if (existing is not None and existing not in ours) or others:
         raise BulkError(f"{out} has other columns ({', '.join(existing or [])}): it was written for other "
                         f"functions or another assignment, or by something else; choose another output file "
                         f"or delete it (and {results_path(out).name})")
@@ -204,24 +223,25 @@ class _Stop(BaseException):
 
 
 def grade_one(assignment, path, functions):
-    """Grade one file: its points per function, its failures (check, rendered minimal example, why)
-    for the summary, what happened when it could not be loaded, and its feedback (the table and
-    explanations a student reads) for its page."""
+    """Grade one file: its points per function, its failures (check, status, rendered minimal
+    example, why) for the summary, what happened when it could not be loaded, and its feedback (the
+    table, explanations and load failure a student reads, as ``make grade`` words them) for its page."""
     report = grade(assignment, path, choose(assignment, functions))
     failures, missing = [], []
     for result in report.results:
         if result.status is Status.NOT_IMPLEMENTED:
             missing.append(result.function)
         for verdict in result.verdicts:
-            if verdict.status is Status.FAILED:
+            if verdict.status not in UNRECORDED:  # the summary chooses which statuses it counts
                 failures.append({"function": result.function, "check": verdict.check.title,
-                                 "example": describe_example(verdict.example),
+                                 "status": verdict.status.value, "example": describe_example(verdict.example),
                                  "message": verdict.message.splitlines()[0] if verdict.message else ""})
-    load_error = report.load_failure.error if report.load_failure is not None else ""
+    load = report.load_failure
     feedback = {"table": table_rows(report, show_points=True), "notes": render_measured(report), "seed": report.seed,
-                "failures": [_cut(text) for text in render_failures(report)]}
+                "failures": [_cut(text) for text in render_failures(report)],
+                "load_failure": _cut(render_load_failure(load)) if load is not None else ""}
     return {"points": {r.function: r.points for r in report.results}, "failures": failures,
-            "not_implemented": missing, "load_error": load_error, "feedback": feedback}
+            "not_implemented": missing, "load_error": load.error if load is not None else "", "feedback": feedback}
 
 
 def _cut(text):
@@ -310,10 +330,13 @@ def _outcome(job, timeout):
     return {"error": f"the grading process {how} before it reported"}
 
 
-def run_parallel(assignment, submissions, functions, on_result, jobs=None, timeout=DEFAULT_TIMEOUT):
-    """Grade ``submissions``, at most ``jobs`` at a time; ``on_result(submission, result, seconds)``."""
+def run_parallel(assignment, submissions, functions, on_result, jobs=None, timeout=DEFAULT_TIMEOUT,
+                 on_start=None):
+    """Grade ``submissions``, at most ``jobs`` at a time; ``on_start(submission)`` as each starts,
+    ``on_result(submission, result, seconds)`` as each ends. Those without a file come first: they
+    end at once, with their problem as error."""
     context = multiprocessing.get_context("fork")
-    waiting, running = list(submissions), []
+    waiting, running = sorted(submissions, key=lambda s: s.path is not None), []
     jobs = max(1, jobs or os.cpu_count() or 1)
     try:
         while waiting or running:
@@ -322,6 +345,8 @@ def run_parallel(assignment, submissions, functions, on_result, jobs=None, timeo
                 if submission.path is None:
                     on_result(submission, {"error": submission.problem}, 0.0)
                     continue
+                if on_start is not None:
+                    on_start(submission)
                 running.append(_start(context, assignment, submission, functions))
             if not running:
                 continue
@@ -337,14 +362,37 @@ def run_parallel(assignment, submissions, functions, on_result, jobs=None, timeo
             _stop(job)
 
 
+def draw_examples_once(assignment, functions, progress):
+    """Draw here, before any grading process starts, the examples of the checks of ``functions``
+    that this checkout does not keep yet (``examples.draw_missing``): the grading processes, forked
+    from this one, feed them first instead of each searching on its own (a minute each)."""
+    plans = plan(assignment)
+    checks = [p.check for f in functions for p in plans[f].checks]
+    missing = sum(found is None for found in examples.examples_for(assignment, checks))
+    if missing:
+        print(f"drawing the examples of {missing} checks once, for every submission (and kept for the next runs)",
+              file=progress, flush=True)
+        examples.draw_missing(assignment, checks)
+
+
+def check_extensions(policy, submissions):
+    """Refuse extensions for students not among the submitters: a mistyped SID would be ignored."""
+    unknown = [key for key in policy.extensions if not any(s.matches(key) for s in submissions)]
+    if unknown:
+        raise BulkError(f"EXTENSIONS: no submission by SID or email {unknown[0]!r}"
+                        + (f" (nor {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+                        + ": correct it, or delete the row of a student who did not hand in")
+
+
 def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAULT_TIMEOUT, progress=None,
-              due=None, penalty=LatePenalty(), regrade=None):
+              policy=LatePolicy(), regrade=None, without_metadata=False):
     """Grade every submission in ``source`` (folder or export zip) that has no record yet, and those
     ``regrade`` names ("all", "stale", or identifiers/SIDs/emails); keep CSV ``out`` current.
 
-    ``due`` (an aware datetime) and ``penalty`` (``LatePenalty``) fill the lateness columns.
-    Returns a ``BulkResult``; on KeyboardInterrupt it returns with ``interrupted`` set, every
-    finished record kept and the CSV current.
+    ``policy`` (``LatePolicy``: deadline, penalty, extensions) fills the lateness columns;
+    ``without_metadata`` grades an export without its metadata as plain folders. Returns a
+    ``BulkResult``; on KeyboardInterrupt it returns with ``interrupted`` set, every finished record
+    kept and the CSV current.
     """
     progress = progress or sys.stderr
     functions = list(functions or assignment.functions)
@@ -356,12 +404,14 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
         raise BulkError(f"assignment {assignment.name} has no hidden checks here (solutions/{assignment.name} "
                         f"is missing): bulk grading needs them")
     identity = assignment.identity
+    jobs = max(1, jobs or os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="grade-all-") as workspace:
-        submissions = find_submissions(source, assignment.module_name, workspace)
+        submissions = find_submissions(source, assignment.module_name, workspace, without_metadata)
         identifiers = [s.identifier for s in submissions]
         duplicated = sorted({i for i in identifiers if identifiers.count(i) > 1})
         if duplicated:
             raise BulkError(f"several submissions are named {', '.join(duplicated)}")
+        check_extensions(policy, submissions)
         records = read_records(out)
         _check_output(out, functions, records)
         _drop_cut_line(results_path(out))
@@ -369,15 +419,16 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
         todo = [s for s in submissions if s.identifier not in records or s.identifier in again]
         result = BulkResult(Path(out), submissions, skipped=[i for i in identifiers if i in records and i not in again],
                             identity=identity)
-        write_csv(out, records, functions, due, penalty)
+        write_csv(out, records, functions, policy)
         total, width = len(todo), len(str(len(todo)))
         if result.skipped:
             print(f"{len(result.skipped)} of {len(submissions)} submissions already graded in {out}: "
                   f"grading the other {len(todo)}", file=progress, flush=True)
         possible = sum(float(assignment.points.get(f, 0.0)) for f in functions)
-        started = time.monotonic()
+        pace = Pace(sum(s.path is not None for s in todo), jobs)
 
-        def record(submission, outcome, seconds):
+        def record(submission, outcome, _seconds):
+            seconds = pace.finished(submission.identifier, time.monotonic()) if submission.path else 0.0
             when = submission.submitted_at
             entry = {"submission": submission.identifier, "people": submission.people,
                      "submitted_at": when.isoformat(timespec="seconds") if when else None,
@@ -387,32 +438,19 @@ def grade_all(assignment, source, out, functions=None, jobs=None, timeout=DEFAUL
             with open(results_path(out), "a", encoding="utf-8") as file:
                 file.write(json.dumps(entry) + "\n")
             records[submission.identifier] = entry  # a regrade replaces the old record
-            write_csv(out, records, functions, due, penalty)
+            write_csv(out, records, functions, policy)
             result.graded.append(submission.identifier)
             count = len(result.graded)
             score = (f"{sum(outcome['points'].values()):g}/{possible:g}" if "points" in outcome
                      else "error: " + outcome.get("error", "")[:60])
             print(f"[{count:>{width}}/{total}] {100 * count / total:3.0f}% {submission.identifier}  {score}"
-                  f"  ({seconds:.1f} s)  {pace(count, total, time.monotonic() - started)}", file=progress, flush=True)
+                  f"  ({seconds:.1f} s)  {pace.describe(time.monotonic())}", file=progress, flush=True)
 
         try:
-            run_parallel(assignment, todo, functions, record, jobs, timeout)
+            if pace.total:
+                draw_examples_once(assignment, functions, progress)
+            run_parallel(assignment, todo, functions, record, jobs, timeout,
+                         on_start=lambda submission: pace.started(submission.identifier, time.monotonic()))
         except KeyboardInterrupt:
             result.interrupted = True
     return result
-
-
-def pace(done, total, elapsed):
-    """``12.0/min, about 3 min left``: the rate so far and the time the rest will take at that rate."""
-    rate = done / elapsed if elapsed > 0 else 0.0
-    if done >= total:
-        return f"{60 * rate:.1f}/min, done"
-    return f"{60 * rate:.1f}/min, about {_duration((total - done) / rate)} left" if rate else ""
-
-
-def _duration(seconds):
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"

@@ -5,22 +5,31 @@ Gradescope finds it (``autograder.gradescope.upload``), or one ``.py`` file per 
 such a submission is dated by its file's modification time. A Gradescope
 "Export Submissions" zip holds ``submission_metadata.yml`` and one ``submission_<id>/`` folder
 each; the submitters (several for a group: names, SIDs, emails) and the upload time
-(``:created_at:``) come from the metadata, read with PyYAML.
+(``:created_at:``) come from the metadata, read with PyYAML. An export without its metadata (folders
+named ``submission_<id>``) is refused unless ``without_metadata`` says the instructor means it: it
+would be graded without names, and dated by its files' times.
+
+A member of a zip that cannot be read (damaged, encrypted) costs only the submission it belongs to,
+which gets a ``problem`` naming it; a damaged metadata file stops everything.
 """
 
 import os
 import re
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from autograder.gradescope.upload import UploadProblem, expected_for, find_graded_file
 
 METADATA = "submission_metadata.yml"
 ASSIGNMENTS = Path(__file__).resolve().parents[2] / "assignments"  # the handed-out files: copies are not answers
 GRADESCOPE, FILE_TIME = "Gradescope's :created_at:", "file modification time"  # how a submission is dated
+EXPORT_FOLDER = re.compile(r"submission_\d+")  # the folder of one submission in a Gradescope export
+# What reading a damaged zip member raises (RuntimeError: it is encrypted; NotImplementedError: unknown compression).
+UNREADABLE_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
 
 class BulkError(ValueError):
@@ -35,6 +44,7 @@ class Submission:
     submitted_at: datetime = None  # aware; None when unknown
     dated_by: str = ""  # GRADESCOPE or FILE_TIME
     problem: str = ""  # why it cannot be graded
+    source: Path = None  # the folder (or loose file) it was found in
 
     def matches(self, key):
         """Whether ``key`` names this submission: its identifier, or a submitter's SID or email."""
@@ -45,17 +55,20 @@ class Submission:
 
 # -- finding the submissions --------------------------------------------------------------------
 
-def find_submissions(source, module_name, workspace):
-    """The submissions in folder or zip ``source`` (a zip is extracted into ``workspace``)."""
+def find_submissions(source, module_name, workspace, without_metadata=False):
+    """The submissions in folder or zip ``source`` (a zip is extracted into ``workspace``).
+
+    ``without_metadata``: grade an export that lacks ``submission_metadata.yml`` as plain folders.
+    """
     source = Path(source)
+    unreadable = {}
     if source.is_file():
         if not zipfile.is_zipfile(source):
             raise BulkError(f"{source} is neither a folder nor a zip file")
         folder = Path(workspace) / "export"
         try:
             with zipfile.ZipFile(source) as archive:
-                archive.extractall(folder)  # zipfile drops absolute paths and ".." parts
-                _keep_modification_times(archive, folder)
+                unreadable = _extract(archive, folder)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             raise BulkError(f"cannot extract {source}: {error}") from None
     elif source.is_dir():
@@ -64,13 +77,55 @@ def find_submissions(source, module_name, workspace):
         raise BulkError(f"no such folder or zip file: {source}")
     metadata = sorted((p for p in folder.rglob(METADATA) if "__MACOSX" not in p.parts), key=lambda p: len(p.parts))
     if metadata:
+        if metadata[0] in unreadable:
+            raise BulkError(f"{source}: its {METADATA} cannot be read ({unreadable[metadata[0]]}): download the "
+                            f"export again")
         submissions = _from_export(metadata[0], module_name)
     else:
+        _refuse_export_without_metadata(source, folder, without_metadata)
         submissions = _from_folders(folder, module_name)
     if not submissions:
         raise BulkError(f"no submissions in {source} (expected one folder per student holding {module_name}.py, "
                         f"or a Gradescope export with {METADATA})")
+    for path, why in unreadable.items():  # the submission a damaged member belongs to is not graded
+        for submission in submissions:
+            if submission.source is not None and (path == submission.source or submission.source in path.parents):
+                submission.path = None
+                submission.problem = (f"{path.relative_to(submission.source.parent)} cannot be read from the zip "
+                                      f"({why}): download it again")
     return submissions
+
+
+def _extract(archive, folder):
+    """Extract ``archive`` into ``folder``, keeping the files' times in the zip (they date a
+    submission); return ``{path: why}`` of the members that cannot be read, each left as an empty
+    file so that its submission is still found."""
+    unreadable = {}
+    for info in archive.infolist():
+        try:
+            archive.read(info)  # raises before anything is written when the member is damaged
+        except UNREADABLE_MEMBER as error:
+            parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts if p not in ("/", "..", "")]
+            if parts and not info.is_dir():
+                path = folder.joinpath(*parts)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
+                unreadable[path] = " ".join(str(error).split()) or type(error).__name__
+            continue
+        archive.extract(info, folder)  # zipfile drops absolute paths and ".." parts
+    _keep_modification_times(archive, folder)
+    return unreadable
+
+
+def _refuse_export_without_metadata(source, folder, without_metadata):
+    """An export whose metadata is missing would be graded without names and dated by its files:
+    refused, unless the instructor said so (``without_metadata``)."""
+    exported = [p for p in folder.rglob("submission_*") if p.is_dir() and EXPORT_FOLDER.fullmatch(p.name)]
+    if exported and not without_metadata:
+        raise BulkError(f"{source} looks like a Gradescope export ({len(exported)} submission_<id> folders) but has "
+                        f"no {METADATA}: without it there are no names, SIDs or upload times, and lateness would "
+                        f"come from the files' times. Export it again from Gradescope, or write METADATA=none "
+                        f"to grade it as plain folders")
 
 
 def _keep_modification_times(archive, folder):
@@ -93,7 +148,7 @@ def _from_folders(folder, module_name):
     if len(subfolders) == 1 and not loose_files and not (subfolders[0] / f"{module_name}.py").is_file():
         return _from_folders(subfolders[0], module_name)  # a zip or copy of the class folder itself
     return ([_submission(sub.name, sub, module_name) for sub in subfolders]
-            + [_dated(Submission(file.stem, file)) for file in loose_files if file.suffix == ".py"])
+            + [_dated(Submission(file.stem, file, source=file)) for file in loose_files if file.suffix == ".py"])
 
 
 def _from_export(metadata_file, module_name):
@@ -123,8 +178,8 @@ def _submission(identifier, folder, module_name):
     try:
         path = find_graded_file(folder, expected_for(module_name, ASSIGNMENTS / module_name))
     except UploadProblem as problem:
-        return Submission(identifier, problem=str(problem))
-    return _dated(Submission(identifier, path))
+        return Submission(identifier, problem=str(problem), source=folder)
+    return _dated(Submission(identifier, path, source=folder))
 
 
 def _dated(submission):

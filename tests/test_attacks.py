@@ -22,6 +22,7 @@ who runs the tests (some of them try to signal and rewrite things). A few quicke
 drive ``Worker`` directly with small limits (budgets, memory over many processes, floods).
 """
 
+import hashlib
 import os
 import pickle
 import socket
@@ -30,15 +31,19 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import CORPUS, REFERENCE, ROOT, WORKER_PIPES
 from test_packaging import validate_gradescope_results
 
+from autograder.core import assignment as assignments
+from autograder.core.runner import draw_examples
 from autograder.gradescope.grade import grade_like_gradescope
 from autograder.sandbox import procfs
 from autograder.sandbox.accounts import SANDBOX_UID_BASE
 from autograder.sandbox.worker import MAX_TEXT, Limits, Worker
 
+CNN = assignments.load("cnn")
 ATTACKS = sorted(path for path in (CORPUS / "attacks").iterdir() if path.suffix == ".py" or path.is_dir())
 GRADING_SECONDS = 150  # per attack; most take 10-20 s, those that hang or crash a little more
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user switch needs root, and without "
@@ -53,6 +58,8 @@ WRONG = "returned wrong values"
 EXPECTED = {
     "daemon_rewrites_results": {"words": {"conv1d": WRONG}},
     "endless_loop_ignores_signals": {"credit": {"conv2d"}, "words": {"conv1d": "conv1d was stopped: "}},
+    "backward_by_probing_forward": {"credit": {"conv1d_matrix"}, "words": {
+        "conv_backward": "This check runs your own conv_forward", "linear_backward": "runs your own linear_forward"}},
     "exfiltrate_via_exception": {"words": {"conv1d": "raised Exfiltration", "conv2d_multichannel": "raised"}},
     "finalizer_trick": {"words": {"conv1d": WRONG}},
     "float_subclass_returned": {"words": {"conv1d": "returned a float", "conv2d": "cannot be sent",
@@ -62,6 +69,8 @@ EXPECTED = {
     "fork_bomb": {"words": {"conv1d_matrix": WRONG}},
     "gc_scan": {"words": {"conv1d": WRONG}},
     "hang_at_import": {"words": {"conv1d": "importing it failed: ", "conv2d": NOT_LOADED}},
+    "hidden_inputs_to_public_feedback": {"credit": {"conv1d"}, "words": {"conv1d_matrix": "seen so far: x#"},
+                                         "hidden_inputs_of": "conv1d"},
     "huge_return_value": {"anywhere": ["it is too large to send", "it returned more than 32 MiB of data"]},
     "kernel_hijack": {"words": {"conv1d": WRONG}},
     "memory_hog": {"anywhere": ["MemoryError"]},
@@ -72,6 +81,8 @@ EXPECTED = {
     "ndarray_subclass_claims_equality": {"words": {"conv1d": WRONG, "max_pool2d": WRONG}},
     "os_exit_at_import": {"words": {"conv1d": "exited with code 0", "max_pool2d": NOT_LOADED}},
     "oracle_abuse": {"credit": {"conv2d_multichannel"}, "words": {"conv2d": "does not answer", "max_pool2d": WRONG}},
+    "oracle_absurd_arguments": {"words": {"conv1d_matrix": "MemoryError",
+                                          "conv2d_multichannel": "its call of conv2d, answered by the reference"}},
     "os_exit_in_call": {"credit": {"conv2d"}, "words": {"conv1d": DIED, "conv1d_matrix": "exited with code 3"}},
     "output_flood": {"words": {"conv1d": WRONG, "conv2d": WRONG}},
     "proc_snooping": {"words": {"conv1d": WRONG}},
@@ -81,9 +92,12 @@ EXPECTED = {
     "reply_pipe_tampering": {"words": {"conv1d": "the worker answered out of turn", "conv2d": DIED}},
     "rewrite_worker_files": {"words": {"conv1d": DIED, "conv2d": WRONG}},
     "signal_the_grader": {"words": {"conv1d": WRONG}},
+    "slow_import_garbled_replies": {"words": {"conv1d": "more than", "conv2d": "could not be checked"}},
     "stack_frames": {"words": {"conv1d": WRONG}},
     "symlink_folder_swap": {"words": {"conv1d": WRONG}},
     "sys_exit_at_import": {"words": {"conv1d": "SystemExit", "predict": NOT_LOADED}},
+    "train_keeps_reference_trained_params": {"credit": {"init_params", "sgd_step", "predict"}, "points": {"train": 9},
+                                             "words": {"train": "integration check runs your own functions together, loss_and_grads"}},
     # folders: the upload around cnn.py (see autograder/gradescope/upload.py)
     "replace_our_modules": {"words": {"conv1d": "is not in your file", "train": "is not in your file"}},
     "shadow_libraries": {"words": {"conv1d": "is not in your file"}},
@@ -166,10 +180,14 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
         return
     graded = {t["name"]: t for t in results["tests"] if t.get("max_score") is not None}
     assert {"conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"} <= set(graded)
-    credit = expected.get("credit", set())
+    credit, points = expected.get("credit", set()), expected.get("points", {})
     wrong_scores = {name: t["score"] for name, t in graded.items()
-                    if t["score"] != (t["max_score"] if name in credit else 0)}
+                    if t["score"] != points.get(name, t["max_score"] if name in credit else 0)}
     assert wrong_scores == {}
+    if "hidden_inputs_of" in expected:
+        hidden = hidden_fingerprints(expected["hidden_inputs_of"]) - public_fingerprints(expected["hidden_inputs_of"])
+        visible = "\n".join(t.get("output", "") for t in results["tests"] if t.get("visibility") != "hidden")
+        assert hidden and not any(print_ in visible for print_ in hidden)
     for function, words in expected.get("words", {}).items():
         assert words in graded[function]["output"], f"{function}: {graded[function]['output'][:3000]}"
     for words in expected.get("anywhere", []):
@@ -177,6 +195,26 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
 
 
 # -- what the checks above look for ----------------------------------------------------------------
+
+def fingerprints(checks):
+    """The fingerprints (see the attack hidden_inputs_to_public_feedback) of the inputs ``x`` the
+    examples of ``checks`` give."""
+    found = set()
+    for check in checks:
+        for example in draw_examples(check, CNN.seed):
+            if "x" in example:
+                digest = hashlib.sha256(np.ascontiguousarray(np.asarray(example["x"], dtype=float)).tobytes())
+                found.add("x#" + digest.hexdigest()[:12])
+    return found
+
+
+def hidden_fingerprints(function):
+    return fingerprints([c for c in CNN.hidden_checks if c.function == function])
+
+
+def public_fingerprints(function):
+    return fingerprints([c for c in CNN.public_checks if c.function == function])
+
 
 MARKERS = ["/autograder", "/tmp/results", "/tmp/ATTACK-MARKER", "/tmp/results.json"]
 SCANNED = ["/tmp", "/var/tmp", "/dev/shm"]

@@ -13,8 +13,10 @@ import pytest
 from conftest import REFERENCE, WORKER_PIPES
 
 from autograder.core.grading import choose, grade
-from autograder.sandbox import oracle, pipes, procfs, wire
+from autograder.core.outcomes import Reason
+from autograder.sandbox import pipes, procfs, wire
 from autograder.sandbox import worker as worker_module
+from autograder.sandbox.oracle import Oracle
 from autograder.sandbox.wire import OutcomeStatus
 from autograder.sandbox.worker import Limit, Limits, Worker
 
@@ -87,8 +89,7 @@ def without_proc_select_and_resource(monkeypatch):
     """What the grader sees on macOS and Windows, forced here: no /proc, no select() on pipes
     (threads read them), no ``resource`` module."""
     monkeypatch.setattr(pipes, "SELECT_ON_PIPES", False)
-    for module in (worker_module, oracle):
-        monkeypatch.setattr(module, "resource", None)
+    monkeypatch.setattr(worker_module, "resource", None)
     monkeypatch.setattr(procfs, "available", lambda: False)
     monkeypatch.setattr(procfs, "pids", lambda: [])
 
@@ -204,22 +205,59 @@ ORACLE_STUDENT = WORKER_PIPES + textwrap.dedent('''
 ''')
 
 
-def test_the_oracle_answers_nested_calls_never_the_function_under_test(tmp_path):
-    path = tmp_path / "student.py"
-    path.write_text(ORACLE_STUDENT)
-    oracle = {"inner": lambda x: 2 * x, "forge": lambda x: x, "outer": lambda x: x}
-    with Worker(path, "student", Limits(call_seconds=2, call_cpu_seconds=2)) as worker:
-        own = worker.call("outer", [np.ones(2)])
-        assert own.value.tolist() == [1.0, 1.0] and own.substituted == () and worker.oracle_answers == 0
-        answered = worker.call("outer", [np.ones(2)], oracle=oracle)
-        assert answered.value.tolist() == [3.0, 3.0] and answered.substituted == ("inner",)
-        assert worker.oracle_answers == 1
-        assert worker.call("outer", [np.ones(2)]).value.tolist() == [1.0, 1.0]  # stubs last one call
-        refused = worker.call("forge", [np.ones(2)], oracle=oracle)
-        assert refused.status == "garbled" and "does not answer" in refused.error
-        raised = worker.call("outer", ["text"], oracle={"inner": lambda x: x + 1})
-        assert raised.status == "raised" and "the reference inner (called in place of yours) raised TypeError" \
-            in raised.error
+ORACLE_REFERENCE = textwrap.dedent('''
+    import numpy as np
+
+    def inner(x):
+        return 2 * np.asarray(x, dtype=float)
+
+    def outer(x):
+        return x
+
+    def forge(x):
+        return x
+
+    def endless(n):
+        while True:
+            n += 1
+''')
+
+
+@pytest.fixture
+def oracle_worker(tmp_path):
+    """A worker of ``ORACLE_STUDENT`` whose nested calls the reference ``ORACLE_REFERENCE`` may answer."""
+    (tmp_path / "student.py").write_text(ORACLE_STUDENT + "\n\ndef asks_forever(n):\n    return endless(n)\n")
+    (tmp_path / "reference.py").write_text(ORACLE_REFERENCE)
+    limits = Limits(call_seconds=2, call_cpu_seconds=2)
+    with Worker(tmp_path / "student.py", "student", limits, oracle=Oracle(tmp_path / "reference.py", "student",
+                                                                        limits)) as worker:
+        yield worker
+
+
+def test_the_oracle_answers_nested_calls_never_the_function_under_test(oracle_worker):
+    worker = oracle_worker
+    own = worker.call("outer", [np.ones(2)])
+    assert own.value.tolist() == [1.0, 1.0] and own.substituted == () and worker.oracle_answers == 0
+    answered = worker.call("outer", [np.ones(2)], oracle=("inner", "forge", "outer"))
+    assert answered.value.tolist() == [3.0, 3.0] and answered.substituted == ("inner",)
+    assert worker.oracle_answers == 1
+    assert worker.call("outer", [np.ones(2)]).value.tolist() == [1.0, 1.0]  # stubs last one call
+    refused = worker.call("forge", [np.ones(2)], oracle=("inner", "forge", "outer"))
+    assert refused.status == "garbled" and "does not answer" in refused.error
+    raised = worker.call("outer", ["text"], oracle=("inner",))
+    assert raised.status == "raised" and "the reference inner (called in place of yours) raised ValueError" \
+        in raised.error
+
+
+@pytest.mark.slow(3)
+def test_the_oracle_answers_within_what_is_left_of_the_call(oracle_worker):
+    """The reference runs in a process of its own, on the call's time: a nested call it cannot finish
+    ends the student's call (too slow), not the grading."""
+    started = time.monotonic()
+    outcome = oracle_worker.call("asks_forever", [0], oracle=("endless",), seconds=2, cpu_seconds=1)
+    assert outcome.status == "timeout" and "its call of endless, answered by the reference" in outcome.error
+    assert time.monotonic() - started < 4
+    assert oracle_worker.call("outer", [np.ones(2)], oracle=("inner",)).value.tolist() == [3.0, 3.0]  # a new one
 
 
 @pytest.mark.slow(4)
@@ -310,3 +348,42 @@ def test_end_of_output_marks_are_found_wherever_the_reads_split_them(monkeypatch
             assert output._ends_seen == 0
             os.close(write_end)
             output._thread.join(timeout=1)
+
+
+@pytest.mark.slow(3)
+def test_starting_a_worker_counts_on_the_budget_of_the_call_that_needed_it(tmp_path):
+    """A file slow to import pays for every restart out of its function's budget (here 1.6 s): the
+    restarts end when the budget does."""
+    path = tmp_path / "slow.py"
+    path.write_text("import time\ntime.sleep(0.6)\n\ndef f():\n    return 1\n")
+    with Worker(path, "slow", Limits(function_seconds=1.6, import_seconds=2)) as worker:
+        outcomes = []
+        for _ in range(4):
+            worker.close()  # a fresh worker for every call: each imports the file again
+            outcomes.append(worker.call("f", seconds=0.4))
+    assert [o.status for o in outcomes[:2]] == ["returned", "returned"]
+    assert outcomes[-1].status == "timeout" and outcomes[-1].limit is Limit.BUDGET
+
+
+GARBLING = WORKER_PIPES + textwrap.dedent('''
+    import os
+
+    def conv1d(x, w, stride=1, padding=0):
+        os.write(worker_pipes()[1], b"\\\\x00" * 8 + b"garbage")  # a reply out of the protocol
+        return x
+''')
+
+
+def test_a_reply_out_of_protocol_gives_the_function_up_at_once(cnn, tmp_path, monkeypatch):
+    """No retry and no shrinking: one worker for the first call, which is garbled; the function's
+    other checks are refused without calling it, and say where it went wrong."""
+    path = tmp_path / "cnn.py"
+    path.write_text(REFERENCE.read_text() + GARBLING)
+    starts = []
+    start = worker_module.Worker._start
+    monkeypatch.setattr(worker_module.Worker, "_start", lambda self: starts.append(1) or start(self))
+    report = grade(cnn, path, choose(cnn, ["conv1d"]))
+    verdicts = report.result("conv1d").verdicts
+    assert len(starts) == 1  # loading the file: the garbled reply killed it, and nothing asked for another
+    assert verdicts[0].reason is Reason.GARBLED and verdicts[0].again == ""
+    assert all(v.reason is Reason.GARBLED and v.again == verdicts[0].check.key for v in verdicts[1:])

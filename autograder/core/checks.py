@@ -143,14 +143,14 @@ class Student:
         self._given_up = {}  # (function, mode or None for every mode) -> (Failed, key of the check where)
         self.last_cpu_seconds = 0.0  # measured by the grader from /proc, not reported by the worker
         self.cpu_peaks = {}  # function -> the most CPU seconds one of its calls used
-        self.check_key, self.under_test, self.oracle = "", None, {}  # see ``grade_with``
+        self.check_key, self.under_test, self.oracle = "", None, ()  # see ``grade_with``
         self.stood_in, self.called = set(), set()
 
     def grade_with(self, check_key, function, oracle):
-        """From now on (the check ``check_key`` of ``function``), calls of ``function`` get reference
-        answers from ``oracle`` (name -> reference function) for the nested calls they make to those
-        names; other calls get none. ``stood_in`` and ``called`` start afresh."""
-        self.check_key, self.under_test, self.oracle = check_key, function, dict(oracle)
+        """From now on (the check ``check_key`` of ``function``), the nested calls that calls of
+        ``function`` make to the functions ``oracle`` names are answered by the reference; other calls
+        get no answers. ``stood_in`` and ``called`` start afresh."""
+        self.check_key, self.under_test, self.oracle = check_key, function, tuple(oracle)
         self.stood_in, self.called = set(), set()
 
     def callees(self, function):
@@ -164,7 +164,7 @@ class Student:
 
     def call(self, function, *args, **kwargs):
         self.called.add(function)
-        oracle = self.oracle if function == self.under_test else {}
+        oracle = self.oracle if function == self.under_test else ()
         mode = frozenset(oracle) & self.callees(function)
         found = self._given_up_in(function, mode)
         if found:

@@ -42,7 +42,7 @@ def explain_verdict(verdict):
     a call that went wrong says how, with the input it was running.
     """
     if verdict.waiting_on:
-        return waiting_words(verdict.waiting_on, graded=verdict.check.integration)
+        return waiting_words(verdict.waiting_on, verdict.graded, verdict.check.integration)
     if verdict.again:
         text = (f"{verdict.at_fault} was not called again: it went wrong in the check "
                 f"\"{verdict.again}\" (explained there)")
@@ -57,11 +57,17 @@ def explain_verdict(verdict):
     return text
 
 
-def waiting_words(functions, graded=False):
-    """Why a check that ran other failing ``functions`` is charged to them, not to its own function."""
+def waiting_words(functions, graded=False, integration=False):
+    """Why a check that ran other failing ``functions`` is charged to them: a public check waits on
+    them; a graded one (an integration check, or one where the reference does not stand in for
+    them) loses its points, and says why."""
     names = " and ".join(functions)
-    uses = ("This integration check runs your own functions together, and uses your " if graded
-            else "Waiting on ") + names
+    if integration:
+        uses = f"This integration check runs your own functions together, {names} among them"
+    elif graded:
+        uses = f"This check runs your own {names} (the reference stands in only where the handout says so)"
+    else:
+        uses = f"Waiting on {names}"
     does, its = ("does", "its") if len(functions) == 1 else ("do", "their")
     return f"{uses}, which {does} not pass {its} own checks yet: fix {names} first."
 
@@ -177,13 +183,16 @@ def render_failures(report):
     blocks = []
     for result in report.results:
         blocks += [render_verdict(v) for v in result.verdicts if v.status in (Status.FAILED, Status.GRADER_ERROR)]
-        waiting = [v for v in result.verdicts if v.status is Status.WAITING]
-        if waiting and result.status is not Status.NOT_IMPLEMENTED:  # nothing to wait for: it is not written yet
-            names = tuple(sorted({name for v in waiting for name in v.waiting_on}))
-            checks = "its check" if len(waiting) == 1 else f"{len(waiting)} of its checks"
-            blocks.append(f"{SYMBOLS[Status.WAITING]} {result.function}: {checks} "
-                          f"({'; '.join(v.check.title for v in waiting)})\n"
-                          + indented(waiting_words(names, graded=any(v.check.integration for v in waiting))))
+        if result.status is Status.NOT_IMPLEMENTED:  # nothing to wait for: it is not written yet
+            continue
+        for graded in (False, True):  # a graded check that waits lost its points: said apart
+            waiting = [v for v in result.verdicts if v.status is Status.WAITING and v.graded is graded]
+            if waiting:
+                names = tuple(sorted({name for v in waiting for name in v.waiting_on}))
+                checks = "its check" if len(waiting) == 1 else f"{len(waiting)} of its checks"
+                blocks.append(f"{SYMBOLS[Status.WAITING]} {result.function}: {checks} "
+                              f"({'; '.join(v.check.title for v in waiting)})\n"
+                              + indented(waiting_words(names, graded, all(v.check.integration for v in waiting))))
     return blocks
 
 
@@ -192,11 +201,11 @@ def render_measured(report):
     reference answered for while a function was graded: each said once."""
     lines = []
     for result in report.results:
-        for verdict in result.verdicts:
-            if verdict.passed and verdict.message:
-                lines.append(f"{result.function}: {verdict.message}")
-            if verdict.stood_in:
-                lines.append(f"{result.function}: {stood_in_words(verdict.stood_in)}")
+        lines += [f"{result.function}: {verdict.message}" for verdict in result.verdicts
+                  if verdict.passed and verdict.message]
+        stood_in = sorted({name for verdict in result.verdicts for name in verdict.stood_in})
+        if stood_in:
+            lines.append(f"{result.function}: {stood_in_words(stood_in)}")
     return list(dict.fromkeys(lines))
 
 

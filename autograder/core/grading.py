@@ -194,11 +194,14 @@ def grade(assignment, submission, chosen=None, *, feed_drawn=True, shrink=True, 
         report.left_out = left_out
         return report
     runs = check_runs(assignment, chosen, feed_drawn)
+    reference = assignment.reference.__file__ if assignment.reference is not None else None
     verdicts, fed, load_failure, cpu_seconds = run_checks(
         runs, submission, assignment.module_name, assignment.seed, assignment.call_seconds, limits, shrink,
-        assignment.functions)
+        assignment.functions, reference)
     examples.remember(assignment, {run.check: drawn for run, drawn in zip(runs, fed) if drawn is not None})
     by_check = {run.check.key: verdict for run, verdict in zip(runs, verdicts)}
+    for planned in (p for checks in chosen.values() for p in checks):
+        by_check[planned.check.key].graded = planned.graded
     points = {f: p.points for f, p in plan(assignment).items()}
     results = [FunctionResult(f, planned, [by_check[p.check.key] for p in planned],
                               possible=points[f] if any(p.graded for p in planned) else 0.0,
@@ -221,7 +224,7 @@ def check_runs(assignment, chosen, feed_drawn=True):
     """
     ordered = [p for graded in (False, True) for planned in chosen.values() for p in planned if p.graded is graded]
     drawn = examples.examples_for(assignment, [p.check for p in ordered]) if feed_drawn else [None] * len(ordered)
-    return [CheckRun(p.check, assignment.oracle_for(p.check) if p.graded else {}, found,
+    return [CheckRun(p.check, assignment.oracle_for(p.check) if p.graded else (), found,
                      fresh_worker=p.graded and (p.check.integration or p.visibility is Visibility.SHOWN))
             for p, found in zip(ordered, drawn)]
 

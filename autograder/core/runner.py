@@ -29,6 +29,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from autograder.core.checks import Failed, GivenUp, Student, same_value
 from autograder.core.outcomes import Reason, Status, status_of
+from autograder.sandbox.oracle import Oracle
 from autograder.sandbox.worker import Limits, Worker
 
 
@@ -40,7 +41,8 @@ class Verdict:
     ``call`` says which function's call, and what the worker reported); for a passed check it is
     what the check measured, if anything. ``example`` is the smallest input Hypothesis found on
     which it fails (the input that was running when a call hung or crashed). The rest is data for
-    the words ``feedback`` chooses: ``stood_in``, the graded functions the reference answered for;
+    the words ``feedback`` chooses: ``graded``, whether the check carries points (set by ``grading``);
+    ``stood_in``, the graded functions the reference answered for;
     ``involved``, the graded functions the check ran (its own, those it called, and those they use
     in the submission, but for those the reference answered); ``again``, the check in which the
     function at fault went wrong first, when this one was refused because of it; ``waiting_on``,
@@ -52,6 +54,7 @@ class Verdict:
     message: str = ""
     example: dict = field(default_factory=dict)
     call: object = None  # a ``checks.FailedCall``
+    graded: bool = False
     stood_in: tuple = ()
     involved: frozenset = frozenset()
     again: str = ""
@@ -74,11 +77,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class CheckRun:
-    """One check to run: the reference functions answering nested calls (``oracle``), the examples to
-    feed first (None: Hypothesis alone), and whether it needs a worker no other check has used."""
+    """One check to run: the functions the reference answers for when the check's function calls them
+    (``oracle``), the examples to feed first (None: Hypothesis alone), and whether it needs a worker
+    no other check has used."""
 
     check: object
-    oracle: dict = field(default_factory=dict)
+    oracle: tuple = ()
     examples: list = None
     fresh_worker: bool = False
 
@@ -86,16 +90,16 @@ class CheckRun:
 def run_check(check, student, seed, oracle=None, examples=None, shrink=True):
     """Run one ``Check`` against ``student``; return ``(verdict, fed)``.
 
-    ``oracle`` (name -> reference function) answers the nested calls that ``check.function`` makes
-    to those names. ``examples``, the check's examples for ``seed``, are fed first (None: Hypothesis
+    ``oracle`` names the functions the reference answers for when ``check.function`` calls them.
+    ``examples``, the check's examples for ``seed``, are fed first (None: Hypothesis
     alone). ``fed`` is the examples Hypothesis fed a passing run by itself (for ``examples`` to keep),
     else None. With ``shrink=False`` a failure is not shrunk: the verdict is the same (Hypothesis
     settles it before shrinking), its example the first that failed.
     """
-    student.grade_with(check.key, check.function, oracle or {})
+    student.grade_with(check.key, check.function, oracle or ())
     verdict, fed = _run_check(check, student, seed, examples, shrink)
     verdict.stood_in = tuple(sorted(student.stood_in))
-    verdict.involved = _involved(student, check, oracle or {}, verdict)
+    verdict.involved = _involved(student, check, oracle or (), verdict)
     return verdict, fed
 
 
@@ -227,11 +231,14 @@ def _failure_verdict(check, last_failure):
                    again=last_failure["again"])
 
 
-def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Limits(), shrink=True, graded=()):
+def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Limits(), shrink=True, graded=(),
+               reference=None):
     """Run ``runs`` (``CheckRun``s) in order against one submission file, one sandboxed worker at a time.
 
     ``graded`` names the assignment's graded functions (which of the submission's functions call
-    which is read among them); ``shrink=False`` leaves failures unshrunk (see ``run_check``).
+    which is read among them); ``reference`` is the file of the module answering for the functions
+    the runs' ``oracle`` names (see ``sandbox.oracle``); ``shrink=False`` leaves failures unshrunk
+    (see ``run_check``).
     Whatever a worker was told by the oracle stays with the function it graded: the worker is
     replaced before the next function's checks when the oracle answered it anything, and before
     every run that asks for a fresh one.
@@ -242,7 +249,8 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
     NOT_LOADED (explained once, from ``load_failure``); ``cpu_peaks`` maps each function called to
     the most CPU seconds one call used.
     """
-    with _hypothesis_as_graded(), Worker(submission, module_name, limits, graded=graded) as worker:
+    oracle = Oracle(reference, module_name, limits) if reference and any(run.oracle for run in runs) else None
+    with _hypothesis_as_graded(), Worker(submission, module_name, limits, graded, oracle) as worker:
         load_failure = worker.load()
         if load_failure is not None:
             return [Verdict(run.check, Reason.NOT_LOADED) for run in runs], [None] * len(runs), load_failure, {}

@@ -1,52 +1,60 @@
-"""Answering the worker's nested calls with the reference, in the grader, under a memory cap.
+"""The oracle: the reference answering a student function's nested calls, from a process of its own.
 
 While a function is graded, the worker may send back the calls the student's function makes to
-the other functions the oracle stands in for (see ``worker_main``); ``answer`` runs the reference
-on copies of the arguments and makes the message that goes back: ``{"answer": value}``, or
-``{"oracle_error": "ValueError: ..."}`` when the reference raised (arguments it does not accept).
-Which names may be answered, and sending the message, is the worker's business (``Worker``).
+the other functions the oracle stands in for (see ``worker_main``). ``Oracle.answer`` has the
+reference compute them in a worker of its own: the grader's own code, run as the grader's user
+(never as the sandbox's, which could read it), under the same memory cap as student code and
+within what is left of the student's call: its wall-clock time and its CPU time (the reference's
+CPU seconds count as the call's). So absurd arguments (a padding of 10**5, a filter of 3000 x 3000)
+cost the student's call its time or raise MemoryError there; they can neither hang nor exhaust the
+grader. The reference's process serves every function of one grading and is replaced when it fails.
 """
 
-import copy
-import os
+import dataclasses
+import math
 
-try:
-    import resource  # POSIX only: Windows has no rlimits
-except ImportError:
-    resource = None
+from autograder.sandbox.wire import OutcomeStatus
+from autograder.sandbox.worker import Limits, Worker
 
 
-def answer(reference, args, kwargs, memory_bytes):
-    """The message answering ``reference(*args, **kwargs)``, computed on copies of the arguments with
-    at most ``memory_bytes`` more memory than the grader uses now."""
-    try:
-        with _memory_cap(memory_bytes):
-            return {"answer": reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))}
-    except Exception as error:  # noqa: BLE001 - bad arguments from the student: the stub raises it there
-        text = str(error).splitlines()[0][:300] if str(error) else ""
-        return {"oracle_error": f"{type(error).__name__}: {text}".rstrip(": ")}
+@dataclasses.dataclass
+class Answer:
+    """What the oracle says: the message for the stub in the worker (``{"answer": value}`` or
+    ``{"oracle_error": "MemoryError: ..."}``), or, when the reference ran out of the call's time,
+    ``timeout`` (the ``Outcome`` saying so) and no message; and the CPU seconds it used."""
+
+    message: dict = None
+    timeout: object = None
+    cpu_seconds: float = 0.0
 
 
-class _memory_cap:
-    """Lower this process's address-space limit to what it uses now plus ``extra`` bytes, for the block:
-    a reference answering absurd arguments (a padding of 10**5) raises MemoryError instead of
-    exhausting the grader. Where RLIMIT_AS or /proc is missing, no cap."""
+class Oracle:
+    """The reference module at ``reference`` (imported as ``module_name``), answering nested calls."""
 
-    def __init__(self, extra):
-        self._extra = extra
-        self._saved = None
+    def __init__(self, reference, module_name, limits=Limits()):
+        # No budget over calls: each answer is bounded by what is left of the student's call instead.
+        limits = dataclasses.replace(limits, function_seconds=math.inf, total_seconds=math.inf)
+        self._worker = Worker(reference, module_name, limits, trusted=True)
+
+    def answer(self, name, args, kwargs, seconds, cpu_seconds):
+        """The reference's ``name(*args, **kwargs)``, within ``seconds`` of wall-clock and ``cpu_seconds``
+        of CPU time, as an ``Answer``."""
+        outcome = self._worker.call(name, args, kwargs, seconds=max(seconds, 0.01), cpu_seconds=max(cpu_seconds, 0.01))
+        used = outcome.cpu_seconds
+        if outcome.status is OutcomeStatus.RETURNED:
+            return Answer({"answer": outcome.value}, cpu_seconds=used)
+        if outcome.status is OutcomeStatus.TIMEOUT:
+            return Answer(timeout=outcome, cpu_seconds=used)
+        if outcome.status is OutcomeStatus.RAISED:  # arguments it does not accept: the stub raises it there
+            return Answer({"oracle_error": outcome.error}, cpu_seconds=used)
+        return Answer({"oracle_error": f"MemoryError: {outcome.error}" if outcome.status is OutcomeStatus.CRASHED
+                       else f"it could not answer ({outcome.error or outcome.status.value})"}, cpu_seconds=used)
+
+    def close(self):
+        self._worker.close()
 
     def __enter__(self):
-        try:
-            with open("/proc/self/statm") as statm:
-                used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            self._saved = resource.getrlimit(resource.RLIMIT_AS)
-            hard = self._saved[1]
-            cap = used + self._extra
-            resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
-        except (OSError, ValueError, AttributeError):
-            self._saved = None
+        return self
 
     def __exit__(self, *exc_info):
-        if self._saved is not None:
-            resource.setrlimit(resource.RLIMIT_AS, self._saved)
+        self.close()

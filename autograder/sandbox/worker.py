@@ -3,11 +3,11 @@
 The grader never imports a submission. ``Worker`` copies it into a private folder, starts
 ``worker_main.py`` there in a new session (as an unprivileged user of its own when the grader is
 root: ``accounts``), and talks to it over pipes (read by ``pipes``) in the ``wire`` format: plain
-arrays and numbers both ways, no pickles. A call may name reference functions (the "oracle") that
-answer the nested calls the student's function makes to those names: the worker sends each such
-call back here, the reference runs here (``oracle``, under a memory cap), and only its result
-crosses into the worker. A call comes back as an ``Outcome`` whose ``OutcomeStatus`` is a word
-of the wire.
+arrays and numbers both ways, no pickles. A call may name functions the reference answers for
+(the "oracle") when the student's function calls them: the worker sends each such call back here,
+the reference computes it in a process of its own (``oracle``), within what is left of the call's
+time, and only its result crosses into the worker. A call comes back as an ``Outcome`` whose
+``OutcomeStatus`` is a word of the wire.
 Every call has a wall-clock and CPU budget, and every function a total budget over all its calls;
 a worker that overruns them, uses too much memory over all its processes, crashes or sends garbage
 is killed with SIGKILL (its whole session, and when it runs as its own uid, every process of that
@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.sandbox import accounts, oracle, pipes, procfs, wire
+from autograder.sandbox import accounts, pipes, procfs, wire
 from autograder.sandbox.wire import CALL_REPLIES, WORKER_REPLIES, OutcomeStatus
 
 try:
@@ -105,13 +105,15 @@ class Worker:
     code does: every failure comes back as an ``Outcome`` with a status.
     """
 
-    def __init__(self, submission, module_name, limits=Limits(), graded=()):
+    def __init__(self, submission, module_name, limits=Limits(), graded=(), oracle=None, trusted=False):
         self.submission = Path(submission).resolve()
         self.module_name = module_name
         self.limits = limits
         self.graded = sorted(graded)  # the functions whose calls of each other the worker reports (``calls_of``)
         self.calls_of = {}  # function -> the other graded functions it names, as the worker read the file
-        self.account = accounts.sandbox_account()
+        self.oracle = oracle  # the ``oracle.Oracle`` answering nested calls (None: none are answered)
+        # The grader's own code (the reference, for the oracle) runs as the grader's user, never the sandbox's.
+        self.account = None if trusted else accounts.sandbox_account()
         self.landlock = 0  # the Landlock ABI the last worker confined itself with (0: none)
         self._process = None
         self._stat = None  # the worker's /proc/PID/stat, kept open (where there is a /proc)
@@ -119,8 +121,9 @@ class Worker:
         self._import_failure = None
         self._spent = {}  # wall seconds used so far by each function, over all its calls
         self._last_scan = 0.0
-        self._oracle = {}  # name -> reference function answering nested calls, during one call
+        self._oracle = ()  # the names the oracle answers during the current call
         self._answered = set()  # names the oracle answered during the current call
+        self._oracle_cpu = 0.0  # CPU seconds the oracle used answering the current call
         self.oracle_answers = 0  # answers this worker process received: restart it before it grades another function
 
     def __enter__(self):
@@ -133,22 +136,27 @@ class Worker:
              budget=None):
         """Call ``function(*args, **kwargs)`` in the worker; return an ``Outcome``.
 
-        ``oracle`` maps names of other functions of the module to reference functions: while this
-        call runs, nested calls to those names are answered by them, here in the grader (never for
-        ``function`` itself). The time the grader spends answering counts in the call's wall time.
+        ``oracle`` names other functions of the module: while this call runs, nested calls to those
+        names are answered by the reference (``self.oracle``; never for ``function`` itself). Its
+        answers count in the call's wall-clock and CPU time, and in its function's budget.
         Nested calls of the functions named in ``refuse`` end the call at once (REFUSED, naming the
         function). ``budget`` is the key of the time budget the call draws on (default: ``function``).
         """
         seconds = seconds or self.limits.call_seconds
         budget_key = function if budget is None else budget
         budget = max(self.limits.function_seconds, 4 * seconds)
-        left = min(budget - self._spent.get(budget_key, 0.0), self.limits.total_seconds - sum(self._spent.values()))
+        if self._budget_left(budget_key, budget) <= 0:
+            return Outcome(OutcomeStatus.TIMEOUT, error=self._budget_words(budget_key, budget), limit=Limit.BUDGET)
+        starting = time.monotonic()  # a worker started (or restarted) for this call: its import is on the budget
+        failed = self.load()
+        self._spend(budget_key, time.monotonic() - starting)
+        if failed is not None:
+            return failed
+        left = self._budget_left(budget_key, budget)
         if left <= 0:
             return Outcome(OutcomeStatus.TIMEOUT, error=self._budget_words(budget_key, budget), limit=Limit.BUDGET)
-        if self.load() is not None:
-            return self._import_failure
-        self._oracle = {name: answer for name, answer in (oracle or {}).items() if name != function}
-        self._answered = set()
+        self._oracle = tuple(name for name in oracle or () if name != function) if self.oracle else ()
+        self._answered, self._oracle_cpu = set(), 0.0
         cpu_seconds = cpu_seconds or self.limits.call_cpu_seconds
         request = {"call": function, "args": list(args), "kwargs": dict(kwargs or {}), "oracle": sorted(self._oracle),
                    "refuse": [name for name in refuse if name != function and name not in self._oracle]}
@@ -163,9 +171,9 @@ class Worker:
         try:
             outcome = self._await_reply(min(seconds, left), cpu_seconds, cpu_before)
         finally:
-            self._oracle = {}
+            self._oracle = ()
         outcome.substituted = tuple(sorted(self._answered))
-        self._spent[budget_key] = self._spent.get(budget_key, 0.0) + time.monotonic() - started
+        self._spend(budget_key, time.monotonic() - started)
         if outcome.limit is Limit.WALL and left < seconds:  # the wall clock stopped it early: the budget's
             outcome.error, outcome.limit = self._budget_words(budget_key, budget), Limit.BUDGET
         if outcome.status in (OutcomeStatus.READY, OutcomeStatus.IMPORT_FAILED):
@@ -178,6 +186,13 @@ class Worker:
         if self._process is None and self._import_failure is None:
             self._start()
         return self._import_failure
+
+    def _budget_left(self, key, budget):
+        """Wall-clock seconds left to calls on budget ``key``, and to the file's calls together."""
+        return min(budget - self._spent.get(key, 0.0), self.limits.total_seconds - sum(self._spent.values()))
+
+    def _spend(self, key, seconds):
+        self._spent[key] = self._spent.get(key, 0.0) + seconds
 
     def _budget_words(self, function, budget):
         if self._spent.get(function, 0.0) >= budget:
@@ -192,6 +207,8 @@ class Worker:
         self._remove_folder()
         if self.account:
             accounts.remove_files_of(self.account[0])
+        if self.oracle is not None:
+            self.oracle.close()
 
     def _remove_folder(self):
         if self._folder:
@@ -285,7 +302,7 @@ class Worker:
                                                              f"memory together, so they were stopped")
             if now - watched >= _WATCH_SECONDS:  # not on every chunk: most replies come in far less
                 watched = now
-                cpu = self._cpu_seconds() - cpu_before + others
+                cpu = self._cpu_seconds() - cpu_before + others + self._oracle_cpu
                 if cpu > cpu_seconds:
                     return self._fail(OutcomeStatus.TIMEOUT, f"too slow: used {cpu:.1f} s of CPU, the limit is "
                                                              f"{cpu_seconds:g} s", Limit.CPU)
@@ -311,8 +328,9 @@ class Worker:
                 reply = self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
                 if reply.status is not OutcomeStatus.ORACLE:
                     return reply
-                failure = self._answer_oracle(reply)  # a nested call: answer it, then wait on
-                if failure is not None:
+                cpu = self._cpu_seconds() - cpu_before + others + self._oracle_cpu
+                failure = self._answer_oracle(reply, deadline - time.monotonic(), cpu_seconds - cpu)
+                if failure is not None:  # a nested call: answered within what is left of the call, then wait on
                     return failure
                 buffer, needed = bytearray(), 8
 
@@ -345,19 +363,27 @@ class Worker:
             function=reply["function"] if reply.get("function") in self.graded else None,
         )
 
-    def _answer_oracle(self, request):
-        """Answer a nested call from a stub in the worker with the reference's result (computed here,
-        on copies, with at most ``limits.memory_bytes`` more memory); None when answered, else the
-        failed ``Outcome``. Only the names this call allows are answered: never the function under test."""
+    def _answer_oracle(self, request, seconds, cpu_seconds):
+        """Answer a nested call from a stub in the worker with the reference's result (``self.oracle``,
+        within ``seconds`` of wall-clock and ``cpu_seconds`` of CPU time, what is left of the call);
+        None when answered, else the failed ``Outcome``. Only the names this call allows are answered:
+        never the function under test."""
         name, args, kwargs = request.value, request.args, request.kwargs
         if not isinstance(name, str) or name not in self._oracle or not isinstance(args, list) \
                 or not isinstance(kwargs, dict):
             return self._fail(OutcomeStatus.GARBLED, _short(f"it asked the grader to answer a call of {name!r}, "
                                                             f"which the grader does not answer while this function "
                                                             f"is graded"))
-        answer = oracle.answer(self._oracle[name], args, kwargs, self.limits.memory_bytes)
+        answer = self.oracle.answer(name, args, kwargs, seconds, cpu_seconds)
+        self._oracle_cpu += answer.cpu_seconds
+        if answer.timeout is not None:  # the student's function asked for more than its call has left
+            limit = answer.timeout.limit if answer.timeout.limit is not Limit.BUDGET else Limit.WALL
+            words = (f"too slow: its call of {name}, answered by the reference, used up the CPU time the call "
+                     f"had left" if limit is Limit.CPU else
+                     f"did not finish within its time: its call of {name}, answered by the reference, took too long")
+            return self._fail(OutcomeStatus.TIMEOUT, words, limit)
         try:
-            wire.write_message(self._requests, answer)
+            wire.write_message(self._requests, answer.message)
         except (BrokenPipeError, OSError):
             return self._fail(OutcomeStatus.CRASHED, "the worker process died while the grader answered it")
         self._answered.add(name)

@@ -43,28 +43,33 @@ POINTS = {
 TRAIN_ACCURACY = 0.95  # on the shipped test split, after train() with its defaults
 
 # Independent grading: while a function's hidden checks run, the calls it makes to these other graded
-# functions are answered by the reference (computed in the grader), so a bug in conv2d costs
-# conv2d's points only, not also those of a conv2d_multichannel built on it. Integration checks
+# functions are answered by the reference (in a process of its own), so a bug in conv2d costs
+# conv2d's points only, not also those of a conv2d_multichannel built on it. The reference answers
+# only where the handout teaches the decomposition (its section "How your functions are graded
+# together" lists these pairs, and tests/test_points.py holds it to them); integration checks
 # (``Check(integration=True)``) run the student's own functions throughout.
 REFERENCE = reference
-_PART4 = ("conv2d", "conv2d_multichannel", "max_pool2d")
+_CONVOLUTION = ("conv2d_multichannel", "conv2d", "conv1d")
 _FORWARD = ("conv_forward", "relu_forward", "max_pool_forward", "linear_forward")
 _BACKWARD = ("softmax_cross_entropy", "linear_backward", "max_pool_backward", "relu_backward", "conv_backward")
 ORACLE = {
-    "conv1d_matrix": ("conv1d",),
-    "conv2d": ("conv1d",),
-    "conv2d_multichannel": ("conv2d", "conv1d"),
-    "conv_forward": ("conv2d_multichannel", "conv2d"),
-    "conv_backward": ("conv_forward", "conv2d_multichannel", "conv2d"),
-    "max_pool_forward": ("max_pool2d",),
-    "max_pool_backward": ("max_pool_forward", "max_pool2d"),
-    "linear_backward": ("linear_forward",),
-    "relu_backward": ("relu_forward",),
-    "loss_and_grads": _FORWARD + _BACKWARD + _PART4,
-    "predict": _FORWARD + _PART4,
-    "train": ("init_params", "loss_and_grads", "sgd_step"),
-    "stack_params": ("conv_params", "fc_params", "output_shapes"),
+    "conv1d_matrix": ("conv1d",),  # column j of the matrix is conv1d of the j-th unit vector
+    "conv2d": ("conv1d",),  # a 2-D convolution sums 1-D ones, one per row of the filter
+    "conv2d_multichannel": ("conv2d", "conv1d"),  # a filter bank sums conv2d over input channels
+    "conv_forward": _CONVOLUTION,  # the layer is conv2d_multichannel on each image of the batch
+    "max_pool_forward": ("max_pool2d",),  # the layer is max_pool2d on each image of the batch
+    "loss_and_grads": _FORWARD + _BACKWARD + _CONVOLUTION + ("max_pool2d",),  # the network composes the layers
+    "predict": _FORWARD + _CONVOLUTION + ("max_pool2d",),
+    "train": ("init_params", "loss_and_grads", "sgd_step"),  # mini-batch SGD from its three parts
+    "conv_params": ("fc_params",),  # a convolution is a fully connected layer from one d x f x f patch
+    "stack_params": ("conv_params", "fc_params", "output_shapes"),  # a stack adds up its layers
 }
+# Graded functions the reference never answers for while these are graded, and why: a backward pass
+# built from its own forward pass (by finite differences, or by probing it with one-hot inputs) is
+# graded with the student's own forward, or the reference's forward would compute it for them.
+OWN_CALLEES = {backward: "a backward pass is graded with your own forward pass"
+               for backward in ("relu_backward", "conv_backward", "max_pool_backward", "linear_backward",
+                                "softmax_cross_entropy")}
 
 STRIDES = st.integers(2, 5)
 PADDINGS = st.integers(1, 3)

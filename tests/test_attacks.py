@@ -97,7 +97,7 @@ EXPECTED = {
     "symlink_folder_swap": {"words": {"conv1d": WRONG}},
     "sys_exit_at_import": {"words": {"conv1d": "SystemExit", "predict": NOT_LOADED}},
     "train_keeps_reference_trained_params": {"credit": {"init_params", "sgd_step", "predict"}, "points": {"train": 9},
-                                             "words": {"train": "integration check runs your own functions together, loss_and_grads"}},
+                                             "words": {"train": "together, loss_and_grads among them"}},
     # folders: the upload around cnn.py (see autograder/gradescope/upload.py)
     "replace_our_modules": {"words": {"conv1d": "is not in your file", "train": "is not in your file"}},
     "shadow_libraries": {"words": {"conv1d": "is not in your file"}},

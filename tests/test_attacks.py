@@ -46,6 +46,7 @@ from autograder.sandbox.worker import MAX_TEXT, Limits, Worker
 CNN = assignments.load("cnn")
 ATTACKS = sorted(path for path in (CORPUS / "attacks").iterdir() if path.suffix == ".py" or path.is_dir())
 GRADING_SECONDS = 150  # per attack; most take 10-20 s, those that hang or crash a little more
+PROCESS_BYTES = 2**30  # the most memory any process of a grading may hold: Gradescope's container is small
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user switch needs root, and without "
                                 "it the attacks would run as the user running the tests")
 
@@ -169,6 +170,7 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
     validate_gradescope_results(results)
     assert (output / "results.json").stat().st_size < 1_000_000
     assert elapsed < GRADING_SECONDS
+    assert max(watch.peak_bytes.values()) < PROCESS_BYTES
     assert survivors == []
     assert {path: os.path.exists(path) for path in MARKERS} == markers_before
     assert "FORGED-BY-ATTACK" not in text
@@ -192,6 +194,24 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
         assert words in graded[function]["output"], f"{function}: {graded[function]['output'][:3000]}"
     for words in expected.get("anywhere", []):
         assert words in text
+
+
+@pytest.mark.slow(10)
+def test_a_huge_source_file_is_read_under_a_cap(autograder_zip, tmp_path):
+    """A 5 MiB file (under the upload cap) ending in a list literal of 2.4 million ones: parsing it
+    takes gigabytes. Once the grading kernel parsed it, uncapped (2.7 GB: Gradescope's container
+    would kill the grading); the worker reads it now, under its memory limit, and the file is not
+    loaded (out of memory, or of time): one clear message, every process of the grading under a gigabyte."""
+    upload = tmp_path / "cnn.py"
+    upload.write_text(REFERENCE.read_text() + "\nONES = [" + "1," * 2_400_000 + "]\n")
+    assert 4.5 * 2**20 < upload.stat().st_size < 5 * 2**20
+    with SandboxWatch() as watch:
+        results = grade_like_gradescope(autograder_zip, upload, tmp_path / "results")
+        watch.survivors()
+    validate_gradescope_results(results)
+    assert sum(t.get("score") or 0 for t in results["tests"]) == 0
+    assert "Your file could not be loaded" in results["tests"][0]["output"]
+    assert max(watch.peak_bytes.values()) < PROCESS_BYTES
 
 
 # -- what the checks above look for ----------------------------------------------------------------
@@ -243,6 +263,7 @@ class SandboxWatch:
 
     def __init__(self):
         self.uids = set()
+        self.peak_bytes = {}  # pid -> the most memory (resident) seen in use by a process of this grading
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -259,14 +280,16 @@ class SandboxWatch:
         while not self._stop.is_set():
             children = {}
             owners = {}
-            for pid, (parent, _, uid) in processes().items():
+            resident = {}
+            for pid, (parent, _, uid, memory) in processes().items():
                 children.setdefault(parent, []).append(pid)
-                owners[pid] = uid
+                owners[pid], resident[pid] = uid, memory
             todo = list(children.get(me, []))
             while todo:
                 pid = todo.pop()
                 if owners[pid] == 0:  # a grader (root) chooses its sandbox uid from its pid
                     self.uids.add(SANDBOX_UID_BASE + pid)
+                self.peak_bytes[pid] = max(self.peak_bytes.get(pid, 0), resident[pid])
                 todo += children.get(pid, [])
             self._stop.wait(0.1)
 
@@ -281,7 +304,7 @@ class SandboxWatch:
         assert self.uids or not graded, "never saw the grading process"
         given_up = time.monotonic() + patience
         while True:
-            alive = [(pid, uid) for pid, (_, state, uid) in processes().items() if uid in self.uids and state != "Z"]
+            alive = [(pid, uid) for pid, (_, state, uid, _) in processes().items() if uid in self.uids and state != "Z"]
             if not alive or time.monotonic() > given_up:
                 return alive
             time.sleep(0.05)
@@ -295,12 +318,12 @@ class SandboxWatch:
 
 
 def processes():
-    """{pid: (parent pid, state, uid)} of every process."""
+    """{pid: (parent pid, state, uid, resident bytes)} of every process."""
     found = {}
     for pid in procfs.pids():
         try:
             fields = procfs.stat_fields(pid)
-            found[pid] = (int(fields[1]), fields[0], os.stat(f"/proc/{pid}").st_uid)
+            found[pid] = (int(fields[1]), fields[0], os.stat(f"/proc/{pid}").st_uid, procfs.cpu_and_memory(fields)[1])
         except (OSError, IndexError, ValueError):
             continue
     return found

@@ -18,6 +18,8 @@ from autograder.gradescope.packaging import (
     runtime_requirements,
     zips_are_current,
 )
+from autograder.instructor.audit import integration_share
+from autograder.instructor.patching import leave_unfinished
 
 GRADED = assignments.load("cnn").functions
 
@@ -179,6 +181,26 @@ def test_partial_credit_feedback_and_public_verdicts_match_make_check(graded, pa
     for line in check.splitlines():
         if line.startswith("✗ conv1d: "):
             assert line[2:] in public
+
+
+@pytest.mark.slow(10)
+@pytest.mark.parametrize("function, how", [("conv_backward", "skeleton"), ("conv_forward", "loop")])
+def test_work_in_progress_costs_its_own_points_and_the_integration_share(cnn, graded, tmp_path, function, how):
+    """On Gradescope's path, the reference with one function another calls left unfinished: that
+    function loses its points, train's integration check (your functions together) its share, and
+    nothing else; the functions that call it say which one they wait on."""
+    submission = tmp_path / "cnn.py"
+    submission.write_text(leave_unfinished(REFERENCE.read_text(), function, how))
+    results = graded(submission)
+    validate_gradescope_results(results)
+    share = integration_share(cnn)
+    lost = {name: possible - score for name, (score, possible) in scores(results).items() if score < possible}
+    assert lost == {function: cnn.points[function], "train": share}
+    assert statuses(results)[function] == ("not implemented" if how == "skeleton" else "failed")
+    waiting = {t["name"]: t["extra_data"]["waiting_on"] for t in results["tests"]
+               if t["name"] in GRADED and t["extra_data"]["status"] == "waiting"}
+    assert waiting and all(names == [function] for names in waiting.values()) and "train" in waiting
+    assert f"waiting on {function}" in render_results(results, GRADED)
 
 
 @pytest.mark.slow(3)

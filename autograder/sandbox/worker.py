@@ -59,13 +59,13 @@ class Limits:
     call_seconds: float = 5.0
     call_cpu_seconds: float = 5.0
     import_seconds: float = 10.0
-    memory_bytes: int = 2**30  # address space per process, and resident memory of all its processes
+    memory_bytes: int = 512 * 2**20  # address space per process, and resident memory of all its processes
     processes: int = 64  # processes and threads the worker may start
     file_bytes: int = 16 * 2**20
     output_bytes: int = 10_000  # student prints kept per call; the rest is dropped
     reply_bytes: int = 32 * 2**20  # the largest reply the grader reads
     function_seconds: float = 30.0  # wall time of all calls of one function (at least 4 calls' worth)
-    total_seconds: float = 480.0  # wall time of all calls: results.json in time for Gradescope's 10 minutes
+    total_seconds: float = 200.0  # wall time of all calls and worker starts: any upload graded in a few minutes
 
 
 class Limit(enum.Enum):

@@ -1,10 +1,14 @@
 """Points per check are round numbers that add up exactly, the same locally and on Gradescope."""
 
 import ast
+import importlib
+import re
 from decimal import Decimal
 
 import pytest
+from conftest import REFERENCE, ROOT
 
+from autograder.core.callgraph import calls
 from autograder.core.grading import FunctionResult, Visibility, plan, point_shares
 from autograder.core.outcomes import Reason
 from autograder.core.runner import Verdict
@@ -64,3 +68,43 @@ def test_hidden_checks_shown_before_publication_are_graded_but_not_hidden(cnn):
     shown = [p for p in planned if p.visibility is Visibility.SHOWN]
     assert shown and all(p.check.visible and p.graded for p in shown)
     assert all(p.points == 0 for p in planned if not p.graded)
+
+
+# -- the hand-kept lists of an assignment agree with its code ---------------------------------------
+
+def test_every_check_names_a_graded_function_and_every_graded_function_has_points_and_checks(cnn):
+    """A check of a function missing from ``FUNCTIONS`` would never run (``plan`` goes by FUNCTIONS)."""
+    assert {check.function for check in cnn.public_checks + cnn.hidden_checks} == set(cnn.functions)
+    assert set(cnn.points) == set(cnn.functions)
+    assert len({check.key for check in cnn.public_checks + cnn.hidden_checks}) == len(cnn.public_checks
+                                                                                    + cnn.hidden_checks)
+
+
+def test_the_oracle_answers_for_what_the_reference_calls_or_says_why_not(cnn):
+    """Every graded function the reference's functions call is answered by the reference while the
+    caller is graded (``ORACLE``), or the caller is graded with the student's own (``OWN_CALLEES``,
+    with the reason); nothing is answered that is not a graded function, and no function is both."""
+    grading = importlib.import_module("solutions.cnn.grading")
+    uses = calls(REFERENCE.read_text())
+    for function in cnn.functions:
+        called = (uses.get(function, set()) & set(cnn.functions)) - {function}
+        assert called <= set(cnn.oracle.get(function, ())) or function in grading.OWN_CALLEES, function
+    assert all(set(names) <= set(cnn.functions) and function in cnn.functions and function not in names
+               for function, names in cnn.oracle.items())
+    assert not set(cnn.oracle) & set(grading.OWN_CALLEES)
+    assert all(isinstance(reason, str) and reason for reason in grading.OWN_CALLEES.values())
+
+
+def test_the_handout_lists_what_the_reference_answers_for(cnn):
+    """The handout's section on grading functions together names, for each function, exactly the
+    functions the reference answers for (``ORACLE``), and the functions graded with your own."""
+    handout = (ROOT / "assignments" / "cnn" / "README.md").read_text()
+    section = handout.split("## How your functions are graded together")[1].split("\n## ")[0]
+    listed = {}
+    for line in section.splitlines():
+        found = re.match(r"- `(\w+)`: the reference answers for (.*)", line)
+        if found:
+            listed[found.group(1)] = set(re.findall(r"`(\w+)`", found.group(2)))
+    assert listed == {function: set(names) for function, names in cnn.oracle.items()}
+    grading = importlib.import_module("solutions.cnn.grading")
+    assert all(f"`{function}`" in section for function in grading.OWN_CALLEES)

@@ -2,10 +2,10 @@
 
 ``assignment`` loads an assignment's functions, checks and points; ``checks`` is the vocabulary
 checks are written in, ``inputs`` what the strategies drawing their examples share; ``runner``
-runs them with Hypothesis against the sandboxed submission (``examples``: the examples it replays,
-carried by the zip or kept in a checkout); ``outcomes`` names what can become of a
-check, as data; ``grading`` plans each function's checks, visibility and points, and turns verdicts
-into points (``callgraph`` says which functions call which); ``feedback`` turns them into words
+runs them with Hypothesis against the sandboxed submission (``examples``: the examples it feeds
+first, carried by the zip or kept in a process or a checkout); ``outcomes`` names what can become of
+a check, as data; ``grading`` plans each function's checks, visibility and points, runs them, charges
+each failure to the function that has it and turns verdicts into points; ``feedback`` turns them into words
 (``text`` lays them out); ``notebook`` reads notebooks as submissions. Everything a student's
 ``check`` needs besides the sandbox.
 

@@ -1,8 +1,9 @@
 """Which top-level functions of a source file call which: read from its syntax tree, never run.
 
 The audit grades a patched submission on the functions the patch may change and those calling
-them (``affected``); feedback uses ``calls`` to point at a failing function that another failing
-one depends on ("fix relu_backward first").
+them (``affected``). Only trusted files are read here (the reference and the audit's corpus): the
+grader never parses an upload; the worker reports which graded function names which
+(``sandbox.worker_main.calls_among``).
 """
 
 import ast

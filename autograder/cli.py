@@ -154,34 +154,19 @@ def cmd_audit(args):
 
 
 def cmd_bench(args):
-    """Time `otter run` on the reference and on the plain-loop alternative (tests/corpus/NAME/correct/*loops*.py
-    applied over the reference)."""
+    """Time grading as Gradescope does (this machine, and its emulated container) on the reference and the
+    plain-loop solution, and say where the time goes, check by check."""
     import tempfile
 
-    from autograder.instructor.bench import cpu_margins, measure
-    from autograder.instructor.patching import apply_patch
+    from autograder.instructor.bench import run
 
     autograder_zip = Path("dist") / args.assignment / "autograder.zip"
     if not autograder_zip.is_file():
         raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
-    reference = Path(f"solutions/{args.assignment}/{args.assignment}.py")
-    corpus = Path(f"tests/corpus/{args.assignment}/correct")
-    loops = [path for path in sorted(corpus.glob("*loops*.py"))]  # the plain-loop alternatives
     with tempfile.TemporaryDirectory() as folder:
-        loop_submission = Path(folder) / f"{args.assignment}.py"
-        source = reference.read_text()
-        for patch in loops:
-            source = apply_patch(source, patch.read_text())
-        loop_submission.write_text(source)
-        print(f"{'submission':<12} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'score':>9}")
-        for label, submission in (("reference", reference), ("pure loops", loop_submission)):
-            results, wall, cpu, peak = measure(autograder_zip, submission, Path(folder) / "out")
-            score = sum(t.get("score") or 0 for t in results["tests"])
-            possible = sum(t.get("max_score") or 0 for t in results["tests"])
-            print(f"{label:<12} {wall:7.1f} {cpu:7.1f} {peak / 2**20:8.0f} {score:4g}/{possible:g}")
-        table, report = cpu_margins(assignments.load(args.assignment), loop_submission)
-        print(f"\nCPU seconds of the pure-loop solution's calls, per function ({report.points:g}/{report.possible:g}):")
-        print(table)
+        print(run(assignments.load(args.assignment), autograder_zip,
+                  Path(f"solutions/{args.assignment}/{args.assignment}.py"),
+                  Path(f"tests/corpus/{args.assignment}/correct"), folder))
     return 0
 
 

@@ -141,6 +141,7 @@ class ReferenceStudent:
     """The reference, called in this process: a stand-in ``Student`` for checks run on trusted code."""
 
     stood_in, called = set(), set()
+    cpu_seconds = oracle_seconds = 0.0
 
     def grade_with(self, check_key, function, oracle):
         pass

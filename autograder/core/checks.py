@@ -145,13 +145,15 @@ class Student:
         self.cpu_peaks = {}  # function -> the most CPU seconds one of its calls used
         self.check_key, self.under_test, self.oracle = "", None, ()  # see ``grade_with``
         self.stood_in, self.called = set(), set()
+        self.cpu_seconds = self.oracle_seconds = 0.0  # used by the calls since ``grade_with``
 
     def grade_with(self, check_key, function, oracle):
         """From now on (the check ``check_key`` of ``function``), the nested calls that calls of
         ``function`` make to the functions ``oracle`` names are answered by the reference; other calls
-        get no answers. ``stood_in`` and ``called`` start afresh."""
+        get no answers. ``stood_in``, ``called`` and the CPU seconds used start afresh."""
         self.check_key, self.under_test, self.oracle = check_key, function, tuple(oracle)
         self.stood_in, self.called = set(), set()
+        self.cpu_seconds = self.oracle_seconds = 0.0
 
     def callees(self, function):
         """The other graded functions ``function`` names in the submission (read by the worker)."""
@@ -174,6 +176,8 @@ class Student:
         outcome = self._worker.call(function, args, kwargs, seconds=seconds, cpu_seconds=cpu_seconds,
                                     oracle=oracle, refuse=self._refused(function, oracle), budget=(function, mode))
         self.last_cpu_seconds = outcome.cpu_seconds
+        self.cpu_seconds += outcome.cpu_seconds
+        self.oracle_seconds += outcome.oracle_seconds
         self.cpu_peaks[function] = max(self.cpu_peaks.get(function, 0.0), outcome.cpu_seconds)
         self.stood_in.update(outcome.substituted)
         status, reason = outcome.status, REASONS.get(outcome.status)

@@ -21,6 +21,7 @@ import contextlib
 import copy
 import functools
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 import hypothesis
@@ -31,6 +32,20 @@ from autograder.core.checks import Failed, GivenUp, Student, same_value
 from autograder.core.outcomes import Reason, Status, status_of
 from autograder.sandbox.oracle import Oracle
 from autograder.sandbox.worker import Limits, Worker
+
+
+@dataclass(frozen=True)
+class CheckCost:
+    """What running one check cost: wall-clock seconds, and CPU seconds of the grader (Hypothesis, the
+    reference's expected values, the grader's side of each call), of the student's code and of the
+    reference answering its nested calls; ``fed``: its examples were fed from those drawn before
+    (else Hypothesis drew them)."""
+
+    wall: float = 0.0
+    grader: float = 0.0
+    student: float = 0.0
+    oracle: float = 0.0
+    fed: bool = False
 
 
 @dataclass
@@ -46,7 +61,8 @@ class Verdict:
     ``involved``, the graded functions the check ran (its own, those it called, and those they use
     in the submission, but for those the reference answered); ``again``, the check in which the
     function at fault went wrong first, when this one was refused because of it; ``waiting_on``,
-    set by ``grading``: other functions involved that fail their own checks, which this check waits on.
+    set by ``grading``: other functions involved that fail their own checks, which this check waits
+    on; ``cost``, what running it cost (``CheckCost``, for ``make bench``).
     """
 
     check: object
@@ -59,6 +75,7 @@ class Verdict:
     involved: frozenset = frozenset()
     again: str = ""
     waiting_on: tuple = ()
+    cost: CheckCost = None
 
     @property
     def status(self):
@@ -96,10 +113,13 @@ def run_check(check, student, seed, oracle=None, examples=None, shrink=True):
     else None. With ``shrink=False`` a failure is not shrunk: the verdict is the same (Hypothesis
     settles it before shrinking), its example the first that failed.
     """
+    started, grader_started = time.perf_counter(), time.process_time()
     student.grade_with(check.key, check.function, oracle or ())
     verdict, fed = _run_check(check, student, seed, examples, shrink)
     verdict.stood_in = tuple(sorted(student.stood_in))
     verdict.involved = _involved(student, check, oracle or (), verdict)
+    verdict.cost = CheckCost(time.perf_counter() - started, time.process_time() - grader_started,
+                             student.cpu_seconds, student.oracle_seconds, examples is not None)
     return verdict, fed
 
 

@@ -93,6 +93,7 @@ class Outcome:
     where: str = ""
     output: str = ""
     cpu_seconds: float = 0.0
+    oracle_seconds: float = 0.0  # CPU seconds the reference used answering the call's nested calls
     substituted: tuple = ()  # the functions the oracle answered for during this call
     limit: Limit = None  # for a timeout: which limit
     function: str = None  # NOT_IMPLEMENTED: the function whose body raised it; REFUSED: the function refused
@@ -172,7 +173,7 @@ class Worker:
             outcome = self._await_reply(min(seconds, left), cpu_seconds, cpu_before)
         finally:
             self._oracle = ()
-        outcome.substituted = tuple(sorted(self._answered))
+        outcome.substituted, outcome.oracle_seconds = tuple(sorted(self._answered)), self._oracle_cpu
         self._spend(budget_key, time.monotonic() - started)
         if outcome.limit is Limit.WALL and left < seconds:  # the wall clock stopped it early: the budget's
             outcome.error, outcome.limit = self._budget_words(budget_key, budget), Limit.BUDGET

@@ -65,7 +65,7 @@ class Limits:
     output_bytes: int = 10_000  # student prints kept per call; the rest is dropped
     reply_bytes: int = 32 * 2**20  # the largest reply the grader reads
     function_seconds: float = 30.0  # wall time of all calls of one function (at least 4 calls' worth)
-    total_seconds: float = 200.0  # wall time of all calls and worker starts: any upload graded in a few minutes
+    total_seconds: float = 180.0  # wall time of all calls and worker starts: any upload graded within 4 minutes
 
 
 class Limit(enum.Enum):

@@ -7,16 +7,17 @@ Usage (from the repository root)::
 
 MODULE.py is any file implementing the Part 5 API (default: solutions/cnn/cnn.py; a
 student's cnn.py works too). Hyper-parameters default to the defaults of the module's ``train``.
-Prints wall seconds, seconds per epoch, CPU seconds (all threads) and test accuracy, each the best
-of R runs (default 3): on a shared machine the best run is the one least disturbed by others.
+Prints wall seconds, CPU seconds (all threads), CPU seconds per epoch and test accuracy, of the run
+that used the least CPU time of R (default 3): on a shared machine, the one least disturbed by others
+(wall seconds there also count the time spent waiting for a core).
 
 If ``import torch`` works, the same network (conv 3x3, 8 filters, padding 1 -> ReLU -> 2x2 max
 pool -> linear to 10 classes) is trained in PyTorch on the CPU in float64, starting from the
 module's ``init_params(seed)``, visiting mini-batches in the same order (numpy
 ``default_rng(seed).permutation`` each epoch) with plain SGD and the same hyper-parameters; its
 figures are printed beside the numpy ones, the runs alternating (numpy, torch, numpy, ...) so that
-both see the same machine, then the ratio of their CPU seconds. The two do the same arithmetic in a different
-order, so their accuracies agree closely but not necessarily exactly. PyTorch runs on one
+both meet the same machine, then the ratio of their CPU seconds. The two do the same arithmetic in
+a different order, so their accuracies agree closely but not necessarily exactly. PyTorch runs on one
 thread by default (``--torch-threads``): on tensors this small, extra threads only add
 synchronisation (and on a busy machine they can make it many times slower), and the numpy
 reference is single-threaded too. Without torch the script prints "torch not installed: skipped".
@@ -122,11 +123,11 @@ def main(argv=None):
     print(f"module: {args.module}")
     print(f"data: {len(data['x_train'])} train / {len(data['x_test'])} test images; "
           + " ".join(f"{k}={v}" for k, v in hyper.items()))
-    header = f"{'':<22}{'wall s':>8}{'s/epoch':>10}{'CPU s':>8}{'test acc':>10}"
+    header = f"{'':<22}{'wall s':>8}{'CPU s':>8}{'CPU s/epoch':>13}{'test acc':>10}"
     print(header)
 
     def row(name, wall, cpu, accuracy):
-        print(f"{name:<22}{wall:>8.2f}{wall / hyper['epochs']:>10.3f}{cpu:>8.2f}{accuracy:>10.2%}")
+        print(f"{name:<22}{wall:>8.2f}{cpu:>8.2f}{cpu / hyper['epochs']:>13.4f}{accuracy:>10.2%}")
 
     try:
         import torch

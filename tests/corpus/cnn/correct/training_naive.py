@@ -132,27 +132,27 @@ def loss_and_grads(params, x, y):
 
 
 def sgd_step(params, grads, lr):
-    new_params = {}
-    for name in params:
-        new_params[name] = params[name] - lr * grads[name]
-    return new_params
+    next_params = {}
+    for k, v in params.items():
+        next_params[k] = v - lr * grads[k]
+    return next_params
 
 
 def train(x_train, y_train, epochs=60, lr=0.1, batch_size=20, seed=0):
     rng = np.random.default_rng(seed)
     params = init_params(seed)
-    N = x_train.shape[0]
-    history = []
+    num_train = x_train.shape[0]
+    loss_history = []
     for _ in range(epochs):
-        order = rng.permutation(N)
-        epoch_loss = 0.0
-        for start in range(0, N, batch_size):
-            batch = order[start:start + batch_size]
-            loss, grads = loss_and_grads(params, x_train[batch], y_train[batch])
+        perm = rng.permutation(num_train)
+        batch_losses = []
+        for i in range(0, num_train, batch_size):
+            batch_mask = perm[i:i + batch_size]
+            loss, grads = loss_and_grads(params, x_train[batch_mask], y_train[batch_mask])
             params = sgd_step(params, grads, lr)
-            epoch_loss += loss * len(batch)
-        history.append(epoch_loss / N)
-    return params, history
+            batch_losses.append(loss * len(batch_mask))
+        loss_history.append(sum(batch_losses) / num_train)
+    return params, loss_history
 
 
 def predict(params, x):

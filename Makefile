@@ -21,7 +21,7 @@ help:
 	@echo "make replay     reproduce the failures of FUNCTION on SUBMISSION, with Python snippets"
 	@echo "make new        scaffold a new assignment NAME=..."
 	@echo "make audit      grade the corpus of buggy and correct submissions"
-	@echo "make bench      time otter run on the reference and the plain-loop solution; time train()"
+	@echo "make bench      time otter run on the reference and the plain-loop solution; train() beside PyTorch"
 	@echo "make plot       the handout's figures of part 5 (installs matplotlib on first use)"
 	@echo "make lint       ruff"
 
@@ -73,8 +73,10 @@ new: $(VENV)/core.stamp
 audit: $(VENV)/core.stamp
 	$(RUN) audit --assignment $(ASSIGNMENT)
 
+# PyTorch (the `torch` extra, a CPU build) is installed on first use, to time the same network beside the reference.
 bench: zips
 	$(RUN) bench --assignment $(ASSIGNMENT)
+	$(VENV)/bin/python -c "import torch" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[torch]"
 	$(VENV)/bin/python solutions/cnn/bench_training.py
 
 # Figures for the handout (matplotlib is an optional extra, installed on first use).

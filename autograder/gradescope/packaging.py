@@ -4,12 +4,12 @@
 folder holding the generated Otter test files, ``otter_config.json`` (our sandbox plugin),
 ``requirements.txt`` (pinned from pyproject.toml) and, as support files, the packages grading
 needs: ``autograder/`` (the machinery), ``assignments/NAME/`` (public checks and strategies) and
-``solutions/NAME/`` (reference, hidden checks, and every check's examples drawn now: see
-``core/examples.py``). Otter copies support files next to the
-submission, where the kernel imports them; the plugin is imported earlier, by Otter itself, from
-the zip's top level, so ``autograder/`` is also added there. Otter's ``run_otter.py`` is replaced by
-ours (``gradescope/entry.py``), which first reduces the upload to the graded file, and ``upload.json``
-says which file that is.
+``solutions/NAME/`` (reference, hidden checks, its data files, such as digits held back from the
+handout, and every check's examples drawn now: see ``core/examples.py``). Otter copies support
+files next to the submission, where the kernel imports them; the plugin is imported earlier, by
+Otter itself, from the zip's top level, so ``autograder/`` is also added there. Otter's
+``run_otter.py`` is replaced by ours (``gradescope/entry.py``), which first reduces the upload to the
+graded file, and ``upload.json`` says which file that is.
 
 ``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton as ``NAME.py``
 and ``NAME.ipynb``, the handout, the public checks, the machinery of ``check`` (``autograder``'s
@@ -150,7 +150,8 @@ def expected_upload(assignment, root=ROOT):
 
 
 def copy_assignment_packages(name, staging, root=ROOT):
-    """assignments/NAME (without the skeleton) and solutions/NAME (reference and hidden checks)."""
+    """assignments/NAME (without the skeleton) and solutions/NAME (reference, hidden checks, and
+    data only the grader may see, such as digits held back from the handout)."""
     public, solution = Path(root) / "assignments" / name, Path(root) / "solutions" / name
     for package in ("assignments", "solutions"):
         (staging / package).mkdir()
@@ -158,7 +159,8 @@ def copy_assignment_packages(name, staging, root=ROOT):
     for file in public.iterdir():
         if (file.suffix == ".py" and file.name != f"{name}.py") or file.suffix in DATA_SUFFIXES:
             copy_file(file, staging / "assignments" / name / file.name)
-    for file_name in ("__init__.py", f"{name}.py", "grading.py"):
+    hidden_data = [file.name for file in sorted(solution.iterdir()) if file.suffix in DATA_SUFFIXES]
+    for file_name in ("__init__.py", f"{name}.py", "grading.py", *hidden_data):
         copy_file(solution / file_name, staging / "solutions" / name / file_name)
 
 

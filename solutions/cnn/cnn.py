@@ -351,16 +351,43 @@ def max_pool2d(x, size, stride=None):
 
 
 # BEGIN SOLUTION
-def _pool_windows(x, size, stride):
-    """The (size, size) pooling windows of x (N, C, H, W), entry-major: an
-    array of shape (size*size, N, C, H', W') whose row i*size + j holds entry
-    (i, j) of every window (row-major order inside a window). Putting the
-    window axis first makes max/argmax over it fast.
+def _on_grid(start, stride, count):
+    """Where entry `start` of `count` windows placed `stride` apart falls along an axis: the slice
+    start, start + stride, ..., start + (count - 1) * stride."""
+    return slice(start, start + stride * (count - 1) + 1, stride)
+
+
+def _window_entries(x, shape, stride):
+    """Every (fh, fw) window of x (N, C, H, W), stepping by `stride`, entry by entry: a new array of
+    shape (fh, fw, N, C, H', W') with
+
+        entries[u, v, n, c, i, j] = x[n, c, i*stride + u, j*stride + v]
+
+    (entry (u, v) of window (i, j)), where H' = (H - fh) // stride + 1 and W' = (W - fw) // stride + 1.
+    Entry (u, v) of all the windows at once is one strided slice of x, so a loop over the fh*fw
+    entries fills the array; a max or a matrix product over the entries then runs on whole planes.
     """
-    N, C = x.shape[:2]
-    windows = _windows(x, (size, size), stride)  # (N, C, H', W', size, size)
-    Ho, Wo = windows.shape[2:4]
-    return windows.transpose(4, 5, 0, 1, 2, 3).reshape(size * size, N, C, Ho, Wo)
+    fh, fw = shape
+    N, C, H, W = x.shape
+    Ho, Wo = (H - fh) // stride + 1, (W - fw) // stride + 1
+    entries = np.empty((fh, fw, N, C, Ho, Wo))
+    for u in range(fh):
+        for v in range(fw):
+            entries[u, v] = x[:, :, _on_grid(u, stride, Ho), _on_grid(v, stride, Wo)]
+    return entries
+
+
+def _add_entries_back(dentries, shape, stride):
+    """The backward of _window_entries: a new array of zeros of `shape` (N, C, H, W) to which every
+    dentries[u, v, n, c, i, j] is added at the pixel it was read from, [n, c, i*stride + u,
+    j*stride + v]. A pixel in several windows (stride < window) receives the sum of their entries.
+    """
+    fh, fw, _, _, Ho, Wo = dentries.shape
+    dx = np.zeros(shape)
+    for u in range(fh):
+        for v in range(fw):
+            dx[:, :, _on_grid(u, stride, Ho), _on_grid(v, stride, Wo)] += dentries[u, v]
+    return dx
 # END SOLUTION
 
 
@@ -452,11 +479,11 @@ def conv_forward(x, w, b, stride=1, padding=0):
     """
     # BEGIN SOLUTION
     _, _, fh, fw = w.shape
-    windows = _windows(_pad(x, padding), (fh, fw), stride)  # (N, C, H_out, W_out, fh, fw): axes n, c, i, j, u, v
-    # out[n, f, i, j] = sum over c, u, v of windows[n, c, i, j, u, v] * w[f, c, u, v]: one matrix product
-    # (the "im2col" trick), summing windows' axes (c, u, v) = (1, 4, 5) against w's (c, u, v) = (1, 2, 3).
-    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H_out, W_out, K): axes n, i, j, f
-    return out.transpose(0, 3, 1, 2) + b[None, :, None, None]
+    entries = _window_entries(_pad(x, padding), (fh, fw), stride)  # (fh, fw, N, C, H_out, W_out): axes u, v, n, c, i, j
+    # out[n, f, i, j] = b[f] + sum over c, u, v of w[f, c, u, v] * entries[u, v, n, c, i, j]: one matrix
+    # product (the "im2col" trick), summing w's axes (c, u, v) = (1, 2, 3) against the entries' (3, 0, 1).
+    out = np.tensordot(w, entries, axes=([1, 2, 3], [3, 0, 1]))  # (K, N, H_out, W_out): axes f, n, i, j
+    return out.transpose(1, 0, 2, 3) + b[None, :, None, None]
     # END SOLUTION
 
 
@@ -493,29 +520,23 @@ def conv_backward(dout, x, w, b, stride=1, padding=0):
     every window that contained it.
     """
     # BEGIN SOLUTION
-    N, C, H, W = x.shape
     _, _, fh, fw = w.shape
-    _, _, Ho, Wo = dout.shape
     x_pad = _pad(x, padding)
-    windows = _windows(x_pad, (fh, fw), stride)  # (N, C, Ho, Wo, fh, fw): axes n, c, i, j, u, v
+    entries = _window_entries(x_pad, (fh, fw), stride)  # (fh, fw, N, C, Ho, Wo): axes u, v, n, c, i, j
 
     # out = b + sum(w * window): the bias gets every output gradient of its filter, and w[f, c, u, v]
     # gets dout times the input pixel it multiplied, summed over images and positions (n, i, j).
     db = dout.sum(axis=(0, 2, 3))
-    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))  # (K, C, fh, fw): sum over n, i, j
+    dw = np.tensordot(dout, entries, axes=([0, 2, 3], [2, 4, 5]))  # (K, fh, fw, C): sum over n, i, j
+    dw = dw.transpose(0, 3, 1, 2)  # (K, C, fh, fw), as w
 
     # Gradient with respect to every entry of every window, summed over the filters f:
-    # dwindows[n, i, j, c, u, v] = sum over f of dout[n, f, i, j] * w[f, c, u, v].
-    dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, Ho, Wo, C, fh, fw)
-    # Entry (u, v) of window (i, j) is the padded pixel (i*stride + u, j*stride + v). Send each entry
-    # back to its pixel; a pixel shared by several windows adds up their contributions. Looping over
-    # the fh*fw filter entries (u, v) handles all windows at once for each entry.
-    dx_pad = np.zeros_like(x_pad)
-    for u in range(fh):
-        for v in range(fw):
-            rows = slice(u, u + stride * (Ho - 1) + 1, stride)
-            cols = slice(v, v + stride * (Wo - 1) + 1, stride)
-            dx_pad[:, :, rows, cols] += dwindows[:, :, :, :, u, v].transpose(0, 3, 1, 2)
+    # dentries[u, v, n, c, i, j] = sum over f of w[f, c, u, v] * dout[n, f, i, j].
+    dentries = np.tensordot(w, dout, axes=([0], [1])).transpose(1, 2, 3, 0, 4, 5)  # (fh, fw, N, C, Ho, Wo)
+    # Entry (u, v) of window (i, j) is the padded pixel (i*stride + u, j*stride + v): send each entry
+    # back to its pixel; a pixel shared by several windows adds up their contributions.
+    dx_pad = _add_entries_back(dentries, x_pad.shape, stride)
+    H, W = x.shape[2:]
     dx = dx_pad[:, :, padding:padding + H, padding:padding + W].copy()
     return dx, dw, db
     # END SOLUTION
@@ -552,7 +573,8 @@ def max_pool_forward(x, size, stride=None):
     # BEGIN SOLUTION
     if stride is None:
         stride = size
-    return _pool_windows(x, size, stride).max(axis=0)
+    entries = _window_entries(x, (size, size), stride)  # (size, size, N, C, H_out, W_out)
+    return entries.max(axis=(0, 1))  # the largest entry of each window
     # END SOLUTION
 
 
@@ -583,20 +605,18 @@ def max_pool_backward(dout, x, size, stride=None):
     # BEGIN SOLUTION
     if stride is None:
         stride = size
-    N, C, Ho, Wo = dout.shape
-    # Index (row-major, 0..size*size-1) of the first maximum in each window.
-    winner = _pool_windows(x, size, stride).argmax(axis=0)  # (N, C, Ho, Wo)
-    # Turn "entry (winner // size, winner % size) of window (h, w)" into a
-    # position (row, col) of x.
-    rows = np.arange(Ho)[:, None] * stride + winner // size
-    cols = np.arange(Wo)[None, :] * stride + winner % size
-    n = np.arange(N)[:, None, None, None]
-    c = np.arange(C)[None, :, None, None]
-    dx = np.zeros_like(x, dtype=np.result_type(x, dout))
-    # np.add.at adds up repeated indices (overlapping windows with the same
-    # winner); plain dx[n, c, rows, cols] += dout would keep only one of them.
-    np.add.at(dx, (n, c, rows, cols), dout)
-    return dx
+    entries = _window_entries(x, (size, size), stride)  # (size, size, N, C, Ho, Wo)
+    # Each window's gradient goes to its first maximum in row-major order and nothing to its other
+    # entries. Visit the entries in that order: an entry equal to the maximum wins unless one before did.
+    is_max = entries == entries.max(axis=(0, 1))
+    wins = np.zeros(entries.shape, dtype=bool)
+    decided = np.zeros(dout.shape, dtype=bool)  # the windows whose winner is already known
+    for u in range(size):
+        for v in range(size):
+            wins[u, v] = is_max[u, v] & ~decided
+            decided |= wins[u, v]
+    # Every entry goes back to its pixel (a pixel that wins several overlapping windows collects them all).
+    return _add_entries_back(np.where(wins, dout, 0.0), x.shape, stride)
     # END SOLUTION
 
 

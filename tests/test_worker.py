@@ -359,7 +359,7 @@ def test_starting_a_worker_counts_on_the_budget_of_the_call_that_needed_it(tmp_p
     with Worker(path, "slow", Limits(function_seconds=1.6, import_seconds=2)) as worker:
         outcomes = []
         for _ in range(4):
-            worker.close()  # a fresh worker for every call: each imports the file again
+            worker.reset()  # a fresh worker for every call: each imports the file again
             outcomes.append(worker.call("f", seconds=0.4))
     assert [o.status for o in outcomes[:2]] == ["returned", "returned"]
     assert outcomes[-1].status == "timeout" and outcomes[-1].limit is Limit.BUDGET

@@ -278,7 +278,7 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
         for run in runs:
             next_function = previous is not None and run.check.function != previous.function
             if run.fresh_worker or (next_function and worker.oracle_answers):
-                worker.close()  # a fresh process (and folder): nothing it was told or shown stays
+                worker.reset()  # a fresh process (and folder): nothing it was told or shown stays
             verdict, drawn = run_check(run.check, student, seed, run.oracle, run.examples, shrink)
             verdicts.append(verdict)
             fed.append(drawn)

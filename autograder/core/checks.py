@@ -207,10 +207,15 @@ class Student:
         return self._given_up.get((function, None)) or self._given_up.get((function, mode))
 
     def _refused(self, function, oracle):
-        """The graded functions a call of ``function`` must not run in the worker: those given up when
-        running with the student's own callees (the reference answers those in ``oracle`` anyway)."""
-        return sorted(name for name in self._graded - {function} - set(oracle)
-                      if self._given_up_in(name, frozenset()))
+        """The graded functions a call of ``function`` must not run in the worker: those it may call
+        (directly, or through the functions it calls) that were given up when running with the
+        student's own callees (the reference answers those in ``oracle`` anyway)."""
+        reachable, todo = set(), [function]
+        while todo:  # a function the reference answers for runs nothing of the student's
+            for name in self.callees(todo.pop()) - reachable - set(oracle):
+                reachable.add(name)
+                todo.append(name)
+        return sorted(name for name in reachable - {function} if self._given_up_in(name, frozenset()))
 
 
 REASONS = {  # the sandbox's outcome of a call that did not return, as a reason

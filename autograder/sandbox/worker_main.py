@@ -220,16 +220,26 @@ def refused_stub(name):
 
 
 def calls_among(source, graded):
-    """{function: the other graded functions its definition names} for each graded function of ``source``."""
+    """{function: the other graded functions it names} for each graded function of ``source``: in its
+    own definition, or in those of the file's other (helper) functions it names, and theirs."""
     import ast  # here, not at the top: only this reading of the file needs it
 
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
-    defined = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    return {node.name: sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in graded}
-                              - {node.name}) for node in defined if node.name in graded}
+    uses = {node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found = {}
+    for function in uses.keys() & graded:
+        seen, todo = {function}, [function]
+        while todo:  # through helpers, not through other graded functions: those have entries of their own
+            for name in uses[todo.pop()] - seen:
+                seen.add(name)
+                if name in uses and name not in graded:
+                    todo.append(name)
+        found[function] = sorted((seen & graded) - {function})
+    return found
 
 
 def raised_in(error, submission):

@@ -15,6 +15,7 @@ from conftest import REFERENCE, WORKER_PIPES
 from autograder.core.grading import choose, grade
 from autograder.sandbox import oracle, pipes, procfs, wire
 from autograder.sandbox import worker as worker_module
+from autograder.sandbox.printable import PLACEHOLDER
 from autograder.sandbox.wire import OutcomeStatus
 from autograder.sandbox.worker import Limit, Limits, Worker
 
@@ -80,6 +81,13 @@ STUDENT = textwrap.dedent('''
             while True:
                 pass
         return x
+
+    def escapes(x):
+        print("\\x1b[2J\\x1b[Hcleared\\ttab\\r\\nnext \\x9b31mred\\x1b]0;title\\x07")
+        return {"\\x1b[31mkey": "\\x1b]8;;link\\x1b\\\\text", "plain": x}
+
+    def escapes_raised(x):
+        raise ValueError("\\x1b[2J" + "x" * 5000)
 ''')
 
 
@@ -145,6 +153,20 @@ def test_output_is_truncated(worker):
     outcome = worker.call("flood", [np.zeros(1)])
     assert outcome.status == "returned"
     assert len(outcome.output) < 11_000 and "more bytes of output dropped" in outcome.output
+
+
+def test_what_the_worker_sends_is_printable_and_short(worker):
+    """Output, errors and the strings of values lose their escape sequences and control characters
+    (each shown as one placeholder) but keep tabs and newlines; long text is cut first."""
+    outcome = worker.call("escapes", [np.zeros(1)])
+    assert outcome.status == "returned"
+    assert "\x1b" not in outcome.output and f"{PLACEHOLDER}{PLACEHOLDER}cleared\ttab\nnext {PLACEHOLDER}red" \
+        in outcome.output
+    assert set(outcome.value) == {f"{PLACEHOLDER}key", "plain"} and outcome.value[f"{PLACEHOLDER}key"] == \
+        f"{PLACEHOLDER}text"
+    outcome = worker.call("escapes_raised", [np.zeros(1)])
+    assert outcome.status == "raised" and outcome.error.startswith(f"ValueError: {PLACEHOLDER}xxx")
+    assert len(outcome.error) < worker_module.MAX_TEXT + 100
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root: processes that leave the session are "
@@ -306,7 +328,8 @@ def test_end_of_output_marks_are_found_wherever_the_reads_split_them(monkeypatch
             output = pipes.OutputCollector(pipe, 1000)
             output._keep_marked(stream[:cut])
             output._keep_marked(stream[cut:])
-            assert (output.take(call_ended=True), output.take(call_ended=True)) == ("firstsecond\x00", ""), cut
+            taken = output.take(call_ended=True), output.take(call_ended=True)
+            assert taken == (f"firstsecond{PLACEHOLDER}", ""), cut  # the NUL is shown as a placeholder
             assert output._ends_seen == 0
             os.close(write_end)
             output._thread.join(timeout=1)

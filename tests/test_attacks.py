@@ -2,17 +2,19 @@
 
 Each entry in ``tests/corpus/cnn/attacks/`` is a complete upload: a file whose first docstring line
 says ``attack: <what it tries>``, or a folder (uploaded as Gradescope unpacks a zip) whose ``cnn.py``
-docstring or ``attack.txt`` says it. It gets every function wrong unless its attack works (then it would
-answer with a stolen reference, forged results or patched checks), so any point it gains means the
-sandbox failed. Its wrong answers differ at every call (``_answer``: ones times the call's number),
-so every check fails at its first example: grading costs little beyond the attack. For each attack,
-graded as Gradescope grades (the built zip's ``run_otter.py`` in the zip's own environment,
+docstring or ``attack.txt`` says it (a folder may hold ``cnn.ipynb`` instead: notebook uploads). It
+gets every function wrong unless its attack works (then it would answer with a stolen reference,
+forged results or patched checks), so any point it gains means the sandbox failed. Its wrong
+answers differ at every call (``_answer``: ones times the call's number), so every check fails at
+its first example: grading costs little beyond the attack. For each attack, graded as Gradescope
+grades (the built zip's ``run_otter.py`` in the zip's own environment,
 ``gradescope.grade.grade_like_gradescope``):
 
 - results.json is valid (Gradescope's format), smaller than 1 MB, and not forged;
 - every function scores 0, except those the attack implements correctly (full credit: one failing
   function never costs another its points), and the feedback says what happened;
 - no reference source and no hidden test appears in the feedback;
+- no control character or terminal escape sequence is in results.json or in `make grade`'s report;
 - no process of this grading's sandbox uid is left alive, and no file of that uid is left anywhere
   in /tmp, /var/tmp, /dev/shm or the results folder (nothing written outside the sandbox);
 - grading finishes in bounded time.
@@ -38,9 +40,10 @@ from test_packaging import validate_gradescope_results
 
 from autograder.core import assignment as assignments
 from autograder.core.runner import draw_examples
-from autograder.gradescope.grade import grade_like_gradescope
+from autograder.gradescope.grade import grade_like_gradescope, render_results
 from autograder.sandbox import procfs
 from autograder.sandbox.accounts import SANDBOX_UID_BASE
+from autograder.sandbox.printable import printable
 from autograder.sandbox.worker import MAX_TEXT, Limits, Worker
 
 CNN = assignments.load("cnn")
@@ -105,6 +108,14 @@ EXPECTED = {
     "startup_files": {"words": {"conv1d": "is not in your file"}},
     "symlink_to_reference": {"refused": "cnn.py is a link or a folder, not a file"},
     "symlinked_folder_to_reference": {"refused": "your upload has no file named cnn.py"},
+    "terminal_escapes": {"words": {"conv1d": "raised Looks", "conv1d_matrix": "raised Looks",
+                                   "conv2d": "returned a dict", "conv2d_multichannel": "returned a str"}},
+    # notebooks, read before Otter sees them (autograder/gradescope/notebook_upload.py)
+    "notebook_byte_order_mark": {"credit": {"conv2d"}, "words": {"conv1d": WRONG}},
+    "notebook_nested_metadata": {"refused": "cnn.ipynb is not a readable notebook (it nests too deeply)"},
+    "notebook_not_json": {"refused": "cnn.ipynb is not a readable notebook (it is not JSON)"},
+    "notebook_unreadable_cells": {"credit": {"conv2d"}, "words": {"conv1d": "raised ValueError"},
+                                  "anywhere": ["cell 3: left out, Python cannot read it", "cell 4: left out"]},
 }
 
 
@@ -149,7 +160,8 @@ def landlock(tmp_path_factory):
 
 # Seconds an upload takes to grade, about, where more than the usual 6 (see conftest: the longest first).
 SLOWER = {"reply_pipe_tampering": 20, "hang_at_import": 14, "endless_loop_ignores_signals": 12,
-          "daemon_rewrites_results": 12, "huge_return_value": 9, "oracle_abuse": 9, "output_flood": 9}
+          "daemon_rewrites_results": 12, "huge_return_value": 9, "oracle_abuse": 9, "output_flood": 9,
+          "notebook_byte_order_mark": 9, "notebook_unreadable_cells": 9}
 
 
 @pytest.mark.parametrize("attack", [pytest.param(path, id=path.stem, marks=pytest.mark.slow(SLOWER.get(path.stem, 6)))
@@ -174,6 +186,7 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
     assert survivors == []
     assert {path: os.path.exists(path) for path in MARKERS} == markers_before
     assert "FORGED-BY-ATTACK" not in text
+    assert unprintable(results) == [] and unprintable(render_results(results)) == []
     assert not leaked_lines(text, attack_source(attack))
     assert watch.files_left(output) == []
     if "refused" in expected:  # nothing was graded: one message, no points
@@ -238,6 +251,15 @@ def public_fingerprints(function):
 
 MARKERS = ["/autograder", "/tmp/results", "/tmp/ATTACK-MARKER", "/tmp/results.json"]
 SCANNED = ["/tmp", "/var/tmp", "/dev/shm"]
+
+
+def unprintable(found):
+    """The strings in ``found`` (results.json's data, or text) holding a control character or escape
+    sequence that ``printable`` would replace."""
+    if isinstance(found, str):
+        return [found[:200]] if printable(found) != found else []
+    items = found.items() if isinstance(found, dict) else enumerate(found) if isinstance(found, list) else ()
+    return [text for key, value in items for text in unprintable(key) + unprintable(value)]
 
 
 def leaked_lines(text, attack_source):

@@ -64,9 +64,10 @@ def test_module_source_keeps_definitions_and_says_what_it_leaves_out():
     assert 'check("f")' not in text and "sys.path" not in text  # the handout's own cells, said nothing of
 
 
-def test_bad_notebook_is_a_one_line_error(tmp_path):
+@pytest.mark.parametrize("text", ["{not json", "[" * 100_000 + "]" * 100_000], ids=["not-json", "nested-deeply"])
+def test_bad_notebook_is_a_one_line_error(tmp_path, text):
     bad = tmp_path / "cnn.ipynb"
-    bad.write_text("{not json")
+    bad.write_text(text)
     with pytest.raises(NotebookError):
         module_source(bad)
     result = subprocess.run([sys.executable, "-m", "autograder", "check", str(bad)], cwd=ROOT,
@@ -76,15 +77,15 @@ def test_bad_notebook_is_a_one_line_error(tmp_path):
 
 @pytest.mark.slow(10)
 def test_gradescope_grades_the_notebook_form_of_the_reference_at_full_marks(cnn, tmp_path, built_zips):
-    """Uploaded beside the handout's untouched cnn.py (the whole folder), the notebook is the answer;
-    its training cell is left out, and the results say so once."""
+    """Uploaded beside the handout's untouched cnn.py (the whole folder), the notebook is the answer,
+    even saved with a byte-order mark; its training cell is left out, and the results say so once."""
     upload = tmp_path / "upload"
     upload.mkdir()
     (upload / "cnn.py").write_text(SKELETON.read_text())
     cells = json.loads(notebook_of(REFERENCE, cnn))
     cells["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                            "source": ["params = train(*load_digits())\n", "print(predict(params, x))"]})
-    (upload / "cnn.ipynb").write_text(json.dumps(cells))
+    (upload / "cnn.ipynb").write_text(json.dumps(cells), encoding="utf-8-sig")
     results = grade_like_gradescope(built_zips[0], upload, tmp_path / "results")
     graded = [t for t in results["tests"] if t["name"] in cnn.functions]
     assert len(graded) == len(cnn.functions) and all(t["score"] == t["max_score"] > 0 for t in graded)

@@ -5,10 +5,12 @@ The quick tests call ``upload.find_graded_file`` on folders laid out as Gradesco
 the slower ones grade through the built zip exactly as Gradescope does (``grade_like_gradescope``).
 """
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -18,7 +20,9 @@ from test_packaging import validate_gradescope_results
 
 from autograder.core import assignment as assignments
 from autograder.gradescope.grade import grade_like_gradescope, grading_environment
+from autograder.gradescope.notebook_upload import in_limited_child, notebook_as_module
 from autograder.gradescope.upload import Expected, UploadProblem, digest, find_graded_file, isolate_upload
+from autograder.sandbox.printable import PLACEHOLDER
 
 CNN = Expected("cnn", (".py",), 200.0, frozenset({digest(SKELETON)}))
 NOTEBOOKS = Expected("cnn", (".py", ".ipynb"), 200.0, frozenset({digest(SKELETON)}))
@@ -63,7 +67,9 @@ def test_the_graded_file_is_found_where_students_put_it(tmp_path, files, chosen)
     ({"cnn.py": ("link", "/etc/hostname")}, "cnn.py is a link or a folder, not a file"),
     ({"cnn": ("link", str(REFERENCE.parent))}, "has no file named cnn.py"),  # links are not followed
     ({"deep/er/cnn.py": ANSWER}, "has no file named cnn.py"),
-], ids=["capitals", "browser-copy", "only-notebook", "nothing", "two-answers", "file-link", "folder-link", "deep"])
+    ({"\x1b[2J\x1b]0;title\x07cnn.py": ANSWER}, f"(found: {PLACEHOLDER}{PLACEHOLDER}cnn.py)"),  # names are printable
+], ids=["capitals", "browser-copy", "only-notebook", "nothing", "two-answers", "file-link", "folder-link", "deep",
+        "escapes-in-name"])
 def test_an_upload_without_one_gradable_file_gets_a_clear_message(tmp_path, files, words):
     with pytest.raises(UploadProblem) as problem:
         find_graded_file(lay_out(tmp_path, files), CNN)
@@ -76,6 +82,62 @@ def test_notebooks_count_where_the_assignment_accepts_them(tmp_path):
     (tmp_path / "cnn" / "cnn.py").write_text(ANSWER)
     with pytest.raises(UploadProblem, match="more than one file we could grade"):
         find_graded_file(tmp_path, NOTEBOOKS)
+
+
+# -- notebooks: read before Otter, in a child process with limits ----------------------------------------------
+
+def notebook(*cells, **fields):
+    """A notebook's JSON text: code cells with these sources, and any other top-level ``fields``."""
+    code = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+            for source in cells]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5, **fields})
+
+
+def test_a_notebook_becomes_the_module_it_defines_and_a_byte_order_mark_is_no_error(tmp_path):
+    path = tmp_path / "cnn.ipynb"
+    path.write_text(notebook(ANSWER, 'print("\x1b[2Jtrained")'), encoding="utf-8-sig")
+    module, notes = notebook_as_module(path)
+    assert module == tmp_path / "cnn.py" and os.listdir(tmp_path) == ["cnn.py"]
+    assert ANSWER in module.read_text()
+    assert len(notes) == 1 and f"left out `print(\"{PLACEHOLDER}trained\")`" in notes[0]  # printable
+
+
+@pytest.mark.parametrize("text, words", [
+    (notebook(ANSWER)[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}", "(it nests too deeply)"),
+    (ANSWER, "(it is not JSON)"),
+    ("{}", "(it has no list of cells with their source)"),
+    (notebook(ANSWER).encode("utf-16"), "(it is not UTF-8 text)"),
+], ids=["nested-100000-levels", "not-json", "no-cells", "utf-16"])
+def test_a_file_that_is_no_notebook_gets_one_clear_message(tmp_path, text, words):
+    path = tmp_path / "cnn.ipynb"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(UploadProblem) as problem:
+        notebook_as_module(path)
+    assert str(problem.value).startswith(f"cnn.ipynb is not a readable notebook {words}; open it in Jupyter")
+
+
+def test_cells_python_cannot_read_are_left_out_with_a_note(tmp_path):
+    """One huge expression (RecursionError) and a parser stack overflow (MemoryError): the rest of
+    the notebook is graded."""
+    path = tmp_path / "cnn.ipynb"
+    path.write_text(notebook("1" + " + 1" * 20_000, "-" * 10_000 + "1", ANSWER))
+    module, notes = notebook_as_module(path)
+    assert ANSWER in module.read_text()
+    assert [note.split(":")[0] for note in notes] == ["cell 1", "cell 2"]
+    assert all("left out, Python cannot read it" in note for note in notes)
+    assert [note.split(": ")[-1] for note in notes] == ["RecursionError)", "MemoryError)"]
+
+
+@pytest.mark.slow(2)
+@pytest.mark.parametrize("work, cpu_seconds", [
+    (lambda _: bytearray(2**31), 5),  # more memory than allowed: MemoryError, the child ends
+    (lambda _: [None for _ in iter(int, 1)], 1),  # never ends: stopped by its CPU limit
+], ids=["memory", "cpu"])
+def test_the_reading_child_is_limited_and_its_failure_is_no_answer(work, cpu_seconds):
+    assert in_limited_child(lambda x: x + 1, 1) == 2
+    start = time.monotonic()
+    assert in_limited_child(work, None, cpu_seconds=cpu_seconds) is None
+    assert time.monotonic() - start < 10
 
 
 @pytest.mark.parametrize("mount_point", [False, True], ids=["folder", "mount-point"])

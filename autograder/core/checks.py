@@ -16,6 +16,7 @@ verdicts and feedback, and ``make replay`` reproduces a failing call from an ``o
 """
 
 import copy
+import reprlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -309,18 +310,50 @@ def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="valu
         )
 
 
+SHOWN_CHARACTERS = 300  # the longest rendering of a value other than an array
+
+
 def show(value, indent=12):
-    """A short, readable rendering of a value for feedback; continuation lines get ``indent``."""
+    """A short, readable rendering of a value for feedback; continuation lines get ``indent``.
+
+    Arrays are summarised by numpy (at most 60 entries); a value of any other kind is shown on one
+    line of at most ``SHOWN_CHARACTERS``, however big it is: at most 12 items of a list or tuple
+    (a longer one is only counted), 8 of a dict, three levels deep, strings cut in the middle.
+    Strings are shown as Python writes them (``repr``), so no control character reaches a screen."""
     if isinstance(value, np.ndarray):
-        options = {"precision": 4, "suppress_small": True} if value.dtype.kind == "f" else {}
-        text = np.array2string(value + 0.0 if value.dtype.kind == "f" else value, separator=", ",
-                               max_line_width=88, threshold=60, edgeitems=3, **options)
-        return text.replace("\n", "\n" + " " * indent)
+        return _array_text(value, threshold=60).replace("\n", "\n" + " " * indent)
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, (list, tuple)) and len(value) > 12:
         return f"{type(value).__name__} of {len(value)} items"
-    return repr(value)
+    text = _SHORT_REPR.repr(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS - 3] + "..."
+
+
+def _array_text(value, threshold):
+    options = {"precision": 4, "suppress_small": True} if value.dtype.kind == "f" else {}
+    return np.array2string(value + 0.0 if value.dtype.kind == "f" else value, separator=", ",
+                           max_line_width=88, threshold=threshold, edgeitems=3, **options)
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` cut short at every level (see ``show``); arrays inside other values on one line."""
+
+    def __init__(self):
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxtuple, self.maxdict, self.maxset = 3, 12, 12, 8, 8
+        self.maxstring, self.maxlong, self.maxother = 80, 40, 80
+
+    def repr_ndarray(self, value, level):
+        if value.size > 12:
+            return f"<{value.dtype} array of shape {value.shape}>"
+        return " ".join(_array_text(value, threshold=12).split())
+
+    def repr_float(self, value, level):
+        return f"{value:.6g}"
+
+
+_SHORT_REPR = _ShortRepr()
 
 
 def _kind_of(value):
@@ -365,9 +398,12 @@ def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=No
                            f"{where}{label} (item {i} of the tuple) ")
     elif isinstance(expected, dict):
         if not isinstance(returned, dict) or set(returned) != set(expected):
-            keys = sorted(returned) if isinstance(returned, dict) else None
-            raise Failed(f"{function} returned {'a dict with keys ' + str(keys) if keys else _kind_of(returned)}"
-                         f", but it should return a dict with keys {sorted(expected)}")
+            if isinstance(returned, dict) and returned:
+                given = (f"a dict with keys {show(sorted(returned))}" if len(returned) <= 12
+                         else f"a dict of {len(returned)} keys")
+            else:
+                given = _kind_of(returned)
+            raise Failed(f"{function} returned {given}, but it should return a dict with keys {sorted(expected)}")
         for key in expected:
             assert_matches(returned[key], expected[key], function,
                            scale[key] if scale is not None else None, rtol, None, f"{where}[{key!r}] ")

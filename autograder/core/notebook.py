@@ -38,13 +38,29 @@ def module_source(ipynb_path):
     """``(python_source, notes)`` for the notebook at ``ipynb_path``: its code cells' imports,
     definitions and constants as a module, and one note per top-level statement left out."""
     try:
-        notebook = json.loads(Path(ipynb_path).read_text(encoding="utf-8"))
+        notebook = json.loads(Path(ipynb_path).read_text(encoding="utf-8-sig"))  # a byte-order mark is no error
         cells = [cell for cell in notebook["cells"] if cell.get("cell_type") == "code"]
         sources = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
                    for cell in cells]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise NotebookError(f"{ipynb_path} is not a readable notebook ({type(error).__name__})") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError,
+            MemoryError) as error:
+        raise NotebookError(f"{ipynb_path} is not a readable notebook ({_unreadable(error)})") from None
     return cells_source(sources)
+
+
+def _unreadable(error):
+    """Why a file is not a notebook, in words."""
+    if isinstance(error, RecursionError):
+        return "it nests too deeply"
+    if isinstance(error, MemoryError):
+        return "it is too large to read"
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(error, ValueError):
+        return "it is not JSON"
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return "it has no list of cells with their source"
 
 
 def cells_source(sources):
@@ -58,6 +74,10 @@ def cells_source(sources):
             tree = ast.parse(code)
         except SyntaxError as error:
             notes.append(f"cell {number}: left out, it has a syntax error at line {error.lineno}: {error.msg}")
+            continue
+        except (RecursionError, MemoryError, ValueError) as error:  # nested too deeply, too large, a NUL byte
+            notes.append(f"cell {number}: left out, Python cannot read it (too large, nested too deeply, or "
+                         f"holding a NUL character: {type(error).__name__})")
             continue
         lines = code.splitlines()
         chunks = []

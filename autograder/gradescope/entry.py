@@ -5,13 +5,17 @@ as root. Otter's own ``run_otter.py`` would hand the upload folder to Otter as i
 keeps only the graded file (``autograder.gradescope.upload``), so that Otter's kernel, which imports from
 the submission folder, finds our support packages there and nothing a student wrote. Python runs
 this file as a script, so ``sys.path`` starts with ``/autograder/source`` (our packages), never with
-the working directory. Once Otter has written results.json, each function's status (passed, failed,
-not implemented, not graded) is added to its entry as ``extra_data``, from the grading's notes.
+the working directory. A notebook upload is first turned into the module it defines
+(``notebook_upload``: read in a child process with limits), so that Otter grades a script and never
+reads the notebook. Once Otter has written results.json, each function's status (passed, failed,
+not implemented, not graded) is added to its entry as ``extra_data``, from the grading's notes, and
+what was left out of a notebook is said once, at the top.
 """
 
 import json
 from pathlib import Path
 
+from autograder.gradescope.notebook_upload import notebook_as_module
 from autograder.gradescope.notes import read_notes
 from autograder.gradescope.upload import MANIFEST, Expected, UploadProblem, isolate_upload, problem_results
 
@@ -22,8 +26,11 @@ def main(autograder_dir=GRADESCOPE_DIR):
     """Grade ``autograder_dir/submission`` into ``autograder_dir/results/results.json``; exit status."""
     folder = Path(autograder_dir)
     expected = Expected.from_json((folder / "source" / MANIFEST).read_text())
+    left_out = []
     try:
         graded = isolate_upload(folder, expected)
+        if graded.suffix == ".ipynb":
+            graded, left_out = notebook_as_module(graded)
     except UploadProblem as problem:
         (folder / "results").mkdir(exist_ok=True)
         (folder / "results" / "results.json").write_text(json.dumps(problem_results(str(problem), expected),
@@ -33,14 +40,20 @@ def main(autograder_dir=GRADESCOPE_DIR):
     from otter.run.run_autograder import main as run_autograder
 
     run_autograder(str(folder))
-    add_function_statuses(folder / "results" / "results.json", read_notes(graded).functions)
+    said_first = ""
+    if left_out:
+        from autograder.core.feedback import render_left_out  # numpy and more: after the child has forked
+
+        said_first = render_left_out(left_out)
+    add_to_results(folder / "results" / "results.json", read_notes(graded).functions, said_first)
     return 0
 
 
-def add_function_statuses(results_json, statuses):
+def add_to_results(results_json, statuses, said_first=""):
     """Store each function's status (``{function: {"status": Status value, "waiting_on": [names]}}``) with
     its test of results.json, as the test's ``extra_data`` (Gradescope stores it with the results;
-    ``grade.render_results`` reads it): Otter's results know points only."""
+    ``grade.render_results`` reads it): Otter's results know points only. ``said_first`` (what was
+    left out of a notebook) goes first in the top-level output: said once, for the whole upload."""
     try:
         results = json.loads(results_json.read_text())
     except (OSError, ValueError):
@@ -48,6 +61,8 @@ def add_function_statuses(results_json, statuses):
     for test in results.get("tests", []):
         if test.get("name") in statuses:
             test["extra_data"] = dict(statuses[test["name"]])
+    if said_first:
+        results["output"] = "\n\n".join(filter(None, [said_first, results.get("output")]))
     results_json.write_text(json.dumps(results, indent=4))
 
 

@@ -25,6 +25,7 @@ import yaml
 from autograder.core.feedback import SYMBOLS, format_table, status_words
 from autograder.core.outcomes import Status
 from autograder.gradescope.upload import MANIFEST, Expected
+from autograder.sandbox.printable import printable
 
 ENVIRONMENTS = Path(__file__).resolve().parents[2] / "build" / "grading-env"
 
@@ -143,7 +144,8 @@ def _clean_environment(python):
 
 def render_results(results, order=()):
     """A per-function table from results.json (functions in ``order`` first, as the handout lists
-    them), then the feedback of everything that lost points, but not of what is not implemented."""
+    them), then the feedback of everything that lost points, but not of what is not implemented;
+    ``printable`` whatever wrote the results, as it is for a terminal."""
     graded = [t for t in results["tests"] if "max_score" in t and t.get("max_score") is not None]
     rank = {name: i for i, name in enumerate(order)}
     graded.sort(key=lambda t: rank.get(t["name"], len(rank)))
@@ -162,12 +164,12 @@ def render_results(results, order=()):
     for test, status in zip(graded, statuses):
         if test["score"] < test["max_score"] and status is not Status.NOT_IMPLEMENTED:
             lines += ["", f"--- {test['name']} ---", test.get("output", "").strip()]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def result_status(test):
     """A graded test's ``Status``: the function's status the autograder stored in its ``extra_data``
-    (``entry.add_function_statuses``), else (a test of something else) passed with full points."""
+    (``entry.add_to_results``), else (a test of something else) passed with full points."""
     stored = (test.get("extra_data") or {}).get("status")
     if stored in {s.value for s in Status}:
         return Status(stored)

@@ -26,6 +26,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.sandbox.printable import printable
+
 MANIFEST = "upload.json"  # written into the autograder zip's top level by packaging
 MAX_FILE_BYTES = 5 * 2**20  # a graded file larger than this is not a hand-written answer
 IGNORED_FOLDERS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", "node_modules"}
@@ -125,7 +127,8 @@ def _entries(upload):
 
 
 def _shown(path, upload):
-    return str(path.relative_to(upload))
+    """A file's name as the message shows it (any name can be uploaded: a terminal escape too)."""
+    return printable(str(path.relative_to(upload)))
 
 
 def _wanted(expected):

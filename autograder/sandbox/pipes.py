@@ -13,6 +13,7 @@ import select
 import threading
 
 from autograder.sandbox import wire
+from autograder.sandbox.printable import printable
 
 SELECT_ON_PIPES = os.name == "posix"  # Windows' select() takes sockets only: there, threads read the pipes
 
@@ -147,15 +148,16 @@ class OutputCollector:
                 return
 
     def take(self, call_ended=False):
-        """The output since the last ``take``, truncated, as text. ``call_ended``: the worker replied,
-        so all the output of the call is written (thread mode: wait for its mark, at most 1 s)."""
+        """The output since the last ``take``, truncated, as ``printable`` text. ``call_ended``: the
+        worker replied, so all the output of the call is written (thread mode: wait for its mark, at
+        most 1 s)."""
         if self._thread is None:
             self.read_available()  # the worker flushes before it replies, so this is all of it
         with self._lock:
             if self._thread is not None and call_ended:
                 self._ends.wait_for(lambda: self._ends_seen or not self.open, timeout=1.0)
                 self._ends_seen = max(self._ends_seen - 1, 0)
-            text = self._kept.decode(errors="replace")
+            text = printable(self._kept.decode(errors="replace"))
             if self._dropped:
                 text += f"\n... ({self._dropped} more bytes of output dropped)"
             self._kept.clear()

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.sandbox import accounts, pipes, procfs, wire
+from autograder.sandbox.printable import printable
 from autograder.sandbox.wire import CALL_REPLIES, WORKER_REPLIES, OutcomeStatus
 
 try:
@@ -509,13 +510,15 @@ def _kill_tree(process):
 
 
 def _short(text):
-    """A string from the worker, cut to ``MAX_TEXT`` characters."""
+    """A string from the worker, cut to ``MAX_TEXT`` characters and made ``printable``."""
     text = text if isinstance(text, str) else str(text)
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + f"... ({len(text) - MAX_TEXT} more characters)"
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + f"... ({len(text) - MAX_TEXT} more characters)"
+    return printable(text)
 
 
 def _bounded(value):
-    """A decoded value with every string in it cut short (arrays and numbers stay as they are)."""
+    """A decoded value with every string in it (dict keys too) ``_short`` (arrays and numbers stay as they are)."""
     if isinstance(value, str):
         return _short(value)
     if isinstance(value, list):

@@ -1,7 +1,7 @@
-"""attack: return huge values: 10^8 floats, a 300 MB array, a 20 MB string, a dict of 10^5 items.
+"""attack: return huge values: 10^7 floats, a 128 MB array, a 20 MB string, a dict of 10^5 items.
 
-conv1d returns np.zeros(10**8) (800 MB), conv1d_matrix 10**8 float32 zeros (400 MB), conv2d a
-6000 x 6000 array (288 MB), conv2d_multichannel a 20 MB string, max_pool2d a dict of 100,000
+conv1d returns np.zeros(10**7) (80 MB), conv1d_matrix 4 * 10**7 float32 zeros (160 MB), conv2d a
+4000 x 4000 array (128 MB), conv2d_multichannel a 20 MB string, max_pool2d a dict of 100,000
 long keys (on the first two calls of each: Hypothesis calls a failing example again to report
 it; later calls return ones, which are wrong). The grader must neither run out of memory nor write them into
 results.json.
@@ -12,9 +12,9 @@ import itertools
 import numpy as np
 
 HUGE = {
-    "conv1d": lambda: np.zeros(10**8),
-    "conv1d_matrix": lambda: np.zeros(10**8, dtype=np.float32),
-    "conv2d": lambda: np.zeros((6000, 6000)),
+    "conv1d": lambda: np.zeros(10**7),
+    "conv1d_matrix": lambda: np.zeros(4 * 10**7, dtype=np.float32),
+    "conv2d": lambda: np.zeros((4000, 4000)),
     "conv2d_multichannel": lambda: "huge " * 4_000_000,
     "max_pool2d": lambda: {f"key {i} " * 20: i for i in range(100_000)},
 }

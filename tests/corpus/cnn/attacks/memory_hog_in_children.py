@@ -1,7 +1,7 @@
-"""attack: get around the per-process memory limit with children: each fills 700 MB and sleeps.
+"""attack: get around the per-process memory limit with children: each fills 400 MB and sleeps.
 
-The first call of conv1d forks four children, each touching 700 MB (2.8 GB together, under the
-per-process limit of 1 GiB each), waits until all four hold it, then two seconds more, and returns
+The first call of conv1d forks four children, each touching 400 MB (1.6 GB together, under the
+per-process limit of 512 MiB each), waits until all four hold it, then two seconds more, and returns
 wrong values; so do later calls.
 """
 
@@ -19,7 +19,7 @@ def _hog():
     for _ in range(4):
         pid = os.fork()
         if pid == 0:
-            block = np.ones(700 * 2**20 // 8)
+            block = np.ones(400 * 2**20 // 8)
             os.write(holding, b"!")
             time.sleep(300 + block[0])
             os._exit(0)

@@ -41,6 +41,7 @@ Every reply also says the CPU seconds the call took (``cpu_seconds``), which the
 where it cannot measure them itself (no /proc).
 """
 
+import ast
 import ctypes
 import importlib.util
 import json
@@ -174,11 +175,12 @@ def describe_exception(error, submission):
     return f"{type(error).__name__}: {message}" if message else type(error).__name__, where
 
 
-def import_submission(submission, module_name):
+def import_submission(tree, submission, module_name):
+    """Run the submission's syntax tree ``tree`` as module ``module_name`` (its file: ``submission``)."""
     spec = importlib.util.spec_from_file_location(module_name, submission)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    exec(compile(tree, submission, "exec"), module.__dict__)  # what the worker is for: it runs nothing else
     return module
 
 
@@ -219,15 +221,10 @@ def refused_stub(name):
     return stub
 
 
-def calls_among(source, graded):
-    """{function: the other graded functions it names} for each graded function of ``source``: in its
-    own definition, or in those of the file's other (helper) functions it names, and theirs."""
-    import ast  # here, not at the top: only this reading of the file needs it
-
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
+def calls_among(tree, graded):
+    """{function: the other graded functions it names} for each graded function of the module whose
+    syntax tree is ``tree``: in its own definition, or in those of the module's other (helper)
+    functions it names, and theirs."""
     uses = {node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     found = {}
@@ -322,10 +319,11 @@ def main(limits_json, submission, module_name, graded=""):
             raise SystemExit(0)  # the grader closed the pipe: we are done
         return data
 
-    with open(submission, encoding="utf-8", errors="replace") as file:  # read before its code runs
-        calls = calls_among(file.read(), set(filter(None, graded.split(","))))
-    try:
-        module = import_submission(submission, module_name)
+    try:  # read once, before any of its code runs: which function calls which, then the module
+        with open(submission, "rb") as file:
+            tree = ast.parse(file.read(), submission)
+        calls = calls_among(tree, set(filter(None, graded.split(","))))
+        module = import_submission(tree, submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
         error_text, where = describe_exception(error, submission)
         send(wire.encode(status_record(wire.OutcomeStatus.IMPORT_FAILED, error=error_text, where=where)))

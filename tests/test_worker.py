@@ -251,8 +251,8 @@ def oracle_worker(tmp_path):
     (tmp_path / "student.py").write_text(ORACLE_STUDENT + "\n\ndef asks_forever(n):\n    return endless(n)\n")
     (tmp_path / "reference.py").write_text(ORACLE_REFERENCE)
     limits = Limits(call_seconds=2, call_cpu_seconds=2)
-    with Worker(tmp_path / "student.py", "student", limits, oracle=Oracle(tmp_path / "reference.py", "student",
-                                                                        limits)) as worker:
+    with Oracle(tmp_path / "reference.py", "student", limits) as oracle, \
+            Worker(tmp_path / "student.py", "student", limits, oracle=oracle) as worker:
         yield worker
 
 
@@ -382,7 +382,7 @@ def test_starting_a_worker_counts_on_the_budget_of_the_call_that_needed_it(tmp_p
     with Worker(path, "slow", Limits(function_seconds=1.6, import_seconds=2)) as worker:
         outcomes = []
         for _ in range(4):
-            worker.reset()  # a fresh worker for every call: each imports the file again
+            worker.close()  # a fresh worker for every call: each imports the file again
             outcomes.append(worker.call("f", seconds=0.4))
     statuses = [o.status for o in outcomes]
     assert statuses[0] == "returned" and "timeout" in statuses  # the budget ran out, and stayed out

@@ -30,7 +30,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from autograder.core.checks import Failed, GivenUp, Student, same_value
 from autograder.core.outcomes import Reason, Status, status_of
-from autograder.sandbox.oracle import Oracle
+from autograder.sandbox.oracle import shared as shared_oracle
 from autograder.sandbox.worker import Limits, Worker
 
 
@@ -269,7 +269,8 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
     NOT_LOADED (explained once, from ``load_failure``); ``cpu_peaks`` maps each function called to
     the most CPU seconds one call used.
     """
-    oracle = Oracle(reference, module_name, limits) if reference and any(run.oracle for run in runs) else None
+    oracle = shared_oracle(str(reference), module_name, limits) if reference and any(run.oracle for run in runs) \
+        else None
     with _hypothesis_as_graded(), Worker(submission, module_name, limits, graded, oracle) as worker:
         load_failure = worker.load()
         if load_failure is not None:
@@ -278,7 +279,7 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
         for run in runs:
             next_function = previous is not None and run.check.function != previous.function
             if run.fresh_worker or (next_function and worker.oracle_answers):
-                worker.reset()  # a fresh process (and folder): nothing it was told or shown stays
+                worker.close()  # a fresh process (and folder): nothing it was told or shown stays
             verdict, drawn = run_check(run.check, student, seed, run.oracle, run.examples, shrink)
             verdicts.append(verdict)
             fed.append(drawn)

@@ -7,10 +7,13 @@ reference compute them in a worker of its own: the grader's own code, run as the
 within what is left of the student's call: its wall-clock time and its CPU time (the reference's
 CPU seconds count as the call's). So absurd arguments (a padding of 10**5, a filter of 3000 x 3000)
 cost the student's call its time or raise MemoryError there; they can neither hang nor exhaust the
-grader. The reference's process serves every function of one grading and is replaced when it fails.
+grader. The reference's process serves every grading of the process that made it (``shared``: it
+holds nothing of a submission's but the answers it computes) and is replaced when it fails.
 """
 
+import atexit
 import dataclasses
+import functools
 import math
 
 from autograder.sandbox.wire import OutcomeStatus
@@ -26,6 +29,14 @@ class Answer:
     message: dict = None
     timeout: object = None
     cpu_seconds: float = 0.0
+
+
+@functools.cache
+def shared(reference, module_name, limits=Limits()):
+    """The ``Oracle`` of ``reference`` for every grading of this process, stopped when the process ends."""
+    oracle = Oracle(reference, module_name, limits)
+    atexit.register(oracle.close)
+    return oracle
 
 
 class Oracle:

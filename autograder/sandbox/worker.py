@@ -201,21 +201,16 @@ class Worker:
             return f"did not finish within {budget:g} s over all its calls"
         return f"did not finish: all calls of this file together used up {self.limits.total_seconds:g} s"
 
-    def reset(self):
+    def close(self):
         """Kill the worker and everything it started; remove its folder, and what it left elsewhere:
-        the next call starts a fresh one, which nothing of this one reaches."""
+        the next call starts a fresh one, which nothing of this one reaches. (The oracle is not this
+        worker's: whoever made it closes it.)"""
         if self._process is not None:
             self._kill()
             self._process = None
         self._remove_folder()
         if self.account:
             accounts.remove_files_of(self.account[0])
-
-    def close(self):
-        """``reset``, and stop the oracle's process too: grading is over."""
-        self.reset()
-        if self.oracle is not None:
-            self.oracle.close()
 
     def _remove_folder(self):
         if self._folder:

@@ -126,6 +126,7 @@ class Worker:
         self._oracle = ()  # the names the oracle answers during the current call
         self._answered = set()  # names the oracle answered during the current call
         self._oracle_cpu = 0.0  # CPU seconds the oracle used answering the current call
+        self._unread = bytearray()  # bytes the worker sent after its last reply (read ahead)
         self.oracle_answers = 0  # answers this worker process received: restart it before it grades another function
 
     def __enter__(self):
@@ -292,9 +293,24 @@ class Worker:
         self._others_at_start = None  # CPU seconds of the worker's other processes, at the first scan
         others = 0.0
         watched = time.monotonic()  # when its CPU time was last read (``cpu_before``)
-        buffer = bytearray()
-        needed = 8
+        buffer, self._unread = self._unread, bytearray()
+        length = None  # of the message whose bytes ``buffer`` holds, once its 8-byte header is in
         while True:
+            if length is None and len(buffer) >= 8:
+                length = int.from_bytes(buffer[:8], "big")
+                if length > min(self.limits.reply_bytes, wire.MAX_MESSAGE_BYTES):
+                    return self._fail(OutcomeStatus.GARBLED, wire.too_large(self.limits.reply_bytes))
+            if length is not None and len(buffer) >= 8 + length:
+                message, buffer, length = bytes(buffer[8:8 + length]), buffer[8 + length:], None
+                reply = self._decode(message, self._cpu_seconds() - cpu_before)
+                if reply.status is not OutcomeStatus.ORACLE:
+                    self._unread = buffer  # sent after the reply, out of turn: the next call finds it first
+                    return reply
+                cpu = self._cpu_seconds() - cpu_before + others + self._oracle_cpu
+                failure = self._answer_oracle(reply, deadline - time.monotonic(), cpu_seconds - cpu)
+                if failure is not None:  # a nested call: answered within what is left of the call, then wait on
+                    return failure
+                continue
             now = time.monotonic()
             if now - self._last_scan >= _SCAN_SECONDS:
                 others, memory = self._scan_sandbox()
@@ -312,7 +328,9 @@ class Worker:
             if remaining <= 0:
                 return self._fail(OutcomeStatus.TIMEOUT, f"did not finish within {seconds:g} s (waiting, or an "
                                                          f"endless loop?)", Limit.WALL)
-            chunk = self._replies.read(min(needed - len(buffer), 1 << 20), min(remaining, _WATCH_SECONDS))
+            # As much as has come, up to 64 KiB or the rest of a longer message: a reply and its header in one read.
+            wanted = max(8 + (length or 0) - len(buffer), 1 << 16)
+            chunk = self._replies.read(min(wanted, 1 << 20), min(remaining, _WATCH_SECONDS))
             if chunk is None:  # nothing yet
                 continue
             if not chunk:
@@ -321,20 +339,6 @@ class Worker:
                                                              f"limit is {cpu_seconds:g} s", Limit.CPU)
                 return self._fail(OutcomeStatus.CRASHED, self._exit_description())
             buffer += chunk
-            if len(buffer) == 8 and needed == 8:
-                length = int.from_bytes(buffer, "big")
-                if length > min(self.limits.reply_bytes, wire.MAX_MESSAGE_BYTES):
-                    return self._fail(OutcomeStatus.GARBLED, wire.too_large(self.limits.reply_bytes))
-                needed = 8 + length
-            if len(buffer) >= needed:
-                reply = self._decode(bytes(buffer[8:needed]), self._cpu_seconds() - cpu_before)
-                if reply.status is not OutcomeStatus.ORACLE:
-                    return reply
-                cpu = self._cpu_seconds() - cpu_before + others + self._oracle_cpu
-                failure = self._answer_oracle(reply, deadline - time.monotonic(), cpu_seconds - cpu)
-                if failure is not None:  # a nested call: answered within what is left of the call, then wait on
-                    return failure
-                buffer, needed = bytearray(), 8
 
     def _decode(self, message, cpu_seconds):
         try:
@@ -450,6 +454,7 @@ class Worker:
         process = self._process
         if process is None:
             return
+        self._unread = bytearray()
         for pipe in (getattr(self, "_requests", None),):
             try:
                 pipe.close()

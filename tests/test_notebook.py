@@ -9,7 +9,15 @@ import zipfile
 import pytest
 from conftest import REFERENCE, ROOT, SKELETON
 
-from autograder.core.notebook import NotebookError, cells_source, module_source
+from autograder.core.notebook import (
+    Cell,
+    Differences,
+    NotebookError,
+    differences,
+    module_of,
+    module_source,
+    read_cells,
+)
 from autograder.gradescope.grade import grade_like_gradescope
 from autograder.gradescope.packaging import build_student_zip
 from autograder.instructor.handout_notebook import notebook_text
@@ -39,18 +47,20 @@ def test_notebook_has_each_part_its_functions_and_a_check_cell(cnn):
     assert text.index('check("conv1d")') > next(i for i, t in enumerate(text) if "def conv1d(" in t)
 
 
-def test_module_source_keeps_definitions_and_says_what_it_leaves_out():
-    cells = [
+def test_module_keeps_definitions_and_says_what_it_leaves_out_naming_cells_as_jupyter_does():
+    texts = [
         "# Setup cell: the handout's own\nimport sys\nsys.path.insert(0, '.')",
-        "import numpy as np\nfrom autograder.core.notebook import checker\nRATE = 0.1\nSHAPE = (2, np.float64(3))",
+        "import numpy as np\nfrom autograder.check import checker\nRATE = 0.1\nSHAPE = (2, np.float64(3))",
         "%matplotlib inline\ndef f(x):\n    return RATE * x\n\nprint(f(2))",
         "@staticmethod\ndef g(x):\n    return x",
         "data = np.load('digits.npz')\nparams = train(data)\nimport matplotlib.pyplot as plt\nplt.plot([1])",
         'check("f")',
         "def broken(:\n",
         "class Net:\n    pass\nfor i in range(3):\n    pass",
+        'if __name__ == "__main__":\n    from digits import load_digits\n    data = load_digits()',
     ]
-    source, notes = cells_source(cells)
+    module = module_of([Cell(f"In [{number}]", text) for number, text in enumerate(texts, start=1)])
+    source, notes = module.source, module.notes
     namespace = {}
     exec(compile(source, "cnn.py", "exec"), namespace)  # the kept code runs on its own
     assert namespace["f"](2) == 0.2 and namespace["SHAPE"] == (2, 3.0) and "Net" in namespace
@@ -58,10 +68,34 @@ def test_module_source_keeps_definitions_and_says_what_it_leaves_out():
     assert "np.load" not in source and "train(" not in source and "print(" not in source
     assert "import matplotlib.pyplot as plt" in source  # kept (allowed to fail); plotting calls are not
     text = "\n".join(notes)
-    for left_out in ("print(f(2))", "data = np.load('digits.npz')", "params = train(data)", "plt.plot([1])",
-                     "for i in range(3):", "syntax error", "notebook command"):
+    for left_out in ("In [3], line 5: left out `print(f(2))`",
+                     "In [5], line 1: left out `data = np.load('digits.npz')`", "params = train(data)",
+                     "plt.plot([1])", "In [8], line 3: left out `for i in range(3):`",
+                     "In [7]: left out, it has a syntax error", "In [3]: left out 1 notebook command"):
         assert left_out in text, left_out
-    assert 'check("f")' not in text and "sys.path" not in text  # the handout's own cells, said nothing of
+    assert 'check("f")' not in text and "sys.path" not in text and "__main__" not in text + source  # said nothing of
+    line = source.splitlines().index("    return RATE * x") + 1
+    assert module.locate(line) == ("In [3]", 3, "return RATE * x")  # a line of the module, in its cell
+
+
+def test_saved_cells_are_named_by_their_execution_count_or_first_line(tmp_path):
+    saved = tmp_path / "cnn.ipynb"
+    saved.write_text(json.dumps({"cells": [
+        {"cell_type": "code", "execution_count": 4, "metadata": {}, "outputs": [],
+         "source": ["def f(x):\n", "    return x\n"]},
+        {"cell_type": "markdown", "metadata": {}, "source": ["text"]},
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["\nprint(1)"]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert [cell.label for cell in read_cells(saved)] == ["In [4]", 'the cell beginning "print(1)"']
+
+
+def test_differences_between_what_a_kernel_ran_and_the_saved_notebook():
+    ran = module_of([Cell("In [1]", "def _pad(x):\n    return x"), Cell("In [2]", "def f(x):\n    return _pad(x) + 1"),
+                     Cell("In [3]", "K = 2  # a comment")])
+    saved = module_of([Cell("In [2]", "def f(x):\n    return _pad(x) + 2"), Cell("In [3]", "K = 2"),
+                       Cell("In [4]", "def g():\n    pass")])
+    assert differences(ran, saved) == Differences(changed=("f",), kernel_only=("_pad",), saved_only=("g",))
+    assert not differences(saved, saved)
 
 
 def test_bad_notebook_is_a_one_line_error(tmp_path):

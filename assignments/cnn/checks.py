@@ -11,4 +11,5 @@ from assignments.cnn import convolution_checks, counting_checks, training_checks
 FUNCTIONS = convolution_checks.FUNCTIONS + training_checks.FUNCTIONS + counting_checks.FUNCTIONS
 PUBLIC_CHECKS = worked_examples.CHECKS + convolution_checks.CHECKS + training_checks.CHECKS + counting_checks.CHECKS
 SEED = 20261125
+BESIDE_SKELETON = ("digits.py", "digits.npz")  # the handout also puts the data and its loader beside cnn.py
 CALL_SECONDS = {"train": 60.0}  # CPU seconds of one full training run (wall clock: 4x); every other call: 5 s

@@ -44,7 +44,8 @@ class Verdict:
     ``involved``, the graded functions the check ran (its own, those it called, and those they use
     in the submission, but for those the reference answered); ``again``, the check in which the
     function at fault went wrong first, when this one was refused because of it; ``waiting_on``,
-    set by ``grading``: other functions involved that fail their own checks, which this check waits on.
+    set by ``grading``: other functions involved that fail their own checks, which this check waits on;
+    ``rule``, the rule of the handout a wrong value breaks (``checks.Rule``), if the check named one.
     """
 
     check: object
@@ -56,6 +57,7 @@ class Verdict:
     involved: frozenset = frozenset()
     again: str = ""
     waiting_on: tuple = ()
+    rule: object = None
 
     @property
     def status(self):
@@ -224,7 +226,7 @@ def _failure_verdict(check, last_failure):
     if error is None:
         return None
     return Verdict(check, error.reason, error.message, last_failure["example"], call=error.call,
-                   again=last_failure["again"])
+                   again=last_failure["again"], rule=error.rule)
 
 
 def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Limits(), shrink=True, graded=()):

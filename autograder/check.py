@@ -46,8 +46,8 @@ def submission_to_check(assignment, given=None):
 
     Given a path, that file. In this repository, the skeleton. In a handout, ``NAME.py`` or
     ``NAME.ipynb`` beside the checks: the one that exists; of the two, the one with functions of the
-    student's own (more than the skeleton's ``raise NotImplementedError``); if both have some, or
-    neither, the one saved last.
+    student's own (more than the skeleton's ``raise NotImplementedError``); if both have some, the
+    one saved last; if neither, ``NAME.py``.
     """
     if given:
         return existing_file(given, (".py", ".ipynb")), "the file you named"
@@ -65,9 +65,11 @@ def submission_to_check(assignment, given=None):
     if bool(written[script]) != bool(written[book]):
         mine, other = (script, book) if written[script] else (book, script)
         return mine, f"no file named; of {script.name} and {book.name}, only {mine.name} has functions of yours"
+    if not written[script]:
+        return script, f"no file named; neither {script.name} nor {book.name} has functions of yours yet"
     later, earlier = sorted((script, book), key=lambda path: path.stat().st_mtime, reverse=True)
-    some = "both have functions of yours" if written[script] else "neither has functions of yours yet"
-    return later, (f"no file named; {some}, and {later.name} was saved last (give a path to check {earlier.name})")
+    return later, (f"no file named; both have functions of yours, and {later.name} was saved last (give a "
+                   f"path to check {earlier.name})")
 
 
 def _written(path, functions):

@@ -154,10 +154,11 @@ def cmd_audit(args):
 
 def cmd_bench(args):
     """Time `otter run` on the reference and on the plain-loop alternative (tests/corpus/NAME/correct/*loops*.py
-    applied over the reference); then the assignment's own benchmarks (solutions/NAME/bench_*.py)."""
+    applied over the reference), and check in the unpacked handout; count the lines of feedback per failing
+    function over the corpus; then the assignment's own benchmarks (solutions/NAME/bench_*.py)."""
     import tempfile
 
-    from autograder.instructor.bench import cpu_margins, measure
+    from autograder.instructor.bench import cpu_margins, feedback_lines, handout_check_seconds, measure, summarise_lines
     from autograder.instructor.patching import apply_patch
 
     name = assignment_name(args)
@@ -181,6 +182,10 @@ def cmd_bench(args):
         table, report = cpu_margins(assignments.load(name), loop_submission)
         print(f"\nCPU seconds of the pure-loop solution's calls, per function ({report.points:g}/{report.possible:g}):")
         print(table)
+    seconds = handout_check_seconds(dist(name) / "student.zip", reference)
+    print(f"\ncheck of the reference in the unpacked handout, this Python: "
+          f"{', '.join(f'{s:.1f}' for s in seconds)} s wall (the first draws the examples)")
+    print(summarise_lines(feedback_lines(name)))
     return run_scripts(name, "bench_*.py")
 
 

@@ -164,3 +164,49 @@ def test_skeleton_notebook_says_not_implemented_yet(cnn, handout):
     for source, output in checks:
         assert "Some checks did not pass yet." in output and "✗" not in output, (source, output)
     assert sum(output.count("not implemented yet") for _, output in checks) == len(cnn.functions)
+
+
+LOOP_CONV1D = '''def conv1d(x, w, stride=1, padding=0):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    xp = np.pad(x, padding)
+    n_out = (len(xp) - len(w)) // stride + 1
+    return np.array([xp[i * stride:i * stride + len(w)] @ w for i in range(n_out)])'''
+
+
+class FakeShell:
+    """What ``check()`` reads of an IPython kernel: its input history (``In``), item 0 empty."""
+
+    def __init__(self, cells):
+        self.history_manager = type("History", (), {"input_hist_raw": ["", *cells]})()
+        self.user_ns = {}
+
+
+@pytest.mark.slow(4)
+def test_check_in_a_kernel_names_cells_and_says_how_the_kernel_differs_from_the_saved_notebook(
+        tmp_path, monkeypatch, capsys):
+    """What the kernel ran: a helper (deleted from the saved notebook since) and a conv1d that raises in
+    line 3 of In [4]; the saved notebook: a conv1d of its own. check() says which cell, and that the
+    kernel differs from the file; check(saved=True) checks the file."""
+    from autograder import check
+
+    kernel = ["# Setup cell: run it first", "import numpy as np", "def _pad(x):\n    return x\n",
+              "def conv1d(x, w, stride=1, padding=0):\n    x = _pad(x)\n    raise ValueError('half done')",
+              'check("conv1d")']
+    monkeypatch.setattr(check, "_shell", lambda: FakeShell(kernel))
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    saved = json.loads(notebook_text(HANDOUT.read_text(), SKELETON.read_text(), "cnn", ["conv1d"]))
+    saved["cells"].append({"cell_type": "code", "execution_count": 9, "metadata": {}, "outputs": [],
+                           "source": LOOP_CONV1D})
+    (tmp_path / "cnn.ipynb").write_text(json.dumps(saved))
+
+    check.checker("cnn")("conv1d")
+    out = capsys.readouterr().out
+    assert "The saved notebook cnn.ipynb differs from what this kernel ran" in out
+    assert "only in the kernel" in out and "_pad" in out and "changed since the kernel ran them" in out
+    assert "at In [4], line 3: raise ValueError('half done')" in out  # the cell as Jupyter numbers it
+    assert "cnn.py" not in out and "Some checks did not pass yet" in out
+
+    check.checker("cnn")("conv1d", saved=True)
+    out = capsys.readouterr().out
+    assert f"Checking the saved {tmp_path / 'cnn.ipynb'}" in out and "All these checks pass (" in out

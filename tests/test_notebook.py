@@ -15,7 +15,7 @@ from autograder.core.notebook import (
     NotebookError,
     differences,
     module_of,
-    module_source,
+    read,
     read_cells,
 )
 from autograder.gradescope.grade import grade_like_gradescope
@@ -102,7 +102,7 @@ def test_bad_notebook_is_a_one_line_error(tmp_path):
     bad = tmp_path / "cnn.ipynb"
     bad.write_text("{not json")
     with pytest.raises(NotebookError):
-        module_source(bad)
+        read(bad)
     result = subprocess.run([sys.executable, "-m", "autograder", "check", str(bad)], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error:")

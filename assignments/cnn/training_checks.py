@@ -37,7 +37,7 @@ MAX_RELATIVE_ERROR = 1e-5  # float64 gradients agree to ~1e-9; a wrong one is of
 # Relative error |a - n| / (|a| + |n|) is noise for gradients near 0: below this size of |a| + |n|
 # the difference is compared as it is (finite differences of a loss of size ~100 are off ~1e-8).
 SMALL_GRADIENT = 1.0
-SAMPLES_PER_ARRAY = 8  # coordinates checked per array: each costs two forward calls
+SAMPLES_PER_ARRAY = 5  # coordinates checked per array: each costs two forward calls (see checks.PUBLIC_EXAMPLES)
 
 
 # -- finite differences ----------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def backward_check(backward, forward, calls, parts):
         for part, analytic in zip(parts, results):
             name = part.removeprefix("d")
             check_gradient(backward, part, analytic, loss_of(name), call[name])
-    return Check.on_calls(backward, f"gradients match finite differences of {forward}", calls, verify, max_examples=8)
+    return Check.on_calls(backward, f"gradients match finite differences of {forward}", calls, verify, max_examples=6)
 
 
 # -- layers ----------------------------------------------------------------------------------------
@@ -280,9 +280,11 @@ def _train_runs(student, example):
         raise Failed(f"the training loss did not fall: history = {show(history)}")
 
 
-TRAIN_RUNS = st.fixed_dictionaries({  # a few epochs of train() on x_train[first_row:first_row + rows]
-    "first_row": st.integers(0, 1000), "rows": st.integers(3, 10), "epochs": st.integers(1, 2),
-    "lr": st.sampled_from([0.0, 0.1, 0.5]), "batch_size": st.integers(2, 10), "seed": st.integers(0, 100)})
+# A few epochs of train() on x_train[first_row:first_row + rows], in batches smaller than the rows (the
+# last one smaller still, often), with lr 0 among others.
+TRAIN_RUNS = st.fixed_dictionaries({
+    "first_row": st.integers(0, 1000), "rows": st.integers(4, 7), "epochs": st.integers(1, 2),
+    "lr": st.sampled_from([0.5, 0.0, 0.1]), "batch_size": st.integers(2, 3), "seed": st.integers(0, 100)})
 
 
 def _train_follows_recipe(student, example):
@@ -377,7 +379,7 @@ CHECKS = [
     Check.on_inputs("train", "runs, and the loss falls over a few epochs on 200 images",
                     st.fixed_dictionaries({"epochs": st.just(3)}), _train_runs, max_examples=1),
     Check.on_inputs("train", "uses lr, batch_size, epochs and seed as the handout's recipe does (lr=0 changes "
-                    "nothing)", TRAIN_RUNS, _train_follows_recipe, max_examples=4),
+                    "nothing)", TRAIN_RUNS, _train_follows_recipe, max_examples=5),
     Check.on_inputs("predict", "returns one label in 0..9 per image",
                     st.fixed_dictionaries({"count": st.integers(1, 20)}), _predict_labels, max_examples=3),
 ]

@@ -335,12 +335,18 @@ def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="valu
     tolerance = rtol * (scale + 1e-3 * np.max(scale, initial=0.0)) + 1e-9
     wrong = np.abs(returned.astype(np.float64) - expected) > tolerance
     if np.any(wrong):
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        raise Failed(
-            f"{function} returned wrong {what} at {len(np.argwhere(wrong))} of {wrong.size} "
-            f"positions (the first at index {first})\n"
-            f"  expected: {show(expected)}\n  returned: {show(returned)}"
-        )
+        positions = [tuple(int(i) for i in index) for index in np.argwhere(wrong)]
+        if expected.size <= SHOWN_WHOLE:
+            details = f"  expected: {show(expected)}\n  returned: {show(returned)}"
+        else:  # too large to read whole: the first wrong entries
+            details = "\n".join(f"  at index {index}: expected {show(float(expected[index]))}, returned "
+                                f"{show(float(returned[index]))}" for index in positions[:WRONG_SHOWN])
+        raise Failed(f"{function} returned wrong {what} at {len(positions)} of {wrong.size} positions (the first at "
+                     f"index {positions[0]})\n{details}")
+
+
+SHOWN_WHOLE = 60  # entries of the largest array a wrong value is shown in whole (numpy summarises larger ones)
+WRONG_SHOWN = 3  # wrong entries shown of a larger one
 
 
 def show(value, indent=12):

@@ -84,12 +84,6 @@ def _first_line_label(text):
     return f'the cell beginning "{_cut(first, 50)}"'
 
 
-def module_source(path):
-    """``(python_source, notes)`` for the saved notebook at ``path`` (see ``read``)."""
-    module = read(path)
-    return module.source, module.notes
-
-
 def module_of(cells):
     """The ``NotebookModule`` of ``cells`` (``Cell``s, in the order they ran or are saved)."""
     chunks, notes, spans, line = [], [], [], 1

@@ -191,7 +191,7 @@ def kernel_cells():
     """Every cell the kernel has run, in the order it ran them, named as Jupyter shows them (``In [n]``)."""
     shell = _shell()
     if shell is None:
-        raise RuntimeError("check() works inside a notebook; elsewhere run `python check.py cnn.ipynb`")
+        raise RuntimeError("check() works inside a notebook; elsewhere run `python check.py NOTEBOOK.ipynb`")
     history = shell.history_manager.input_hist_raw  # In: its item n is the cell In [n]; item 0 is empty
     return [notebook.Cell(f"In [{number}]", text) for number, text in enumerate(history) if number]
 

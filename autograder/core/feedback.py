@@ -24,7 +24,7 @@ PATH_HINT = (
     "grader runs in, not next to your file: your functions should work on the arguments they are given and\n"
     "read no files."
 )
-LOAD_HINT = f"{TOP_LEVEL_HINT} And a\n{PATH_HINT[0].lower()}{PATH_HINT[1:]}"
+LOAD_HINT = f"{TOP_LEVEL_HINT}\n{PATH_HINT}"
 TITLES_WIDTH = 80  # characters of check titles named in "the same in N more checks (...)"
 WORK_SHOWN = 3  # top-level statements named in the warning about them
 

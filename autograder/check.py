@@ -159,7 +159,7 @@ def checker(name=None):
             report = grade(assignment, stored, chosen)
         else:
             ran = notebook.module_of(kernel_cells())
-            found = _kernel_differences(ran, stored)
+            found = _kernel_differences(ran, stored, list(chosen))
             if found:
                 print(render_kernel_differences(found, stored) + "\n")
             report = grade_notebook(assignment, ran, chosen)
@@ -170,11 +170,11 @@ def checker(name=None):
     return check
 
 
-def _kernel_differences(ran, stored):
+def _kernel_differences(ran, stored, functions):
     if stored is None:
         return None
     try:
-        return notebook.differences(ran, notebook.read(stored))
+        return notebook.differences(ran, notebook.read(stored), functions)
     except notebook.NotebookError:
         return None
 

@@ -2,6 +2,7 @@
 and the grader takes a notebook's definitions (only them) as the submission."""
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -68,9 +69,9 @@ def test_module_keeps_definitions_and_says_what_it_leaves_out_naming_cells_as_ju
     assert "np.load" not in source and "train(" not in source and "print(" not in source
     assert "import matplotlib.pyplot as plt" in source  # kept (allowed to fail); plotting calls are not
     text = "\n".join(notes)
-    for left_out in ("In [3], line 5: left out `print(f(2))`",
-                     "In [5], line 1: left out `data = np.load('digits.npz')`", "params = train(data)",
-                     "plt.plot([1])", "In [8], line 3: left out `for i in range(3):`",
+    for left_out in ("In [3]: left out line 5 `print(f(2))`",
+                     "In [5]: left out line 1 `data = np.load('digits.npz')`, line 2 `params = train(data)`, line 4 "
+                     "`plt.plot([1])`", "In [8]: left out line 3 `for i in range(3):`",
                      "In [7]: left out, it has a syntax error", "In [3]: left out 1 notebook command"):
         assert left_out in text, left_out
     assert 'check("f")' not in text and "sys.path" not in text and "__main__" not in text + source  # said nothing of
@@ -89,13 +90,14 @@ def test_saved_cells_are_named_by_their_execution_count_or_first_line(tmp_path):
     assert [cell.label for cell in read_cells(saved)] == ["In [4]", 'the cell beginning "print(1)"']
 
 
-def test_differences_between_what_a_kernel_ran_and_the_saved_notebook():
-    ran = module_of([Cell("In [1]", "def _pad(x):\n    return x"), Cell("In [2]", "def f(x):\n    return _pad(x) + 1"),
-                     Cell("In [3]", "K = 2  # a comment")])
-    saved = module_of([Cell("In [2]", "def f(x):\n    return _pad(x) + 2"), Cell("In [3]", "K = 2"),
-                       Cell("In [4]", "def g():\n    pass")])
-    assert differences(ran, saved) == Differences(changed=("f",), kernel_only=("_pad",), saved_only=("g",))
-    assert not differences(saved, saved)
+def test_differences_between_what_a_kernel_ran_and_the_saved_notebook_among_what_a_check_runs():
+    ran = module_of([Cell("In [1]", "def _pad(x):\n    return x"), Cell("In [2]", "def f(x):\n    return _pad(x) * K"),
+                     Cell("In [3]", "K = 2  # a comment"), Cell("In [4]", "def h():\n    return 1")])
+    saved = module_of([Cell("In [2]", "def f(x):\n    return _pad(x) * K + 1"), Cell("In [3]", "K = 2"),
+                       Cell("In [4]", "def h():\n    return 2"), Cell("In [5]", "def g():\n    pass")])
+    assert differences(ran, saved, ["f"]) == Differences(changed=("f",), kernel_only=("_pad",))
+    assert differences(ran, saved, ["f", "h", "g"]) == Differences(changed=("f", "h"), kernel_only=("_pad",))
+    assert not differences(saved, saved, ["f", "g", "h"])  # a later part not run yet is no difference
 
 
 def test_bad_notebook_is_a_one_line_error(tmp_path):
@@ -139,8 +141,15 @@ def run_notebook(path):
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    named, os.environ["JPY_SESSION_NAME"] = os.environ.get("JPY_SESSION_NAME"), str(path)  # as Jupyter names it
+    try:
+        nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if named is None:
+            del os.environ["JPY_SESSION_NAME"]
+        else:
+            os.environ["JPY_SESSION_NAME"] = named
     return [("".join(c["source"]), "".join(o.get("text", "") for o in c.get("outputs", [])))
             for c in notebook.cells if c["cell_type"] == "code"]
 
@@ -152,7 +161,7 @@ def test_notebook_with_the_reference_passes_every_check_cell(cnn, handout):
     checks = [(source, output) for source, output in run_notebook(notebook) if source.startswith("check(")]
     assert len(checks) == PARTS
     for source, output in checks:
-        assert "All these checks pass." in output and "✗" not in output, (source, output)
+        assert "All these checks pass (" in output and "✗" not in output and "differs" not in output, (source, output)
     assert sum(output.count("✓ passed") for _, output in checks) == len(cnn.functions)
     assert not (handout / ".hypothesis").exists()
 
@@ -162,7 +171,8 @@ def test_skeleton_notebook_says_not_implemented_yet(cnn, handout):
     checks = [(source, output) for source, output in run_notebook(handout / "cnn.ipynb") if source.startswith("check(")]
     assert len(checks) == PARTS
     for source, output in checks:
-        assert "Some checks did not pass yet." in output and "✗" not in output, (source, output)
+        assert "Some checks did not pass yet (" in output and "✗" not in output and "differs" not in output, \
+            (source, output)
     assert sum(output.count("not implemented yet") for _, output in checks) == len(cnn.functions)
 
 

@@ -47,11 +47,13 @@ def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
     assert len(solution_blocks) >= 5 and not [block for block in solution_blocks if block in text]
 
 
-def test_every_entry_of_the_handout_is_a_regular_file_readable_by_all(zips):
+def test_every_entry_of_the_handout_has_its_file_type_and_is_readable_by_all(zips):
+    """Regular files 0644 (or 0755), folders 0755: no entry without a file type, none unreadable (0600)."""
     with zipfile.ZipFile(zips[1]) as archive:
         modes = {entry.filename: entry.external_attr >> 16 for entry in archive.infolist()}
     wrong = {name: oct(mode) for name, mode in modes.items()
-             if not stat.S_ISREG(mode) or stat.S_IMODE(mode) not in (0o644, 0o755)}
+             if not (stat.S_ISREG(mode) and stat.S_IMODE(mode) in (0o644, 0o755))
+             and not (stat.S_ISDIR(mode) and stat.S_IMODE(mode) == 0o755)}
     assert modes and wrong == {}
 
 

@@ -94,14 +94,6 @@ def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
     assert make.returncode == 0 and "Error" not in make.stdout + make.stderr, make.stdout + make.stderr
     assert "All public checks pass" in make.stdout
 
-    if version == PYTHONS[-1]:  # the handout's data snippet, unchanged, at the end of cnn.py, run from elsewhere
-        snippet = re.search(r"```python\n(if __name__ == \"__main__\":\n.*?)```", HANDOUT.read_text(), re.DOTALL)
-        (handout / "cnn.py").write_text(REFERENCE.read_text() + "\n\n" + snippet.group(1))
-        trained = run([str(handout / ".venv/bin/python"), str(handout / "cnn.py")], elsewhere)
-        assert trained.returncode == 0 and float(trained.stdout.split()[-1]) > 0.95, trained.stdout + trained.stderr
-        quiet = run([".venv/bin/python", "check.py"], handout)
-        assert quiet.returncode == 0 and "top level" not in quiet.stdout, quiet.stdout
-
     left = sorted(str(path.relative_to(handout)) for path in handout.rglob("*")
                   if ".venv" not in path.parts and "build" not in path.parts)
     assert left == sorted(shipped_files), "the checks wrote into the handout"  # no __pycache__, no .hypothesis
@@ -110,3 +102,11 @@ def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
 
     commands = run([".venv/bin/python", "-m", "autograder", "--help"], handout)  # the students' command line
     assert commands.returncode == 0 and "{check}" in commands.stdout and "skeleton" not in commands.stdout
+
+    if version == PYTHONS[-1]:  # the handout's data snippet, unchanged, at the end of cnn.py, run from elsewhere
+        snippet = re.search(r"```python\n(if __name__ == \"__main__\":\n.*?)```", HANDOUT.read_text(), re.DOTALL)
+        (handout / "cnn.py").write_text(REFERENCE.read_text() + "\n\n" + snippet.group(1))
+        trained = run([str(handout / ".venv/bin/python"), str(handout / "cnn.py")], elsewhere)
+        assert trained.returncode == 0 and float(trained.stdout.split()[-1]) > 0.95, trained.stdout + trained.stderr
+        quiet = run([".venv/bin/python", "check.py"], handout)
+        assert quiet.returncode == 0 and "top level" not in quiet.stdout, quiet.stdout

@@ -311,15 +311,13 @@ def closing_line(passed, seconds, every=True):
 
 
 def render_kernel_differences(differences, saved):
-    """What a notebook's kernel ran that the saved notebook at ``saved`` (which is graded) does not
-    define the same way (a ``notebook.Differences``), and how to check the saved file instead."""
+    """What a notebook's kernel ran for the checks that the saved notebook at ``saved`` (which is graded)
+    does not define the same way (a ``notebook.Differences``), and how to check the saved file instead."""
     lines = [f"The saved notebook {saved.name} differs from what this kernel ran (the grader takes the saved file):"]
     if differences.changed:
         lines.append(f"  changed since the kernel ran them, or not saved yet: {', '.join(differences.changed)}")
     if differences.kernel_only:
         lines.append(f"  only in the kernel (their cells were deleted or renamed: the grader will not have them): "
                      f"{', '.join(differences.kernel_only)}")
-    if differences.saved_only:
-        lines.append(f"  in the saved notebook, not run in this kernel: {', '.join(differences.saved_only)}")
     lines.append("check(saved=True) checks the saved notebook, as it will be graded.")
     return "\n".join(lines)

@@ -13,7 +13,8 @@ Cells are named as Jupyter shows them, ``In [7]`` (the kernel's input history, o
 execution count), or, for a saved cell never run, by its first line; ``NotebookModule.locate``
 turns a line of the module back into its cell and the line there, so feedback points at cells.
 ``read`` reads a saved notebook, ``module_of`` builds from cells (a kernel's history: see
-``autograder.check``), and ``differences`` says what a kernel defines otherwise than the saved file.
+``autograder.check``), and ``differences`` says what a kernel defines otherwise than the saved file,
+among what a check runs.
 """
 
 import ast
@@ -21,11 +22,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.core.source import Kind, definitions, kind
+from autograder.core.source import Kind, definitions, kind, used_by
 from autograder.core.text import indented
 
 SETUP_MARKER = "# Setup cell"  # first line of the handout's own cells, which are not the student's code
 _NOTES_SHOWN = 20
+_STATEMENTS_NAMED = 3  # per cell, in a note on what was left out
+_FIRST_LINE = "the cell beginning "  # how a saved cell never run is named
 # A notebook often imports what only its plots need (matplotlib): a module missing where it is graded
 # must not fail the whole file, only the functions that use it (NameError, in their feedback).
 _IMPORT_GUARD = "try:\n{}\nexcept ImportError:  # not installed where this is checked\n    pass"
@@ -81,7 +84,7 @@ def read_cells(path):
 
 def _first_line_label(text):
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return f'the cell beginning "{_cut(first, 50)}"'
+    return f'{_FIRST_LINE}"{_cut(first, 50)}"'
 
 
 def module_of(cells):
@@ -96,7 +99,7 @@ def module_of(cells):
         except SyntaxError as error:
             notes.append(f"{cell.label}: left out, it has a syntax error at line {error.lineno}: {error.msg}")
             continue
-        lines = code.splitlines()
+        lines, work = code.splitlines(), []
         for statement in tree.body:
             found = kind(statement)
             if found is Kind.DEFINITION:
@@ -109,15 +112,28 @@ def module_of(cells):
                 spans.append((line + guarded, cell.label, first, statement.end_lineno - first + 1))
                 line += len(chunk.splitlines()) + 2  # chunks are joined by two blank lines
             elif found is Kind.WORK:
-                first = _cut(lines[statement.lineno - 1].strip())
-                notes.append(f"{cell.label}, line {statement.lineno}: left out `{first}` "
-                             f"(top-level code that does something rather than define something)")
+                work.append((statement.lineno, _cut(lines[statement.lineno - 1].strip())))
+        if work:
+            notes.append(_work_note(cell, work))
         if magics:
             notes.append(f"{cell.label}: left out {magics} notebook command line(s) (% or !)")
     if len(notes) > _NOTES_SHOWN:
         notes = notes[:_NOTES_SHOWN] + [f"... and {len(notes) - _NOTES_SHOWN} more statements left out"]
     source = "\n\n\n".join(chunks) + "\n"
     return NotebookModule(source, notes, spans)
+
+
+def _work_note(cell, work):
+    """One note for the statements of ``cell`` left out (``[(line, code)]``): the first
+    ``_STATEMENTS_NAMED``, each by its line and code (a cell named by its first line: that line by
+    its place only, so that nothing is said twice)."""
+    lines = cell.text.splitlines()
+    first = next((number for number, line in enumerate(lines, start=1) if line.strip()), 0)
+    named = ["its first line" if line == first and cell.label.startswith(_FIRST_LINE) else f"line {line} `{code}`"
+             for line, code in work[:_STATEMENTS_NAMED]]
+    more = f" and {len(work) - _STATEMENTS_NAMED} more" if len(work) > _STATEMENTS_NAMED else ""
+    return (f"{cell.label}: left out {', '.join(named)}{more} (top-level code that does something rather than "
+            f"define something)")
 
 
 def _without_magics(text):
@@ -140,20 +156,21 @@ def _cut(text, most=80):
 
 @dataclass(frozen=True)
 class Differences:
-    """The top-level names two versions of a notebook define differently, each sorted: ``changed``
-    (defined in both, otherwise), ``kernel_only`` and ``saved_only`` (defined in one only)."""
+    """The top-level names a kernel defines otherwise than the saved notebook, each sorted: ``changed``
+    (defined in both, otherwise) and ``kernel_only`` (defined in the kernel only)."""
 
     changed: tuple = ()
     kernel_only: tuple = ()
-    saved_only: tuple = ()
 
     def __bool__(self):
-        return bool(self.changed or self.kernel_only or self.saved_only)
+        return bool(self.changed or self.kernel_only)
 
 
-def differences(kernel, saved):
-    """What the ``NotebookModule`` a kernel ran defines otherwise than the saved notebook's (compared
-    as syntax trees: formatting and comments do not count)."""
+def differences(kernel, saved, functions):
+    """What the ``NotebookModule`` a kernel ran defines otherwise than the saved notebook's, among what
+    checking ``functions`` runs (``source.used_by``: not the cells of later parts, not yet run), compared
+    as syntax trees: formatting and comments do not count."""
     ran, stored = definitions(kernel.source), definitions(saved.source)
-    return Differences(tuple(sorted(name for name in ran.keys() & stored.keys() if ran[name] != stored[name])),
-                       tuple(sorted(ran.keys() - stored.keys())), tuple(sorted(stored.keys() - ran.keys())))
+    needed = used_by(kernel.source, functions)
+    return Differences(tuple(sorted(name for name in needed & ran.keys() & stored.keys() if ran[name] != stored[name])),
+                       tuple(sorted(needed & ran.keys() - stored.keys())))

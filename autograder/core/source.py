@@ -7,11 +7,14 @@ reading files, test calls, prints) is *work*: it runs on every import, slows the
 stops them (a relative path, a missing file). ``kind`` sorts a top-level statement; notebooks keep
 the definitions only (``notebook``), and ``check`` warns about the work a ``.py`` file does
 (``top_level_work``). ``written`` says which functions are more than the skeleton's
-``raise NotImplementedError``, and ``definitions`` what a module defines, to compare two versions.
+``raise NotImplementedError``, ``definitions`` what a module defines, to compare two versions, and
+``used_by`` which of its names some functions need.
 """
 
 import ast
 import enum
+
+from autograder.core.callgraph import calls
 
 # A value built from these calls only is a constant (no I/O): arrays, dtypes, containers.
 CONSTANT_CALLS = {"array", "asarray", "zeros", "ones", "full", "arange", "linspace", "eye", "float64",
@@ -133,4 +136,16 @@ def definitions(text):
                     found.update({(alias.asname or alias.name).split(".")[0]: ast.dump(inner) for alias in inner.names})
         elif isinstance(statement, (ast.Import, ast.ImportFrom)):
             found.update({(alias.asname or alias.name).split(".")[0]: dumped for alias in statement.names})
+    return found
+
+
+def used_by(text, functions):
+    """``functions`` and the top-level names of ``text`` they use, directly or through the functions they
+    call (helpers, constants, imports): what a check of ``functions`` runs of the module."""
+    uses, defined = calls(text), set(definitions(text))
+    found, todo = set(functions), list(functions)
+    while todo:
+        for name in uses.get(todo.pop(), set()) & defined - found:
+            found.add(name)
+            todo.append(name)
     return found

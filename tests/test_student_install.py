@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, ROOT
+from conftest import REFERENCE, ROOT, SKELETON
 
 from autograder.gradescope.packaging import build_student_zip
 
@@ -47,7 +47,7 @@ def empty_folder():
         yield Path(folder)
 
 
-@pytest.mark.slow(30)
+@pytest.mark.slow(28)
 @pytest.mark.parametrize("version", PYTHONS)
 def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
     python = pyenv_python(version)
@@ -68,10 +68,15 @@ def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
     assert skeleton.stdout.startswith(f"Checking {handout / 'cnn.py'} (no file named; neither cnn.py nor cnn.ipynb")
     assert skeleton.stdout.count("not implemented yet") == len(cnn.functions)
 
+    # `make check` uses the .venv the student made, whatever Python made it: it never makes another.
+    make = run(["make", "check", "PYTHON=/no/such/python"], handout)  # a failing check is no make error either
+    assert make.returncode == 0 and "Error" not in make.stdout + make.stderr, make.stdout + make.stderr
+    assert "not implemented yet" in make.stdout
+
     # A complete, correct file in the handout: the first check draws the examples and keeps them in
     # build/; every later one feeds them (the figure of issue 23: under 3 s on a quiet 2-core machine).
     shutil.copyfile(REFERENCE, handout / "cnn.py")
-    for run_number in (1, 2, 3):
+    for run_number in (1, 2):
         started = time.monotonic()
         reference = run([".venv/bin/python", "check.py"], handout)
         print(f"Python {version}: check of the reference, run {run_number}: {time.monotonic() - started:.1f} s "
@@ -81,18 +86,13 @@ def test_unpacked_handout_installs_and_checks(cnn, version, empty_folder):
 
     elsewhere = tmp_path / "work"  # the student's own folder, anywhere: check.py finds its package
     elsewhere.mkdir()
-    shutil.copyfile(REFERENCE, elsewhere / "cnn.py")
+    shutil.copyfile(SKELETON, elsewhere / "cnn.py")
     mine = run([str(handout / ".venv/bin/python"), str(handout / "check.py"), "cnn.py"], elsewhere)
-    assert mine.returncode == 0 and mine.stdout.startswith("Checking cnn.py (the file you named)"), mine.stdout
+    assert mine.returncode == 1 and mine.stdout.startswith("Checking cnn.py (the file you named)"), mine.stdout
 
     notebook = run([".venv/bin/python", "check.py", "cnn.ipynb"], handout)
     assert notebook.returncode == 1, notebook.stdout + notebook.stderr
     assert notebook.stdout.count("not implemented yet") == len(cnn.functions)
-
-    # `make check` uses the .venv the student made, whatever Python made it: it never makes another.
-    make = run(["make", "check", "PYTHON=/no/such/python"], handout)  # a failing check is no make error either
-    assert make.returncode == 0 and "Error" not in make.stdout + make.stderr, make.stdout + make.stderr
-    assert "All public checks pass" in make.stdout
 
     left = sorted(str(path.relative_to(handout)) for path in handout.rglob("*")
                   if ".venv" not in path.parts and "build" not in path.parts)

@@ -63,7 +63,7 @@ def submission_to_check(assignment, given=None):
         return found, f"no file named, so the {found.name} of this folder"
     written = {path: _written(path, assignment.functions) for path in (script, book)}
     if bool(written[script]) != bool(written[book]):
-        mine, other = (script, book) if written[script] else (book, script)
+        mine = script if written[script] else book
         return mine, f"no file named; of {script.name} and {book.name}, only {mine.name} has functions of yours"
     if not written[script]:
         return script, f"no file named; neither {script.name} nor {book.name} has functions of yours yet"
@@ -92,8 +92,10 @@ def run(args):
     try:
         work = [] if submission.suffix == ".ipynb" else source.top_level_work(submission.read_text(encoding="utf-8"))
         report = grade(assignment, submission, choose(assignment, hidden=False))
-    except (notebook.NotebookError, UnicodeDecodeError) as error:
-        raise UsageError(f"{submission}: {error}") from None
+    except notebook.NotebookError as error:
+        raise UsageError(str(error)) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{submission} is not a text file in UTF-8") from None
     print(render_report(report, top_level_work=work))
     passed = report.load_failure is None and all(r.status is Status.PASSED for r in report.results)
     print("\n" + closing_line(passed, time.perf_counter() - started))

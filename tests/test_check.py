@@ -107,6 +107,7 @@ def test_an_endless_loop_is_one_block_showing_the_call_that_hung(cnn, tmp_path):
     assert refused and f"in {len(refused)} more check" in block
 
 
+@pytest.mark.slow(1)
 def test_the_same_mistake_in_several_checks_is_one_block(cnn, patched):
     """A conv1d returning a list fails every check of its own the same way: one block, its first
     failure in full, the others named."""
@@ -117,6 +118,7 @@ def test_the_same_mistake_in_several_checks_is_one_block(cnn, patched):
     assert block.count("but it should return a numpy array") == 1
 
 
+@pytest.mark.slow(1)
 def test_a_file_that_cannot_be_loaded_is_one_short_block_and_top_level_work_is_said_once(tmp_path):
     broken = tmp_path / "cnn.py"
     broken.write_text(REFERENCE.read_text() + '\nprint("training")\ndata = np.load("digits.npz")\n')
@@ -129,6 +131,7 @@ def test_a_file_that_cannot_be_loaded_is_one_short_block_and_top_level_work_is_s
     assert len(feedback.splitlines()) < 20
 
 
+@pytest.mark.slow(2)
 def test_top_level_work_under_main_is_no_work(tmp_path):
     guarded = tmp_path / "cnn.py"
     guarded.write_text(REFERENCE.read_text() + '\nif __name__ == "__main__":\n    print(conv1d([1], [1]))\n')
@@ -170,6 +173,7 @@ def test_the_first_line_says_which_file_and_why():
     assert result.stdout.splitlines()[0].startswith(f"Checking {SKELETON} (no file named, so the skeleton")
 
 
+@pytest.mark.slow(2)
 def test_check_runs_from_any_folder(tmp_path):
     """One way to find the repository: the command does the same wherever it is run."""
     result = subprocess.run([sys.executable, "-m", "autograder", "check", str(REFERENCE)], cwd=tmp_path,

@@ -1,11 +1,11 @@
 # One entry point for students, instructors and CI. The first target that needs Python creates
 # .venv at the repository root and installs the pinned dependencies (pyproject.toml) into it.
+# ASSIGNMENT=NAME chooses the assignment; without it, the command line takes the only one in
+# assignments/ (or the one pyproject.toml names), and SUBMISSION and OUT default to its own.
 PYTHON ?= python3
-ASSIGNMENT ?= cnn
-SUBMISSION ?= assignments/$(ASSIGNMENT)/$(ASSIGNMENT).py
-OUT ?= dist/$(ASSIGNMENT)/grades.csv
 VENV := .venv
 RUN := $(VENV)/bin/python -m autograder
+FOR := $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 .PHONY: help demo check skeleton zips lock grade grade-all replay new audit bench plot test lint clean
 
@@ -14,15 +14,15 @@ help:
 	@echo "make test       the project's own test suite (what CI runs)"
 	@echo "make check      public checks on SUBMISSION (default: the skeleton)"
 	@echo "make grade      grade SUBMISSION=cnn.py, a folder or a zip as Gradescope does, with the built zip"
-	@echo "make zips       dist/$(ASSIGNMENT)/autograder.zip and dist/$(ASSIGNMENT)/student.zip"
+	@echo "make zips       dist/NAME/autograder.zip and dist/NAME/student.zip"
 	@echo "make lock       pin the grading image's every package (autograder/gradescope/grading-image.lock)"
-	@echo "make skeleton   regenerate the skeleton from solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py"
+	@echo "make skeleton   regenerate the skeleton from solutions/NAME/NAME.py"
 	@echo "make grade-all  grade SUBMISSIONS=folder-or-export.zip into OUT=file.csv, with a summary and feedback pages"
 	@echo "make replay     reproduce the failures of FUNCTION on SUBMISSION, with Python snippets"
 	@echo "make new        scaffold a new assignment NAME=..."
 	@echo "make audit      grade the corpus of buggy and correct submissions"
-	@echo "make bench      time otter run on the reference and the plain-loop solution; train() beside PyTorch"
-	@echo "make plot       the handout's figures of part 5 (installs matplotlib on first use)"
+	@echo "make bench      time otter run on the reference and the plain-loop solution, then the assignment's benchmarks"
+	@echo "make plot       the handout's figures (installs matplotlib on first use)"
 	@echo "make lint       ruff"
 
 # Students' tools need only numpy, hypothesis and pytest; instructors' add Otter, scipy and ruff.
@@ -35,54 +35,52 @@ $(VENV)/full.stamp: $(VENV)/core.stamp
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[grading,dev,class]"
 	touch $@
 
-demo: zips
-	$(RUN) grade --assignment $(ASSIGNMENT) solutions/$(ASSIGNMENT)/$(ASSIGNMENT).py
-	$(RUN) grade --assignment $(ASSIGNMENT) assignments/$(ASSIGNMENT)/$(ASSIGNMENT).py
+demo: $(VENV)/full.stamp
+	$(RUN) demo $(FOR)
 
 check: $(VENV)/core.stamp
-	$(RUN) check --assignment $(ASSIGNMENT) $(SUBMISSION)
+	$(RUN) check $(FOR) $(SUBMISSION)
 
 skeleton: $(VENV)/core.stamp
-	$(RUN) skeleton --assignment $(ASSIGNMENT)
+	$(RUN) skeleton $(FOR)
 
 # Rebuilt only when a file they are made from is newer.
 zips: $(VENV)/full.stamp
-	$(RUN) zips --assignment $(ASSIGNMENT)
+	$(RUN) zips $(FOR)
 
 # The grading image's every package at an exact version (commit the lock it writes).
 lock: $(VENV)/full.stamp
 	$(RUN) lock
 
 grade: zips
-	$(RUN) grade --assignment $(ASSIGNMENT) $(SUBMISSION)
+	$(RUN) grade $(FOR) "$(SUBMISSION)"
 
 # PyYAML (Gradescope's metadata) and matplotlib (the histogram): the `class` extra, installed on first use.
 grade-all: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import yaml, matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[class]"
-	$(RUN) grade-all --assignment $(ASSIGNMENT) --output "$(OUT)" $(if $(FUNCTIONS),--functions "$(FUNCTIONS)") \
+	$(RUN) grade-all $(FOR) $(if $(OUT),--output "$(OUT)") $(if $(FUNCTIONS),--functions "$(FUNCTIONS)") \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(DUE),--due "$(DUE)") \
 		$(if $(LATE_PENALTY),--late-penalty "$(LATE_PENALTY)") $(if $(REGRADE),--regrade "$(REGRADE)") \
 		$(if $(EXTENSIONS),--extensions "$(EXTENSIONS)") $(if $(METADATA),--metadata "$(METADATA)") "$(SUBMISSIONS)"
 
 replay: $(VENV)/core.stamp
-	$(RUN) replay --assignment $(ASSIGNMENT) --function "$(FUNCTION)" "$(SUBMISSION)"
+	$(RUN) replay $(FOR) --function "$(FUNCTION)" $(if $(SUBMISSION),"$(SUBMISSION)")
 
 new: $(VENV)/core.stamp
 	$(RUN) new "$(NAME)"
 
 audit: $(VENV)/core.stamp
-	$(RUN) audit --assignment $(ASSIGNMENT)
+	$(RUN) audit $(FOR)
 
 # PyTorch (the `torch` extra, a CPU build) is installed on first use, to time the same network beside the reference.
 bench: zips
-	$(RUN) bench --assignment $(ASSIGNMENT)
 	$(VENV)/bin/python -c "import torch" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[torch]"
-	$(VENV)/bin/python solutions/cnn/bench_training.py
+	$(RUN) bench $(FOR)
 
 # Figures for the handout (matplotlib is an optional extra, installed on first use).
 plot: $(VENV)/core.stamp
 	$(VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(VENV)/bin/pip install --quiet -e ".[plot]"
-	$(VENV)/bin/python solutions/cnn/plot_training.py
+	$(RUN) plot $(FOR)
 
 # Parallel test processes, one per core and one more, the longest tests first (tests/conftest.py).
 test: $(VENV)/full.stamp

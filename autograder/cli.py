@@ -1,109 +1,90 @@
-"""Command line: ``python -m autograder COMMAND``; the Makefiles call these.
+"""The instructors' command line: ``python -m autograder COMMAND``; the Makefile calls these.
 
-Every command reports bad input in one line on stderr and exits 2; graded failures exit 1.
+Every command reports bad input in one line on stderr and exits 2; graded failures exit 1. Each
+works on the assignment named by ``--assignment`` (``ASSIGNMENT=NAME``), else the repository's
+only one (``assignment.default_name``), and finds every path from ``repository.ROOT``, wherever
+it is run. A command never calls another: what two share is a function of its own.
 
-Students get this module with ``autograder.core`` and ``autograder.sandbox`` only, so it imports
-nothing else at module level: each instructor command imports its tools (``autograder.gradescope``,
-``autograder.instructor``) inside itself, and ``check`` never needs Otter, PyYAML or matplotlib
-(tests/test_layout.py holds this).
+Students' ``check`` is ``autograder.check``, which shipped alone is their whole command line;
+here it is one command among the others (``check.add_command``), run by the same ``main``. This
+module is not shipped to students; it still imports the instructor packages (Gradescope glue,
+instructor tools) inside the commands that need them, so that ``check`` never loads Otter, PyYAML
+or matplotlib.
 """
 
 import argparse
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+from autograder import check
+from autograder.check import UsageError, existing_file
 from autograder.core import assignment as assignments
-from autograder.core.feedback import render_report
-from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Status
+from autograder.core.repository import ROOT, dist
 
 
-class UsageError(Exception):
-    """Bad input from the command line: reported in one line, exit status 2."""
+def assignment_name(args):
+    """The assignment the command is about: ``--assignment``, else the repository's default."""
+    return args.assignment or assignments.default_name()
 
 
-def existing_file(path, suffixes=(".py",)):
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"no such file: {path}")
-    if file.suffix not in suffixes:
-        raise UsageError(f"{path} is not a {' or '.join(suffixes)} file")
-    return file
+def stale_generated_files(name):
+    """The generated files of assignment ``name`` (skeleton, notebook) that differ from what the reference
+    and the handout make now, with that text: ``{path: text}``, empty when all are current."""
+    from autograder.instructor.skeleton import MarkerError, generated_files
 
-
-def default_submission(name):
-    """What ``check`` checks when given no path: in a student handout, ``NAME.py`` beside the
-    ``autograder`` folder, or ``NAME.ipynb`` there if it was saved later (by more than a minute:
-    unpacking the handout writes both within moments); in this repository, the skeleton."""
-    home = Path(__file__).resolve().parents[1]
-    script, notebook = home / f"{name}.py", home / f"{name}.ipynb"
-    if notebook.is_file() and (not script.is_file() or notebook.stat().st_mtime > script.stat().st_mtime + 60):
-        return notebook
-    return script if script.is_file() else home / "assignments" / name / f"{name}.py"
-
-
-def cmd_check(args):
-    """Public checks only: what students run before handing in."""
-    from autograder.core.notebook import NotebookError
-
-    assignment = assignments.load(args.assignment)
-    submission = existing_file(args.submission or default_submission(assignment.name), (".py", ".ipynb"))
-    print(f"Checking {submission} (public checks of assignment {assignment.name})\n")
     try:
-        report = grade(assignment, submission, choose(assignment, hidden=False))
-    except NotebookError as error:
-        raise UsageError(str(error)) from None
-    print(render_report(report))
-    passed = all(r.status is Status.PASSED for r in report.results)
-    print("\nAll public checks pass." if passed else "\nSome checks did not pass yet.")
-    return 0 if passed else 1
+        files = generated_files(name)
+    except FileNotFoundError as error:
+        raise UsageError(f"no reference solution at {error.filename}") from None
+    except MarkerError as error:
+        raise UsageError(f"solutions/{name}/{name}.py: {error}") from None
+    return {path: text for path, text in files.items() if not path.is_file() or path.read_text() != text}
 
 
 def cmd_skeleton(args):
     """Regenerate assignments/NAME/NAME.py and NAME.ipynb from solutions/NAME/NAME.py and the handout
     (or, with --verify, compare)."""
-    from autograder.instructor.handout_notebook import notebook_text
-    from autograder.instructor.skeleton import MarkerError, make_skeleton
-
-    name = args.assignment
-    solution = Path(f"solutions/{name}/{name}.py")
-    skeleton = Path(f"assignments/{name}/{name}.py")
-    notebook = skeleton.with_suffix(".ipynb")
-    if not solution.is_file():
-        raise UsageError(f"no reference solution at {solution}")
-    try:
-        text = make_skeleton(solution.read_text())
-    except MarkerError as error:
-        raise UsageError(f"{solution}: {error}") from None
-    readme = skeleton.with_name("README.md")
-    notebook_json = notebook_text(readme.read_text() if readme.is_file() else "", text, name,
-                                  assignments.load(name).functions)
-    for path, content in ((skeleton, text), (notebook, notebook_json)):
-        if args.verify:
-            if not path.is_file() or path.read_text() != content:
-                raise UsageError(f"{path} is stale: run `make skeleton` and commit it")
-            print(f"{path} is up to date")
-        else:
-            path.write_text(content)
-            print(f"wrote {path}")
+    name = assignment_name(args)
+    stale = stale_generated_files(name)
+    if args.verify and stale:
+        raise UsageError(f"{_shown(next(iter(stale)))} is stale: run `make skeleton` and commit it")
+    for path, text in stale.items():
+        path.write_text(text)
+        print(f"wrote {_shown(path)}")
+    if not stale:
+        print(f"the skeleton and notebook of {name} are up to date")
     return 0
 
 
 def cmd_zips(args):
     """Build dist/NAME/autograder.zip (Gradescope) and dist/NAME/student.zip (handout), unless current."""
+    for path in build_zips(assignment_name(args)):
+        print(path)
+    return 0
+
+
+def build_zips(name):
+    """Build both zips of ``name`` unless they are current; what was done, one line each."""
     from autograder.gradescope.packaging import build_autograder_zip, build_student_zip, zips_are_current
 
-    folder = Path("dist") / args.assignment
-    if zips_are_current(args.assignment, folder):  # building draws every check's examples: seconds
-        print(f"{folder}: the zips are up to date")
-        return 0
-    args.verify = True
-    cmd_skeleton(args)  # never ship a skeleton that lags behind the solution
+    folder = dist(name)
+    if zips_are_current(name, folder):  # building draws every check's examples: seconds
+        return [f"{_shown(folder)}: the zips are up to date"]
+    stale = stale_generated_files(name)  # never ship a skeleton that lags behind the solution
+    if stale:
+        raise UsageError(f"{_shown(next(iter(stale)))} is stale: run `make skeleton` and commit it")
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"wrote {build_autograder_zip(args.assignment, folder / 'autograder.zip')}")
-    print(f"wrote {build_student_zip(args.assignment, folder / 'student.zip')}")
-    return 0
+    return [f"wrote {_shown(build_autograder_zip(name, folder / 'autograder.zip'))}",
+            f"wrote {_shown(build_student_zip(name, folder / 'student.zip'))}"]
+
+
+def _shown(path):
+    """``path`` relative to the repository when it is inside it (as the Makefile's users know them)."""
+    path = Path(path)
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def cmd_lock(args):
@@ -119,34 +100,52 @@ def cmd_lock(args):
 
 
 def cmd_grade(args):
-    """Grade an upload (a file, a folder or a zip) with the built zip, the way Gradescope runs it."""
-    from autograder.gradescope.grade import GradingEnvironmentError, grade_like_gradescope, render_results
-
+    """Grade an upload (a file, a folder or a zip) with the built zip, the way Gradescope does."""
+    name = assignment_name(args)
+    if not args.submission:
+        raise UsageError(f"give SUBMISSION=path/to/upload (a {name}.py, a folder or a zip)")
     upload = Path(args.submission)
     if not upload.exists():
         raise UsageError(f"no such file or folder: {upload}")
     if upload.is_file() and upload.suffix == ".zip" and not zipfile.is_zipfile(upload):
         raise UsageError(f"{upload} is not a zip file")
-    autograder_zip = Path("dist") / args.assignment / "autograder.zip"
+    print(grade_upload(name, upload, Path(args.output or dist(name) / "results")))
+    return 0
+
+
+def cmd_demo(args):
+    """Build the zips, then grade the reference and the skeleton as Gradescope would."""
+    name = assignment_name(args)
+    for line in build_zips(name):
+        print(line)
+    for submission in (ROOT / "solutions" / name / f"{name}.py", ROOT / "assignments" / name / f"{name}.py"):
+        print(f"\n{_shown(submission)}:")
+        print(grade_upload(name, submission, dist(name) / "results"))
+    return 0
+
+
+def grade_upload(name, upload, output):
+    """Grade ``upload`` with the built autograder zip of ``name``, writing results.json to ``output``;
+    the per-function table, and where the results are."""
+    from autograder.gradescope.grade import GradingEnvironmentError, grade_like_gradescope, render_results
+
+    autograder_zip = dist(name) / "autograder.zip"
     if not autograder_zip.is_file():
-        raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
-    output = Path(args.output or Path("dist") / args.assignment / "results")
+        raise UsageError(f"{_shown(autograder_zip)} is missing: run `make zips` first")
     try:
         results = grade_like_gradescope(autograder_zip, upload, output)
     except GradingEnvironmentError as error:
         raise UsageError(str(error)) from None
-    print(render_results(results, assignments.load(args.assignment).functions))
-    print(f"\n(results.json in {output})")
-    return 0
+    return f"{render_results(results, assignments.load(name).functions)}\n\n(results.json in {_shown(output)})"
 
 
 def cmd_audit(args):
     """Grade the corpus of buggy, unfinished and correct submissions; fail unless every entry is graded fairly."""
     from autograder.instructor.audit import at_fault, integration_share, render_audit, run_audit, summary
 
-    assignment = assignments.load(args.assignment)
+    assignment = assignments.load(assignment_name(args))
     share = integration_share(assignment)
-    cases = run_audit(args.assignment)
+    cases = run_audit(assignment.name)
     print(render_audit(cases, assignment.functions, share))
     bad = [c for c in cases if at_fault(c, share)]
     print(f"\n{len(cases) - len(bad)}/{len(cases)} corpus entries graded as they should be: {summary(cases, share)}")
@@ -155,19 +154,40 @@ def cmd_audit(args):
 
 def cmd_bench(args):
     """Time grading as Gradescope does (this machine, and its emulated container) on the reference and the
-    plain-loop solution, and say where the time goes, check by check."""
+    plain-loop solution, and say where the time goes, check by check; time check in the unpacked
+    handout; count the lines of feedback per failing function over the corpus; then the
+    assignment's own benchmarks (solutions/NAME/bench_*.py)."""
     import tempfile
 
-    from autograder.instructor.bench import run
+    from autograder.instructor.bench import feedback_lines, handout_check_seconds, run, summarise_lines
 
-    autograder_zip = Path("dist") / args.assignment / "autograder.zip"
+    name = assignment_name(args)
+    autograder_zip = dist(name) / "autograder.zip"
     if not autograder_zip.is_file():
-        raise UsageError(f"{autograder_zip} is missing: run `make zips` first")
+        raise UsageError(f"{_shown(autograder_zip)} is missing: run `make zips` first")
+    reference = ROOT / "solutions" / name / f"{name}.py"
     with tempfile.TemporaryDirectory() as folder:
-        print(run(assignments.load(args.assignment), autograder_zip,
-                  Path(f"solutions/{args.assignment}/{args.assignment}.py"),
-                  Path(f"tests/corpus/{args.assignment}/correct"), folder))
-    return 0
+        print(run(assignments.load(name), autograder_zip, reference, ROOT / "tests" / "corpus" / name / "correct",
+                  folder))
+    seconds = handout_check_seconds(dist(name) / "student.zip", reference)
+    print(f"\ncheck of the reference in the unpacked handout, this Python: "
+          f"{', '.join(f'{s:.1f}' for s in seconds)} s wall (the first draws the examples)")
+    print(summarise_lines(feedback_lines(name)))
+    return run_scripts(name, "bench_*.py")
+
+
+def cmd_plot(args):
+    """Make the handout's figures: the assignment's own scripts, solutions/NAME/plot_*.py."""
+    return run_scripts(assignment_name(args), "plot_*.py")
+
+
+def run_scripts(name, pattern):
+    """Run the scripts of ``solutions/NAME`` matching ``pattern``, in order; 1 if one failed, else 0."""
+    failed = 0
+    for script in sorted((ROOT / "solutions" / name).glob(pattern)):
+        print(f"\n{_shown(script)}:", flush=True)
+        failed |= subprocess.run([sys.executable, str(script)], cwd=ROOT).returncode != 0
+    return int(failed)
 
 
 def cmd_grade_all(args):
@@ -183,9 +203,9 @@ def cmd_grade_all(args):
 
     if not args.submissions:
         raise UsageError("give the submissions: a folder (one subfolder per student) or a Gradescope export .zip")
-    assignment = assignments.load(args.assignment)
+    assignment = assignments.load(assignment_name(args))
     functions = [f for f in (args.functions or "").replace(",", " ").split() if f] or None
-    output = Path(args.output or Path("dist") / args.assignment / "grades.csv")
+    output = Path(args.output or dist(assignment.name) / "grades.csv")
     if (args.jobs is not None and args.jobs < 1) or args.timeout <= 0:
         raise UsageError("--jobs and --timeout must be positive")
     if args.metadata.strip().lower() not in ("", "none"):
@@ -230,7 +250,7 @@ def cmd_replay(args):
     """Re-run one function's checks on a submission (same seed) and print snippets reproducing its failures."""
     from autograder.instructor.replay import render_replay, replay
 
-    assignment = assignments.load(args.assignment)
+    assignment = assignments.load(assignment_name(args))
     if args.function not in assignment.functions:
         raise UsageError(f"give FUNCTION=<one of {', '.join(assignment.functions)}>"
                          + (f", not {args.function!r}" if args.function else ""))
@@ -252,7 +272,7 @@ def cmd_new(args):
     if not args.name:
         raise UsageError("give the new assignment's name: python -m autograder new NAME")
     try:
-        written = scaffold(args.name, args.root)
+        written = scaffold(args.name, args.root or ROOT)
     except ValueError as error:
         raise UsageError(str(error)) from None
     for path in written:
@@ -263,28 +283,24 @@ def cmd_new(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m autograder", description="The instructors' commands, and check.")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="run the public checks on a submission")
-    check.add_argument("submission", nargs="?", help="the .py or .ipynb file to check (default: the one "
-                       "beside the autograder folder in a handout, the skeleton in the repository)")
-    check.add_argument("--assignment", default="cnn")
-    check.set_defaults(run=cmd_check)
-    for name, function in (("skeleton", cmd_skeleton), ("zips", cmd_zips), ("audit", cmd_audit),
-                           ("bench", cmd_bench), ("lock", cmd_lock)):
+    check.add_command(commands)
+    for name, function in (("skeleton", cmd_skeleton), ("zips", cmd_zips), ("demo", cmd_demo), ("audit", cmd_audit),
+                           ("bench", cmd_bench), ("plot", cmd_plot), ("lock", cmd_lock)):
         command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
-        command.add_argument("--assignment", default="cnn")
+        _assignment_option(command)
         command.set_defaults(run=function, verify=False)
         if name == "skeleton":
             command.add_argument("--verify", action="store_true", help="only check that it is current")
     grade_command = commands.add_parser("grade", help=cmd_grade.__doc__)
     grade_command.add_argument("submission")
-    grade_command.add_argument("--assignment", default="cnn")
+    _assignment_option(grade_command)
     grade_command.add_argument("--output", help="folder for results.json (default dist/NAME/results)")
     grade_command.set_defaults(run=cmd_grade)
     grade_all = commands.add_parser("grade-all", help=cmd_grade_all.__doc__)
     grade_all.add_argument("submissions", nargs="?", help="a folder (one subfolder per student) or an export .zip")
-    grade_all.add_argument("--assignment", default="cnn")
+    _assignment_option(grade_all)
     grade_all.add_argument("--output", help="the CSV (default dist/NAME/grades.csv); re-running resumes it")
     grade_all.add_argument("--functions", help="grade only these functions (comma-separated)")
     grade_all.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core)")
@@ -302,25 +318,19 @@ def build_parser():
     replay_command = commands.add_parser("replay", help=cmd_replay.__doc__)
     replay_command.add_argument("submission", nargs="?")
     replay_command.add_argument("--function", default="")
-    replay_command.add_argument("--assignment", default="cnn")
+    _assignment_option(replay_command)
     replay_command.set_defaults(run=cmd_replay)
     new = commands.add_parser("new", help=cmd_new.__doc__)
     new.add_argument("name", nargs="?", default="")
-    new.add_argument("--root", default=".", help="the repository folder (default: the current one)")
+    new.add_argument("--root", help="the repository folder (default: this repository)")
     new.set_defaults(run=cmd_new)
     return parser
 
 
+def _assignment_option(command):
+    command.add_argument("--assignment", help="the assignment (default: the only one in assignments/, or "
+                                              "[tool.autograder] assignment in pyproject.toml)")
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    for stream in (sys.stdout, sys.stderr):  # ✓ and ✗ into a pipe on Windows, whose code page lacks them
-        if hasattr(stream, "reconfigure") and not stream.isatty():
-            stream.reconfigure(encoding="utf-8")
-    try:
-        return args.run(args)
-    except (UsageError, assignments.UnknownAssignment) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return check.main(argv, build_parser())

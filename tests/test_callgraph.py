@@ -2,7 +2,7 @@
 
 from conftest import CORPUS, REFERENCE
 
-from autograder.instructor.callgraph import affected
+from autograder.core.callgraph import affected
 from autograder.instructor.patching import apply_patch
 
 BEFORE = '''

@@ -49,7 +49,7 @@ def test_a_passing_grading_is_fed_the_examples_drawn_ahead_and_the_zip_carries_t
         archive.extractall(tmp_path)
     carried = assignments.load("cnn", root=tmp_path / "files").drawn
     assert same_value(carried, fed)
-    assert sum(map(len, carried.values())) > 20 * len(carried)  # a few checks have one example: worked examples
+    assert sum(map(len, carried.values())) > 10 * len(carried)  # a few checks have one example: worked examples
     assert examples.load(tmp_path / "files" / "solutions" / "cnn" / examples.FILE_NAME, cnn.seed + 1) == {}
 
     assert said(grade(cnn, REFERENCE)) == said(by_hypothesis)

@@ -1,9 +1,10 @@
 """The packages of ``autograder`` and the direction of their imports, read from the source (ast).
 
 The sandbox imports nothing else of ours; the core imports the sandbox only; the Gradescope glue
-builds on both; the instructor tools on all three; the command line sits on top. Nothing that
-ships to students imports Otter, PyYAML, matplotlib or the Gradescope and instructor packages at
-module level (the command line imports those lazily, inside the commands that need them), and
+builds on both; the instructor tools on all three; the command lines sit on top: the students'
+(``check.py``, shipped) on the core only, the instructors' (``cli.py``, not shipped) on everything,
+lazily. Nothing that ships to students imports Otter, PyYAML, matplotlib, the Gradescope and
+instructor packages or the instructors' command line, and
 every module belongs to exactly one package, so that a new file cannot dodge these rules. What
 each package may import is read from the "May import:" sentence of its ``__init__.py`` docstring,
 the one place that says it. The worker's folder gets every file the worker loads, and nothing
@@ -21,7 +22,8 @@ from autograder.gradescope.packaging import student_modules
 from autograder.sandbox.worker import WORKER_FILES
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
-TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py"}
+TOP_LEVEL = {"__init__.py", "__main__.py", "check.py", "cli.py"}
+INSTRUCTORS_ONLY = {"cli.py"}  # the top-level modules students do not get
 PACKAGES = sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py"))
 
 
@@ -35,7 +37,7 @@ def may_import_sentence(package):
 # What each package may import of autograder (besides itself): the ``autograder.NAME`` its sentence names.
 MAY_IMPORT = {package: set(re.findall(r"``autograder\.(\w+)``", may_import_sentence(package) or ""))
               for package in PACKAGES}
-NOT_FOR_STUDENTS = {"otter", "yaml", "matplotlib", "autograder.gradescope", "autograder.instructor"}
+NOT_FOR_STUDENTS = {"otter", "yaml", "matplotlib", "autograder.gradescope", "autograder.instructor", "autograder.cli"}
 
 
 def modules():
@@ -107,20 +109,32 @@ def test_the_sandbox_imports_only_the_standard_library_numpy_and_itself(path):
     assert wrong == []
 
 
-def test_students_get_the_top_level_the_sandbox_and_the_core():
+def test_students_get_their_command_line_the_sandbox_and_the_core_but_not_the_instructors():
     shipped = set(student_modules())
-    assert {path for path in shipped if package_of(path) is None} == {Path(name) for name in TOP_LEVEL}
+    top_level = {path for path in shipped if package_of(path) is None}
+    assert top_level == {Path(name) for name in TOP_LEVEL - INSTRUCTORS_ONLY}
     assert {package_of(path) for path in shipped} - {None} == {"sandbox", "core"}
-    assert shipped == {path for path in modules() if package_of(path) in (None, "sandbox", "core")}
+    assert shipped == {path for path in modules()
+                       if package_of(path) in ("sandbox", "core") or (package_of(path) is None
+                                                                      and path.name not in INSTRUCTORS_ONLY)}
 
 
 @pytest.mark.parametrize("path", student_modules(), ids=str)
 def test_nothing_shipped_to_students_imports_otter_or_instructor_tools(path):
-    # the top level may import them lazily, inside a command; the packages below it nowhere
-    names = imports(path, module_level_only=package_of(path) is None)
+    """Anywhere in the file: ``__main__`` looks for the instructors' command line before importing it
+    (``find_spec``), which a handout does not have; its import is the one allowed."""
+    names = imports(path) - ({"autograder.cli", "autograder.cli.main"} if path.name == "__main__.py" else set())
     wrong = sorted(name for name in names
                    if any(name == banned or name.startswith(banned + ".") for banned in NOT_FOR_STUDENTS))
     assert wrong == [], f"{path} is shipped to students"
+
+
+def test_the_instructors_command_line_builds_on_the_students():
+    """One parser, one ``main``: ``cli`` adds its commands to ``check``'s, and nothing of ours imports ``cli``."""
+    assert {"autograder.check"} <= imports(Path("cli.py"), module_level_only=True)
+    importers = [str(path) for path in modules() if path.name not in ("cli.py", "__main__.py")
+                 and any(name.startswith("autograder.cli") for name in imports(path))]
+    assert importers == []
 
 
 def test_the_worker_folder_gets_every_file_the_worker_loads_and_nothing_else_of_ours():

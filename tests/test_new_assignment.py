@@ -86,3 +86,26 @@ def test_builds_both_zips(vectors, root, tmp_path):
             "vectors/assignments/vectors/checks.py", "vectors/autograder/sandbox/worker.py"} <= names
     assert not any("solutions" in n or n.endswith("grading.py") and "autograder/" not in n for n in names)
     assert "BEGIN SOLUTION" not in text and "np.sqrt(np.sum(x * x" not in text
+
+
+def test_the_default_assignment_is_the_only_one_or_the_one_pyproject_names(root, tmp_path):
+    """No assignment name in the machinery: a folder with one assignment means it; with two, the one
+    `[tool.autograder] assignment` names, else every command says to choose (one error line)."""
+    assert assignments.default_name(root) == "vectors"
+    assert assignments.default_name(ROOT) == "cnn"
+    two = tmp_path / "two"
+    for name in ("cnn", "vectors"):
+        (two / "assignments" / name).mkdir(parents=True)
+        (two / "assignments" / name / "checks.py").write_text("")
+    with pytest.raises(assignments.UnknownAssignment, match="several assignments \\(cnn, vectors\\)"):
+        assignments.default_name(two)
+    (two / "pyproject.toml").write_text('[tool.autograder]\nassignment = "vectors"\n')
+    assert assignments.default_name(two) == "vectors"
+
+
+def test_commands_find_the_repository_wherever_they_run(tmp_path):
+    """One root: `make skeleton --verify` (or any command) reads the repository's files from any folder."""
+    completed = subprocess.run([sys.executable, "-m", "autograder", "skeleton", "--verify"], cwd=tmp_path,
+                               capture_output=True, text=True)
+    assert completed.returncode == 0 and "up to date" in completed.stdout, completed.stderr
+    assert list(tmp_path.iterdir()) == []

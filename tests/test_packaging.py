@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import zipfile
@@ -37,6 +38,8 @@ def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
         text = "\n".join(archive.read(n).decode(errors="replace") for n in names)
     assert "cnn/cnn.py" in names and "cnn/Makefile" in names and "cnn/assignments/cnn/checks.py" in names
     assert "cnn/cnn.ipynb" in names and "cnn/check.py" in names and "cnn/autograder/core/notebook.py" in names
+    assert "cnn/autograder/check.py" in names and "cnn/autograder/cli.py" not in names  # students' commands only
+    assert {"cnn/digits.py", "cnn/digits.npz"} <= set(names)  # the data and its loader, beside cnn.py
     with zipfile.ZipFile(zips[1]) as archive:
         requirements = archive.read("cnn/requirements.txt").decode().split()
     assert sorted(r.split(">=")[0] for r in requirements) == ["hypothesis", "numpy"]  # ranges, no pytest
@@ -45,6 +48,16 @@ def test_student_zip_has_no_solution_and_no_hidden_tests(zips):
     assert not any("heldout" in n for n in names)  # the digits train's integration check measures on
     assert "HIDDEN_CHECKS = " not in text and "from solutions." not in text and "BEGIN SOLUTION" not in text
     assert len(solution_blocks) >= 5 and not [block for block in solution_blocks if block in text]
+
+
+def test_every_entry_of_the_handout_has_its_file_type_and_is_readable_by_all(zips):
+    """Regular files 0644 (or 0755), folders 0755: no entry without a file type, none unreadable (0600)."""
+    with zipfile.ZipFile(zips[1]) as archive:
+        modes = {entry.filename: entry.external_attr >> 16 for entry in archive.infolist()}
+    wrong = {name: oct(mode) for name, mode in modes.items()
+             if not (stat.S_ISREG(mode) and stat.S_IMODE(mode) in (0o644, 0o755))
+             and not (stat.S_ISDIR(mode) and stat.S_IMODE(mode) == 0o755)}
+    assert modes and wrong == {}
 
 
 def test_autograder_zip_is_otters_layout_with_pinned_python(zips):

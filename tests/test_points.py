@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from conftest import REFERENCE, ROOT
 
+from autograder.core.callgraph import calls
 from autograder.core.grading import FunctionResult, Visibility, plan, point_shares
 from autograder.core.outcomes import Reason
 from autograder.core.runner import Verdict
 from autograder.gradescope import session
-from autograder.instructor.callgraph import calls
 
 
 @pytest.mark.parametrize("points, weights, shares", [

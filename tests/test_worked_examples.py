@@ -25,17 +25,21 @@ GRADED = [name for name, value in vars(ref).items() if inspect.isfunction(value)
 
 
 def canonical(value):
-    """A comparable form of an argument: numbers and nested lists of them as (shape, float values)
-    (a list, a tuple and an array with the same numbers are the same argument), dicts key by key."""
+    """A comparable form of an argument, exactly as written: numbers and nested lists of them as (what
+    holds them: list, tuple, array or a plain number; whether the numbers are integers or floats;
+    shape; values), so that [0, 1], [0.0, 1.0] and np.array([0, 1]) differ; dicts key by key."""
     if isinstance(value, dict):
         return {key: canonical(item) for key, item in value.items()}
     if isinstance(value, str):
         return value
     try:
-        array = np.asarray(value, dtype=float)
+        array = np.asarray(value)
+        if array.dtype.kind not in "iuf":
+            raise TypeError
     except (TypeError, ValueError):
         return [canonical(item) for item in value]
-    return (array.shape, array.tolist())
+    holder = "array" if isinstance(value, np.ndarray) else type(value).__name__
+    return (holder, "integers" if array.dtype.kind in "iu" else "floats", array.shape, array.tolist())
 
 
 def shown_calls(text, name):

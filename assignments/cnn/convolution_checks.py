@@ -1,7 +1,8 @@
 """Public checks of parts 1-4 (convolution and pooling): properties any correct solution has.
 
-No reference is needed: these ship to students and run with ``make check``. Each check is one idea
-from the lecture: the handout's worked examples (``worked_examples.py``), the output-size formula,
+No reference is needed: these ship to students and run with their ``check``. Each check is one idea
+from the lecture, or a rule of the handout: the handout's worked examples (``worked_examples.py``),
+inputs as lists or arrays of any numeric dtype giving float64 (``reads_any_numbers``), the output-size formula,
 linearity, what identity and shift filters do, that a convolution matrix reproduces the
 convolution, that a separable 2-D filter is two 1-D passes, that a bias is a constant offset, and
 what max pooling can and cannot return. Passing them all is necessary, not sufficient: the hidden
@@ -12,7 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.core.checks import Check, Failed, assert_close, float_array, show
+from autograder.core.checks import Check, Failed, assert_close, float_array, same_value, show
 from autograder.core.inputs import LEAVE_OUT
 
 FUNCTIONS = ["conv1d", "conv1d_matrix", "conv2d", "conv2d_multichannel", "max_pool2d"]
@@ -28,6 +29,35 @@ def has_shape(function, calls, shape_of, formula):
     def verify(student, example):
         float_array(student.call(function, **example), function, shape_of(example))
     return Check.on_calls(function, f"output shape is {formula}", calls, verify)
+
+
+# The handout's rule on inputs: lists or arrays of any numeric dtype, read as float64 arrays.
+INPUT_FORMS = {  # name -> an array argument in that form (lists of the same numbers; float32; rounded to ints)
+    "lists": lambda array: array.tolist(),
+    "float32 arrays": lambda array: array.astype(np.float32),
+    "integer arrays": lambda array: np.round(array).astype(np.int64),
+}
+
+
+def reads_any_numbers(function, calls, shape_of, title="takes lists, float32 and integer arrays, and returns float64",
+                      **options):
+    """A check of the handout's rules on inputs and outputs: ``function`` takes its array arguments as
+    lists and as float32 or integer arrays too, reads them as float64 (the same result as for a float64
+    array of the same numbers), and returns a float64 array of the shape ``shape_of(example)``.
+    ``options``: those of ``Check.on_calls``."""
+    def verify(student, example):
+        as_drawn = float_array(student.call(function, **example), function, shape_of(example), float64=True)
+        arrays = [name for name, value in example.items() if isinstance(value, np.ndarray)]
+        for form, convert in INPUT_FORMS.items():
+            given = {**example, **{name: convert(example[name]) for name in arrays}}
+            same = {**example, **{name: np.array(given[name], dtype=np.float64) for name in arrays}}
+            returned = float_array(student.call(function, **given), function, shape_of(example), float64=True,
+                                   given=f"for {form} as inputs")
+            expected = as_drawn if same_value(same, example) else student.call(function, **same)
+            assert_close(returned, expected, function,
+                         what=f"values for {form} as inputs (they should be those for a float64 array of the "
+                              f"same numbers)")
+    return Check.on_calls(function, title, calls, verify, **{"max_examples": 6, **options})
 
 
 def linear_in(function, argument, calls):
@@ -70,11 +100,15 @@ def _conv1d_shift(student, example):
                  what="values for the filter w = [1, 0] (it should return x[:-1])")
 
 
+def conv1d_shape(call):
+    """(n_out,) by the output-size formula (stride and padding may be left out: 1 and 0)."""
+    return (s.output_length(len(call["x"]), len(call["w"]), call.get("stride", 1), call.get("padding", 0)),)
+
+
 CONV1D_CALLS = s.conv1d_calls(ANY_STRIDE, ANY_PADDING)
 CONV1D_CHECKS = [
-    has_shape("conv1d", CONV1D_CALLS,
-              lambda c: (s.output_length(len(c["x"]), len(c["w"]), c["stride"], c["padding"]),),
-              "(floor((n + 2p - m) / s) + 1,)"),
+    has_shape("conv1d", CONV1D_CALLS, conv1d_shape, "(floor((n + 2p - m) / s) + 1,)"),
+    reads_any_numbers("conv1d", CONV1D_CALLS, conv1d_shape),
     linear_in("conv1d", "x", CONV1D_CALLS),
     linear_in("conv1d", "w", CONV1D_CALLS),
     Check.on_inputs("conv1d", "the identity filter [1] returns the padded input, every stride-th entry",
@@ -98,11 +132,15 @@ def _matrix_times_x(student, example):
                  what="values of M @ x (it should equal your conv1d(x, w, stride, padding))")
 
 
+def matrix_shape(call):
+    """(n_out, n)."""
+    return s.output_length(call["n"], len(call["w"]), call.get("stride", 1), call.get("padding", 0)), call["n"]
+
+
 MATRIX_CALLS = s.conv1d_matrix_calls(ANY_STRIDE, ANY_PADDING)
 CONV1D_MATRIX_CHECKS = [
-    has_shape("conv1d_matrix", MATRIX_CALLS,
-              lambda c: (s.output_length(c["n"], len(c["w"]), c["stride"], c["padding"]), c["n"]),
-              "(n_out, n)"),
+    has_shape("conv1d_matrix", MATRIX_CALLS, matrix_shape, "(n_out, n)"),
+    reads_any_numbers("conv1d_matrix", MATRIX_CALLS, matrix_shape),
     Check.on_inputs("conv1d_matrix", "M @ x equals conv1d(x, w, stride, padding)",
                     MATRIX_CALLS.flatmap(lambda c: s.float_arrays((c["n"],)).map(lambda x: {**c, "x": x})),
                     _matrix_times_x),
@@ -147,12 +185,16 @@ def _single_one(student, example):
                       f"(it should return x[{row}:, {column}:], the input shifted)")
 
 
+def conv2d_shape(call):
+    """(H', W') by the output-size formula."""
+    return tuple(s.output_length(n, m, call.get("stride", 1), call.get("padding", 0))
+                 for n, m in zip(call["x"].shape, call["w"].shape))
+
+
 CONV2D_CALLS = s.conv2d_calls(ANY_STRIDE, ANY_PADDING)
 CONV2D_CHECKS = [
-    has_shape("conv2d", CONV2D_CALLS,
-              lambda c: tuple(s.output_length(n, m, c["stride"], c["padding"])
-                              for n, m in zip(c["x"].shape, c["w"].shape)),
-              "(floor((H + 2p - fh) / s) + 1, floor((W + 2p - fw) / s) + 1)"),
+    has_shape("conv2d", CONV2D_CALLS, conv2d_shape, "(floor((H + 2p - fh) / s) + 1, floor((W + 2p - fw) / s) + 1)"),
+    reads_any_numbers("conv2d", CONV2D_CALLS, conv2d_shape),
     linear_in("conv2d", "x", CONV2D_CALLS),
     Check.on_inputs("conv2d", "a separable filter outer(u, v) equals two conv1d passes", _separable_inputs(),
                     _separable),
@@ -177,7 +219,7 @@ def _one_channel_is_conv2d(student, example):
 def _bias_offsets(student, example):
     with_bias = student.conv2d_multichannel(**example)
     call = {**example, "bias": None}
-    without = float_array(student.conv2d_multichannel(**call), "conv2d_multichannel", _multichannel_shape(example))
+    without = float_array(student.conv2d_multichannel(**call), "conv2d_multichannel", multichannel_shape(example))
     expected = without + example["bias"][:, None, None]
     assert_close(with_bias, expected, "conv2d_multichannel",
                  what="values with a bias (output channel j should be the output without bias, "
@@ -197,7 +239,7 @@ def _filters_independent(student, example):
 def _sums_channels(student, example):
     x, filters = example["x"], example["filters"]
     stride, padding = example["stride"], example["padding"]
-    shape = _multichannel_shape(example)[1:]
+    shape = multichannel_shape(example)[1:]
     expected = np.array([
         sum(float_array(student.conv2d(x[c], filters[j, c], stride=stride, padding=padding), "conv2d", shape)
             for c in range(x.shape[0]))
@@ -208,16 +250,17 @@ def _sums_channels(student, example):
                       "conv2d(x[c], filters[j, c]))")
 
 
-def _multichannel_shape(call):
+def multichannel_shape(call):
     """(k, H', W') by the output-size formula."""
     return (call["filters"].shape[0],) + tuple(
-        s.output_length(n, m, call["stride"], call["padding"])
+        s.output_length(n, m, call.get("stride", 1), call.get("padding", 0))
         for n, m in zip(call["x"].shape[1:], call["filters"].shape[2:]))
 
 
 MULTI_CALLS = s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING)
 CONV2D_MULTICHANNEL_CHECKS = [
-    has_shape("conv2d_multichannel", MULTI_CALLS, _multichannel_shape, "(k, H', W')"),
+    has_shape("conv2d_multichannel", MULTI_CALLS, multichannel_shape, "(k, H', W')"),
+    reads_any_numbers("conv2d_multichannel", MULTI_CALLS, multichannel_shape),
     Check.on_inputs("conv2d_multichannel", "with d = k = 1 it equals conv2d", CONV2D_CALLS, _one_channel_is_conv2d),
     Check.on_calls("conv2d_multichannel", "each filter sums conv2d over all input channels",
                    s.conv2d_multichannel_calls(ANY_STRIDE, ANY_PADDING, bias=st.just(False)), _sums_channels),
@@ -240,18 +283,18 @@ def _windows(example):
                 yield channel, i, j, x[channel, i * stride:i * stride + size, j * stride:j * stride + size]
 
 
-def _pooled_shape(call):
+def pooled_shape(call):
     """(k, H', W') by the output-size formula."""
     return (call["x"].shape[0],) + tuple(
         s.output_length(n, call["size"], call.get("stride", call["size"])) for n in call["x"].shape[1:])
 
 
 def _dominance(student, example):
-    returned = float_array(student.max_pool2d(**example), "max_pool2d", _pooled_shape(example))
+    returned = float_array(student.max_pool2d(**example), "max_pool2d", pooled_shape(example))
     for channel, i, j, window in _windows(example):
         value = returned[channel, i, j]
-        window = window.astype(returned.dtype)  # a float32 result holds the entries rounded to float32
-        if value < window.max() or value not in window:
+        # Compared in float32: a result computed in single precision holds the entries rounded to it.
+        if np.float32(value) < window.astype(np.float32).max() or np.float32(value) not in window.astype(np.float32):
             raise Failed(f"output [{channel}, {i}, {j}] is {show(value)}, but its window is\n"
                          f"  {show(window)}\n  and the output should be one of its entries, "
                          f"at least as large as all of them")
@@ -280,7 +323,8 @@ def _default_stride(student, example):
 
 POOL_CALLS = s.max_pool2d_calls(stride=st.one_of(LEAVE_OUT, ANY_STRIDE))
 MAX_POOL2D_CHECKS = [
-    has_shape("max_pool2d", POOL_CALLS, _pooled_shape, "(k, floor((H - size) / s) + 1, floor((W - size) / s) + 1)"),
+    has_shape("max_pool2d", POOL_CALLS, pooled_shape, "(k, floor((H - size) / s) + 1, floor((W - size) / s) + 1)"),
+    reads_any_numbers("max_pool2d", POOL_CALLS, pooled_shape),
     Check.on_calls("max_pool2d", "each output is the largest entry of its window", POOL_CALLS, _dominance),
     Check.on_calls("max_pool2d", "commutes with increasing maps", POOL_CALLS, _increasing_map),
     Check.on_inputs("max_pool2d", "size 1 is the identity",

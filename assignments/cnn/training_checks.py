@@ -3,8 +3,11 @@
 Every backward pass is checked the way CS231n does it: against centred finite differences of the
 student's own forward pass, ``(f(a + h) - f(a - h)) / 2h``, on a sample of coordinates, with a
 relative-error threshold. The other checks state definitions (ReLU, linear layer, SGD step),
-link part 5 to parts 1-4 (a batch of one is ``conv2d_multichannel``, ``max_pool2d``), and ask that
-the loss falls when a tiny batch is learnt by heart.
+link part 5 to parts 1-4 (a batch of one is ``conv2d_multichannel``, ``max_pool2d``), ask that
+the loss falls when a tiny batch is learnt by heart, and that ``train`` does what the handout's
+recipe does with its ``lr``, ``batch_size``, ``epochs`` and ``seed`` (``lr=0`` changes nothing),
+done here with the student's own ``init_params``, ``loss_and_grads`` and ``sgd_step``. Arrays
+come back float64 (the worked examples check the layers; these the parameters and gradients).
 """
 
 import numpy as np
@@ -12,7 +15,17 @@ from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
 from assignments.cnn.convolution_checks import has_shape
-from autograder.core.checks import Check, Failed, assert_close, assert_matches, float_array, number, show, unpack
+from autograder.core.checks import (
+    Check,
+    Failed,
+    assert_close,
+    assert_matches,
+    float64_like,
+    float_array,
+    number,
+    show,
+    unpack,
+)
 from autograder.core.inputs import LEAVE_OUT
 
 FUNCTIONS = ["relu_forward", "relu_backward", "conv_forward", "conv_backward", "max_pool_forward",
@@ -24,7 +37,7 @@ MAX_RELATIVE_ERROR = 1e-5  # float64 gradients agree to ~1e-9; a wrong one is of
 # Relative error |a - n| / (|a| + |n|) is noise for gradients near 0: below this size of |a| + |n|
 # the difference is compared as it is (finite differences of a loss of size ~100 are off ~1e-8).
 SMALL_GRADIENT = 1.0
-SAMPLES_PER_ARRAY = 8  # coordinates checked per array: each costs two forward calls
+SAMPLES_PER_ARRAY = 5  # coordinates checked per array: each costs two forward calls (see checks.PUBLIC_EXAMPLES)
 
 
 # -- finite differences ----------------------------------------------------------------------------
@@ -71,7 +84,7 @@ def backward_check(backward, forward, calls, parts):
         for part, analytic in zip(parts, results):
             name = part.removeprefix("d")
             check_gradient(backward, part, analytic, loss_of(name), call[name])
-    return Check.on_calls(backward, f"gradients match finite differences of {forward}", calls, verify, max_examples=8)
+    return Check.on_calls(backward, f"gradients match finite differences of {forward}", calls, verify, max_examples=6)
 
 
 # -- layers ----------------------------------------------------------------------------------------
@@ -186,7 +199,7 @@ def _parameters(student, seed):
     if not isinstance(params, dict) or not params:
         raise Failed(f"init_params should return a dict of arrays, not {show(params)}")
     for key, value in params.items():
-        float_array(value, f"init_params (key {key!r})")
+        float_array(value, f"init_params (key {key!r})", float64=True)
     return params
 
 
@@ -231,7 +244,7 @@ def _loss_and_grads(student, params, batch):
     if not isinstance(grads, dict) or set(grads) != set(params):
         raise Failed(f"loss_and_grads should return grads as a dict keyed like params, not {show(grads)}")
     for key, value in grads.items():
-        float_array(value, f"loss_and_grads (grads[{key!r}])", params[key].shape)
+        float_array(value, f"loss_and_grads (grads[{key!r}])", params[key].shape, float64=True)
     return number(loss, "loss_and_grads", "the loss, a number"), grads
 
 
@@ -265,6 +278,44 @@ def _train_runs(student, example):
     history = [number(loss, "train", "a history of numbers (mean losses)") for loss in history]
     if not history[-1] < history[0]:
         raise Failed(f"the training loss did not fall: history = {show(history)}")
+
+
+# A few epochs of train() on x_train[first_row:first_row + rows], in batches smaller than the rows (the
+# last one smaller still, often), with lr 0 among others.
+TRAIN_RUNS = st.fixed_dictionaries({
+    "first_row": st.integers(0, 1000), "rows": st.integers(4, 7), "epochs": st.integers(1, 2),
+    "lr": st.sampled_from([0.5, 0.0, 0.1]), "batch_size": st.integers(2, 3), "seed": st.integers(0, 100)})
+
+
+def _train_follows_recipe(student, example):
+    """train on the training digits x_train[first_row:first_row + rows] against the handout's recipe,
+    carried out here with the student's own functions:
+    params = init_params(seed), rng = default_rng(seed); each epoch, rng.permutation(N) and one
+    sgd_step with lr per mini-batch of batch_size (the last may be smaller); history: per epoch, the
+    batch losses weighted by batch size, over N."""
+    data, rows = s.load_digits(), slice(example["first_row"], example["first_row"] + example["rows"])
+    x, y, lr, size = data["x_train"][rows], data["y_train"][rows], example["lr"], example["batch_size"]
+    params, rng, expected = student.init_params(example["seed"]), np.random.default_rng(example["seed"]), []
+    for _ in range(example["epochs"]):
+        order, total = rng.permutation(len(y)), 0.0
+        for start in range(0, len(y), size):
+            batch = order[start:start + size]
+            loss, grads = _loss_and_grads(student, params, {"x": x[batch], "y": y[batch]})
+            params = student.sgd_step(params, grads, lr)
+            total += loss * len(batch)
+        expected.append(total / len(y))
+    call = {"epochs": example["epochs"], "lr": lr, "batch_size": size, "seed": example["seed"]}
+    returned, history = unpack(student.train(x, y, **call), "train", ("params", "history"))
+    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
+        raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: it should "
+                     f"hold one mean loss per epoch")
+    history = np.array([number(loss, "train", "a history of numbers (mean losses)") for loss in history])
+    recipe = "the handout's recipe with your init_params, loss_and_grads and sgd_step"
+    assert_matches(history, np.array(expected), "train", rtol=1e-6,
+                   where=f"history (each epoch's batch losses weighted by batch size, over N: {recipe}) ")
+    assert_matches(returned, params, "train", rtol=1e-6,
+                   where=f"params ({recipe}{'; lr=0 leaves init_params(seed) unchanged' if lr == 0 else ''}) ")
+    float64_like(returned, params, "train")
 
 
 def _predict_labels(student, example):
@@ -327,6 +378,8 @@ CHECKS = [
     Check.on_calls("sgd_step", "returns params - lr * grads", _sgd_inputs(), _sgd_definition, max_examples=10),
     Check.on_inputs("train", "runs, and the loss falls over a few epochs on 200 images",
                     st.fixed_dictionaries({"epochs": st.just(3)}), _train_runs, max_examples=1),
+    Check.on_inputs("train", "uses lr, batch_size, epochs and seed as the handout's recipe does (lr=0 changes "
+                    "nothing)", TRAIN_RUNS, _train_follows_recipe, max_examples=5),
     Check.on_inputs("predict", "returns one label in 0..9 per image",
                     st.fixed_dictionaries({"count": st.integers(1, 20)}), _predict_labels, max_examples=3),
 ]

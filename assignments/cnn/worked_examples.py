@@ -5,7 +5,9 @@ Students meet each example three times, and all three are this list:
 * in the docstring of the function in ``cnn.py``, in doctest form (``>>> conv1d([0, 1, 0, 1, 1], [-1, 1])``);
 * in the handout, ``README.md`` (and so in the notebook made from it), in the same doctest form;
 * in the public checks: ``worked_examples_check(function)`` below, "matches the handout's worked
-  examples", calls the student's function on every example of this list and compares.
+  examples", calls the student's function on every example of this list, exactly as the handout
+  writes it (lists of ints, integer arrays, float64 arrays), and compares: the values, and that
+  every array is float64, as the handout's outputs rule says.
 
 ``tests/test_worked_examples.py`` proves that the docstrings and the handout show exactly these
 calls, that the outputs they print are these, and that the reference returns them. The functions of
@@ -19,11 +21,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 from assignments.cnn import strategies as s
-from autograder.core.checks import Check, Failed, assert_matches, show
+from autograder.core.checks import Check, Failed, assert_matches, call_text, float64_like
 
 
 class WorkedExample(NamedTuple):
-    """``function(**call)`` returns ``returns`` (arrays are float64, counts and shapes plain ints)."""
+    """``function(**call)`` returns ``returns`` (arrays are float64, counts and shapes plain ints); the
+    arguments of ``call`` are what the handout writes: a list is a list, an integer array an integer array."""
 
     function: str
     call: dict
@@ -36,14 +39,14 @@ def _array(values):
 
 # -- parts 1-4: convolution and pooling --------------------------------------------------------------
 
-SIGNAL, EDGE = _array([0, 1, 0, 1, 1]), _array([-1, 1])  # an edge detector: where the signal goes up or down
-IMAGE, DIAGONAL = _array([[1, 2, 0], [0, 1, 3], [2, 1, 0]]), _array([[1, 0], [0, -1]])  # pixel minus its
-# lower-right neighbour
-CHANNELS = _array([[[1, 2, 3], [4, 5, 6]], [[1, 1, 1], [1, 1, 1]]])  # d = 2 channels of 2 x 3
+# Parts 1-4 take lists as the handout writes them (and the integer array np.arange makes).
+SIGNAL, EDGE = [0, 1, 0, 1, 1], [-1, 1]  # an edge detector: where the signal goes up or down
+IMAGE, DIAGONAL = [[1, 2, 0], [0, 1, 3], [2, 1, 0]], [[1, 0], [0, -1]]  # pixel minus its lower-right neighbour
+CHANNELS = [[[1, 2, 3], [4, 5, 6]], [[1, 1, 1], [1, 1, 1]]]  # d = 2 channels of 2 x 3
 BANK = np.zeros((2, 2, 2, 2))  # k = 2 filters of 2 x 2 on both channels
 BANK[0, 0] = 1  # filter 0: ones on channel 0, zeros on channel 1
 BANK[1] = 1  # filter 1: ones on both channels
-COUNTING = np.arange(1.0, 17).reshape(1, 4, 4)  # one 4 x 4 channel holding 1, 2, ..., 16
+COUNTING = np.arange(1, 17).reshape(1, 4, 4)  # one 4 x 4 channel holding 1, 2, ..., 16 (integers)
 
 CONVOLUTION = [
     WorkedExample("conv1d", {"x": SIGNAL, "w": EDGE}, _array([1, -1, 1, 0])),
@@ -55,7 +58,7 @@ CONVOLUTION = [
                   _array([[1, 0, 0, 0], [-1, 1, 0, 0], [0, -1, 1, 0], [0, 0, -1, 1], [0, 0, 0, -1]])),
     WorkedExample("conv2d", {"x": IMAGE, "w": DIAGONAL}, _array([[0, -1], [-1, 1]])),
     WorkedExample("conv2d", {"x": IMAGE, "w": DIAGONAL, "stride": 2, "padding": 1}, _array([[-1, 0], [-2, 1]])),
-    WorkedExample("conv2d_multichannel", {"x": CHANNELS, "filters": BANK, "bias": _array([0, -1])},
+    WorkedExample("conv2d_multichannel", {"x": CHANNELS, "filters": BANK, "bias": [0, -1]},
                   _array([[[12, 16]], [[15, 19]]])),
     WorkedExample("max_pool2d", {"x": COUNTING, "size": 2}, _array([[[6, 8], [14, 16]]])),
     WorkedExample("max_pool2d", {"x": COUNTING, "size": 2, "stride": 1},
@@ -123,22 +126,21 @@ def examples_of(function):
     return [example for example in EXAMPLES if example.function == function]
 
 
-def call_text(function, call):
-    """``function(name=value, ...)``, the call as the feedback shows it."""
-    return f"{function}({', '.join(f'{name}={show(value)}' for name, value in call.items())})"
-
-
 def worked_examples_check(function):
-    """A public check that ``function`` returns what the handout's worked examples say, one by one."""
+    """A public check that ``function`` returns what the handout's worked examples say, one by one,
+    with every array float64."""
     def verify(student, _):
         for example in examples_of(function):
             returned = student.call(function, **example.call)
             try:
                 assert_matches(returned, example.returns, function)
+                float64_like(returned, example.returns, function)
             except Failed as failure:
-                raise Failed(f"on the handout's worked example {call_text(function, example.call)}:\n"
-                             f"  {failure}") from None
+                raise Failed(f"on the handout's worked example {call_text(function, kwargs=example.call)}:\n"
+                             f"  {failure}", rule=failure.rule) from None
     return Check.on_inputs(function, "matches the handout's worked examples", st.just({}), verify, max_examples=1)
+
+
 
 
 CHECKS = [worked_examples_check(function) for function in dict.fromkeys(e.function for e in EXAMPLES)]

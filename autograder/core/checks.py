@@ -16,8 +16,9 @@ verdicts and feedback, and ``make replay`` reproduces a failing call from an ``o
 """
 
 import copy
+import enum
 import reprlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -33,22 +34,39 @@ class Failed(AssertionError):
 
     When a call itself went wrong (it raised, timed out, crashed, was not implemented ...),
     ``call`` is that ``FailedCall`` (which function, and the worker's ``Outcome``) and the message
-    is empty: ``feedback`` chooses the words.
+    is empty: ``feedback`` chooses the words. ``rule`` names, without values, the rule of the
+    handout that a wrong value breaks (``Rule``; None: the check's own property): failures of one
+    function breaking the same rule are one mistake, and feedback explains it once.
     """
 
-    def __init__(self, message="", reason=Reason.WRONG_VALUE, call=None):
+    def __init__(self, message="", reason=Reason.WRONG_VALUE, call=None, rule=None):
         super().__init__(message)
-        self.message, self.reason, self.call = message, reason, call
+        self.message, self.reason, self.call, self.rule = message, reason, call, rule
+
+
+class Rule(enum.Enum):
+    """A rule of the handout about what a function returns, which a wrong value may break whatever
+    the check (so that feedback says it once)."""
+
+    TYPE = "returns the type it should (a numpy array, a tuple, a number)"
+    FLOAT_DTYPE = "returns floats, not integers"
+    FLOAT64 = "returns float64"
+    SHAPE = "returns the shape the output-size formula gives"
+    FINITE = "returns finite numbers"
 
 
 @dataclass(frozen=True)
 class FailedCall:
     """A call of a student function that went wrong: ``function`` (the one whose code is at fault:
-    the function called, or the other graded function that it calls and that is not implemented)
-    and the worker's ``Outcome`` (None for a function missing from the file)."""
+    the function called, or the other graded function that it calls and that is not implemented),
+    the worker's ``Outcome`` (None for a function missing from the file), and the call as the check
+    made it: ``args`` and ``kwargs`` of ``called`` (the function the check called)."""
 
     function: str
     outcome: object = None
+    called: str = ""
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
 
 
 class GivenUp(BaseException):
@@ -188,14 +206,15 @@ class Student:
         if status is OutcomeStatus.NOT_IMPLEMENTED and outcome.function not in (function, None) \
                 and outcome.function in self._graded:  # a callee's skeleton: not this function's fault
             raise GivenUp(outcome.function, Failed(reason=reason, call=FailedCall(outcome.function, outcome)))
+        made = {"called": function, "args": tuple(args), "kwargs": dict(kwargs)}
         if status in GIVE_UP:
-            error = Failed(reason=reason, call=FailedCall(function, outcome))
+            error = Failed(reason=reason, call=FailedCall(function, outcome, **made))
             every_mode = status in (OutcomeStatus.NOT_IMPLEMENTED, OutcomeStatus.MISSING, OutcomeStatus.IMPORT_FAILED) \
                 or mode == self.callees(function)  # no callee of the student's own was running
             self._given_up[(function, None if every_mode else mode)] = (error, self.check_key)
             raise GivenUp(function, error)
         if status is not OutcomeStatus.RETURNED:
-            raise Failed(reason=reason, call=FailedCall(function, outcome))
+            raise Failed(reason=reason, call=FailedCall(function, outcome, **made))
         returned_args = outcome.args + [None] * len(args)  # a short list from the worker is a change
         for position, before in enumerate(args):
             _require_unchanged(function, f"argument {position + 1}", before, returned_args[position])
@@ -254,30 +273,54 @@ def same_value(a, b):
 
 # -- judging returned values ----------------------------------------------------------------------
 
-def float_array(value, function, shape=None, expected=None):
-    """``value`` as a float ndarray of ``shape`` with finite entries, or ``Failed`` saying what is off
-    (and, given ``expected``, what was expected)."""
+def float_array(value, function, shape=None, expected=None, float64=False, given=""):
+    """``value`` as a float ndarray of ``shape`` with finite entries (of dtype float64 if ``float64``), or
+    ``Failed`` saying what is off (and, given ``expected``, what was expected; ``given`` says for which
+    inputs, e.g. "for integer arrays")."""
+    given = f" {given}" if given else ""
     if not isinstance(value, np.ndarray):
-        raise Failed(f"{function} returned {_kind_of(value)}, but it should return a numpy array")
+        raise Failed(f"{function} returned {_kind_of(value)}{given}, but it should return a numpy array",
+                     rule=Rule.TYPE)
     if value.dtype.kind != "f":
         raise Failed(
-            f"{function} returned an array of {value.dtype} numbers, but it should hold floats "
+            f"{function} returned an array of {value.dtype} numbers{given}, but it should hold floats "
             f"(did an integer array, such as np.zeros(..., dtype=int), round the results?)\n"
-            f"  returned: {show(value)}"
+            f"  returned: {show(value)}", rule=Rule.FLOAT_DTYPE
         )
+    if float64 and value.dtype != np.float64:
+        raise Failed(f"{function} returned an array of {value.dtype} numbers{given}, but it should return "
+                     f"float64\n  whatever its inputs (read each with np.asarray(x, dtype=float))", rule=Rule.FLOAT64)
     if shape is not None and value.shape != tuple(shape):
         raise Failed(f"{function} returned an array of shape {value.shape}, but the shape should be "
-                     f"{tuple(shape)}\n  returned: {show(value)}")
+                     f"{tuple(shape)}\n  returned: {show(value)}", rule=Rule.SHAPE)
     if not np.all(np.isfinite(value)):
         wanted = "" if expected is None else f"\n  expected: {show(expected)}"
-        raise Failed(f"{function} returned infinite or NaN values{wanted}\n  returned: {show(value)}")
+        raise Failed(f"{function} returned infinite or NaN values{wanted}\n  returned: {show(value)}",
+                     rule=Rule.FINITE)
     return value
+
+
+def float64_like(returned, expected, function):
+    """``Failed`` unless ``returned`` holds a float64 array wherever ``expected`` does (alone, in a tuple
+    or list, or in a dict), the rest of its structure like ``expected``'s; values are not compared."""
+    if isinstance(expected, np.ndarray) and expected.dtype == np.float64:
+        float_array(returned, function, expected.shape, float64=True)
+    elif isinstance(expected, (tuple, list)) and not _integers_only(expected):
+        for item in zip(unpack(returned, function, [f"item {i}" for i in range(len(expected))]), expected):
+            float64_like(*item, function)
+    elif isinstance(expected, dict):
+        if not isinstance(returned, dict) or set(returned) != set(expected):
+            raise Failed(f"{function} returned {_kind_of(returned)}, but it should return a dict with keys "
+                         f"{sorted(expected)}", rule=Rule.TYPE)
+        for key, want in expected.items():
+            float64_like(returned[key], want, function)
 
 
 def unpack(value, function, names):
     """``value`` as a tuple of ``len(names)`` items, or ``Failed`` naming what it should be."""
     if not isinstance(value, (tuple, list)) or len(value) != len(names):
-        raise Failed(f"{function} returned {_kind_of(value)}, but it should return a tuple ({', '.join(names)})")
+        raise Failed(f"{function} returned {_kind_of(value)}, but it should return a tuple ({', '.join(names)})",
+                     rule=Rule.TYPE)
     return tuple(value)
 
 
@@ -286,7 +329,7 @@ def number(value, function, what="a number"):
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "fiu":
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise Failed(f"{function} returned {_kind_of(value)} where it should return {what}")
+        raise Failed(f"{function} returned {_kind_of(value)} where it should return {what}", rule=Rule.TYPE)
     return float(value)
 
 
@@ -302,12 +345,18 @@ def assert_close(returned, expected, function, scale=None, rtol=1e-5, what="valu
     tolerance = rtol * (scale + 1e-3 * np.max(scale, initial=0.0)) + 1e-9
     wrong = np.abs(returned.astype(np.float64) - expected) > tolerance
     if np.any(wrong):
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        raise Failed(
-            f"{function} returned wrong {what} at {len(np.argwhere(wrong))} of {wrong.size} "
-            f"positions (the first at index {first})\n"
-            f"  expected: {show(expected)}\n  returned: {show(returned)}"
-        )
+        positions = [tuple(int(i) for i in index) for index in np.argwhere(wrong)]
+        if expected.size <= SHOWN_WHOLE:
+            details = f"  expected: {show(expected)}\n  returned: {show(returned)}"
+        else:  # too large to read whole: the first wrong entries
+            details = "\n".join(f"  at index {index}: expected {show(float(expected[index]))}, returned "
+                                f"{show(float(returned[index]))}" for index in positions[:WRONG_SHOWN])
+        raise Failed(f"{function} returned wrong {what} at {len(positions)} of {wrong.size} positions (the first at "
+                     f"index {positions[0]})\n{details}")
+
+
+SHOWN_WHOLE = 60  # entries of the largest array a wrong value is shown in whole (numpy summarises larger ones)
+WRONG_SHOWN = 3  # wrong entries shown of a larger one
 
 
 SHOWN_CHARACTERS = 300  # the longest rendering of a value other than an array
@@ -321,7 +370,9 @@ def show(value, indent=12):
     (a longer one is only counted), 8 of a dict, three levels deep, strings cut in the middle.
     Strings are shown as Python writes them (``repr``), so no control character reaches a screen."""
     if isinstance(value, np.ndarray):
-        return _array_text(value, threshold=60).replace("\n", "\n" + " " * indent)
+        text = _array_text(value, threshold=60)
+        rows = [row for row in text.splitlines() if row.strip()]  # no blank line between the blocks of 3-D arrays
+        return ("\n" + " " * indent).join(rows)
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, (list, tuple)) and len(value) > 12:
@@ -354,6 +405,29 @@ class _ShortRepr(reprlib.Repr):
 
 
 _SHORT_REPR = _ShortRepr()
+
+
+INLINE_ENTRIES = 24  # an array of up to this many entries is shown whole on one line in a call
+
+
+def call_text(function, args=(), kwargs=None):
+    """The call ``function(*args, **kwargs)`` on one line, as the feedback shows it: small arrays whole
+    (``array([[1., 2.], [3., 4.]])``), larger ones by their shape."""
+    shown = [_inline(value) for value in args] + [f"{name}={_inline(value)}" for name, value in (kwargs or {}).items()]
+    return f"{function}({', '.join(shown)})"
+
+
+def _inline(value):
+    if isinstance(value, np.ndarray):
+        if value.size > INLINE_ENTRIES:
+            return f"<{value.dtype} array of shape {value.shape}>"
+        text = np.array2string(value + 0.0 if value.dtype.kind == "f" else value, separator=", ",
+                               max_line_width=10**6, threshold=10**6, precision=4, suppress_small=True)
+        dtype = "" if value.dtype in (np.float64, np.int64) else f", dtype={value.dtype}"
+        return f"array({' '.join(text.split())}{dtype})"
+    if isinstance(value, (list, tuple)) and len(value) > INLINE_ENTRIES:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    return show(value)
 
 
 def _kind_of(value):
@@ -391,7 +465,7 @@ def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=No
     elif isinstance(expected, tuple):
         if not isinstance(returned, (tuple, list)) or len(returned) != len(expected):
             raise Failed(f"{function} returned {_kind_of(returned)}, but it should return a tuple of "
-                         f"{len(expected)} items" + (f" ({', '.join(parts)})" if parts else ""))
+                         f"{len(expected)} items" + (f" ({', '.join(parts)})" if parts else ""), rule=Rule.TYPE)
         for i, (got, want) in enumerate(zip(returned, expected)):
             label = parts[i] if parts else f"item {i}"
             assert_matches(got, want, function, scale[i] if scale is not None else None, rtol, None,
@@ -403,13 +477,15 @@ def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=No
                          else f"a dict of {len(returned)} keys")
             else:
                 given = _kind_of(returned)
-            raise Failed(f"{function} returned {given}, but it should return a dict with keys {sorted(expected)}")
+            raise Failed(f"{function} returned {given}, but it should return a dict with keys {sorted(expected)}",
+                         rule=Rule.TYPE)
         for key in expected:
             assert_matches(returned[key], expected[key], function,
                            scale[key] if scale is not None else None, rtol, None, f"{where}[{key!r}] ")
     elif isinstance(expected, np.ndarray) and expected.dtype.kind in "iub":
         if not isinstance(returned, np.ndarray) or returned.dtype.kind not in "iu":
-            raise Failed(f"{function} returned {_kind_of(returned)} {where}but it should return an integer array")
+            raise Failed(f"{function} returned {_kind_of(returned)} {where}but it should return an integer array",
+                         rule=Rule.TYPE)
         if returned.shape != expected.shape or not np.array_equal(returned, expected):
             wrong = np.sum(returned != expected) if returned.shape == expected.shape else "all"
             raise Failed(f"{function} returned wrong {where}values ({wrong} of {expected.size} differ)\n"
@@ -420,7 +496,8 @@ def assert_matches(returned, expected, function, scale=None, rtol=1e-4, parts=No
         if isinstance(returned, np.ndarray) and returned.shape == ():
             returned = returned.item()
         if isinstance(returned, bool) or not isinstance(returned, (int, float)):
-            raise Failed(f"{function} returned {_kind_of(returned)} {where}but it should return a number")
+            raise Failed(f"{function} returned {_kind_of(returned)} {where}but it should return a number",
+                         rule=Rule.TYPE)
         size = abs(expected) if scale is None else scale
         if not abs(returned - expected) <= rtol * size + 1e-9 or returned != returned:
             raise Failed(f"{function} returned {where}{show(float(returned))}, but the expected value is "

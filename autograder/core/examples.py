@@ -9,12 +9,14 @@ in three layers, most trusted first:
   ``Assignment.drawn``). On Gradescope each submission is graded by a process of its own: this is
   the layer it uses;
 - this process: what Hypothesis fed a check in a passing run by itself (``remember``);
-- this checkout: the instructor's tools (``make audit``, ``make grade-all``, ``make check``) and the
-  tests keep them on disk between processes, in ``build/drawn-examples/NAME-IDENTITY.pickle``, where
-  ``Assignment.identity`` covers everything the examples are drawn from (the machinery, the
-  assignment's two packages, the versions of Python, Hypothesis and numpy), so any change to them
-  starts afresh; the files of the ``KEPT_VERSIONS`` most recently written identities are kept, so
-  going back to an earlier version does not draw again.
+- this checkout or handout: the instructor's tools (``make audit``, ``make grade-all``, ``make check``),
+  the tests and a student's ``check`` keep them on disk between processes, in
+  ``build/drawn-examples/NAME-IDENTITY.pickle`` of ``repository.ROOT`` (the repository, or the
+  unpacked handout), where ``Assignment.identity`` covers everything the examples are drawn from
+  (the machinery, the assignment's packages, the versions of Python, Hypothesis and numpy), so any
+  change to them starts afresh: a handout's requirements are ranges, and each student's versions
+  draw their own on the first run; the files of the ``KEPT_VERSIONS`` most recently written
+  identities are kept, so going back to an earlier version does not draw again.
 
 Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
 draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers.
@@ -27,10 +29,11 @@ from pathlib import Path
 
 import hypothesis
 
+from autograder.core.repository import BUILD
 from autograder.core.runner import draw_examples
 
 FILE_NAME = "drawn_examples.pickle"
-KEPT = Path(__file__).resolve().parents[2] / "build" / "drawn-examples"
+KEPT = BUILD / "drawn-examples"
 KEPT_VERSIONS = 5  # files kept per assignment: the most recently written
 _in_memory = weakref.WeakKeyDictionary()  # check -> {seed: the examples of a passing run}
 _on_disk = {}  # path -> what this process read from or wrote to a kept file (check key -> examples)
@@ -60,7 +63,7 @@ def remember(assignment, fed):
 
 def draw_missing(assignment, checks):
     """Draw, and keep in this checkout, the examples of those of ``checks`` that have none yet; return
-    how many were drawn (none where nothing is kept: a handout or the autograder zip)."""
+    how many were drawn (none where nothing is kept: the autograder zip)."""
     kept = _kept(assignment)
     missing = [check for check, found in zip(checks, examples_for(assignment, checks)) if found is None]
     if kept is not None and missing:
@@ -112,9 +115,9 @@ def _picklable(value):
 
 
 def _kept(assignment):
-    """The examples kept in this checkout for ``assignment`` as its files are now, by check key; None
-    where nothing is kept: a handout (no hidden checks) or the autograder zip (it carries them all)."""
-    if not assignment.has_hidden_checks or assignment.drawn:
+    """The examples kept in this checkout or handout for ``assignment`` as its files are now, by check
+    key; None where nothing is kept: in the autograder zip (it carries them all)."""
+    if assignment.drawn:
         return None
     path = _kept_path(assignment)
     if path not in _on_disk:

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.core import examples
+from autograder.core import examples, notebook
 from autograder.core.outcomes import Status
 from autograder.core.runner import CheckRun, run_checks
 from autograder.sandbox.worker import Limits
@@ -144,7 +144,12 @@ class Report:
     results: list
     load_failure: object = None  # the worker's Outcome when the file could not be loaded
     cpu_seconds: dict = field(default_factory=dict)  # function -> the most CPU seconds one call used
-    left_out: list = field(default_factory=list)  # what was left out of a notebook, one line each
+    notebook: object = None  # the ``notebook.NotebookModule`` a notebook submission became
+
+    @property
+    def left_out(self):
+        """What was left out of a notebook, one line each."""
+        return self.notebook.notes if self.notebook is not None else []
 
     @property
     def points(self):
@@ -180,19 +185,12 @@ def grade(assignment, submission, chosen=None, *, feed_drawn=True, shrink=True, 
     leaves the search to Hypothesis alone, with the same verdicts, only slower; ``shrink=False`` does
     not shrink failures (the same verdicts, each with the first example that failed: for callers that
     need verdicts, not feedback); ``limits`` are the sandbox's. A notebook (``.ipynb``) is first
-    turned into a module (``notebook.module_source``); what was left out of it is in ``Report.left_out``.
+    turned into a module (``grade_notebook``).
     """
     chosen = choose(assignment) if chosen is None else chosen
     if Path(submission).suffix == ".ipynb":
-        from autograder.core.notebook import module_source
-
-        source, left_out = module_source(submission)
-        with tempfile.TemporaryDirectory() as folder:
-            module = Path(folder) / f"{assignment.module_name}.py"
-            module.write_text(source, encoding="utf-8")
-            report = grade(assignment, module, chosen, feed_drawn=feed_drawn, shrink=shrink, limits=limits)
-        report.left_out = left_out
-        return report
+        return grade_notebook(assignment, notebook.read(submission), chosen, feed_drawn=feed_drawn, shrink=shrink,
+                              limits=limits)
     runs = check_runs(assignment, chosen, feed_drawn)
     reference = assignment.reference.__file__ if assignment.reference is not None else None
     verdicts, fed, load_failure, cpu_seconds = run_checks(
@@ -210,6 +208,17 @@ def grade(assignment, submission, chosen=None, *, feed_drawn=True, shrink=True, 
     if load_failure is None:
         mark_waiting(results)
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
+
+
+def grade_notebook(assignment, module, chosen=None, **options):
+    """``grade`` the module a notebook defines (a ``notebook.NotebookModule``); the report keeps it
+    (``Report.notebook``: what was left out, and where each line of the module is in the cells)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{assignment.module_name}.py"
+        path.write_text(module.source, encoding="utf-8")
+        report = grade(assignment, path, chosen, **options)
+    report.notebook = module
+    return report
 
 
 def check_runs(assignment, chosen, feed_drawn=True):

@@ -62,7 +62,8 @@ class Verdict:
     in the submission, but for those the reference answered); ``again``, the check in which the
     function at fault went wrong first, when this one was refused because of it; ``waiting_on``,
     set by ``grading``: other functions involved that fail their own checks, which this check waits
-    on; ``cost``, what running it cost (``CheckCost``, for ``make bench``).
+    on; ``rule``, the rule of the handout a wrong value breaks (``checks.Rule``), if the check named
+    one; ``cost``, what running it cost (``CheckCost``, for ``make bench``).
     """
 
     check: object
@@ -75,6 +76,7 @@ class Verdict:
     involved: frozenset = frozenset()
     again: str = ""
     waiting_on: tuple = ()
+    rule: object = None
     cost: CheckCost = None
 
     @property
@@ -248,7 +250,7 @@ def _failure_verdict(check, last_failure):
     if error is None:
         return None
     return Verdict(check, error.reason, error.message, last_failure["example"], call=error.call,
-                   again=last_failure["again"])
+                   again=last_failure["again"], rule=error.rule)
 
 
 def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Limits(), shrink=True, graded=(),

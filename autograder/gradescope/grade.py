@@ -24,10 +24,11 @@ import yaml
 
 from autograder.core.feedback import SYMBOLS, format_table, status_words
 from autograder.core.outcomes import Status
+from autograder.core.repository import BUILD
 from autograder.gradescope.upload import MANIFEST, Expected
 from autograder.sandbox.printable import printable
 
-ENVIRONMENTS = Path(__file__).resolve().parents[2] / "build" / "grading-env"
+ENVIRONMENTS = BUILD / "grading-env"
 
 
 class GradingEnvironmentError(RuntimeError):

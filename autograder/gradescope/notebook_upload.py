@@ -7,7 +7,7 @@ with Otter's raw messages. So ``run_otter.py`` (``entry``) turns ``NAME.ipynb`` 
 Otter starts, and Otter grades that file as it grades any script: the notebook itself is never
 read by Otter or by a grading process.
 
-The reading is ``notebook.module_source``, the same as ``check`` on a student's machine: a
+The reading is ``notebook.read``, the same as ``check`` on a student's machine: a
 byte-order mark is dropped; imports, definitions and constants are kept; every other top-level
 statement, and every cell Python cannot read, is left out with a note. Reading an upload is work
 on untrusted data, so it runs in a forked child process limited to ``MEMORY_BYTES`` of address
@@ -52,14 +52,14 @@ def notebook_as_module(notebook_path):
 
 def _read_notebook(path):
     """In the child: ``{"source", "notes"}`` of the notebook at ``path``, or ``{"problem"}``."""
-    from autograder.core.notebook import NotebookError, module_source
+    from autograder.core import notebook
 
     os.chdir(os.path.dirname(path))  # so that a message names the file as the student named it
     try:
-        source, notes = module_source(os.path.basename(path))
-    except NotebookError as error:
+        module = notebook.read(os.path.basename(path))
+    except notebook.NotebookError as error:
         return {"problem": printable(str(error))}
-    return {"source": source, "notes": notes}
+    return {"source": module.source, "notes": module.notes}
 
 
 def in_limited_child(function, argument, memory_bytes=MEMORY_BYTES, cpu_seconds=CPU_SECONDS,

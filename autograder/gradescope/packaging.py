@@ -12,34 +12,40 @@ Otter itself, from the zip's top level, so ``autograder/`` is also added there. 
 graded file, and ``upload.json`` says which file that is.
 
 ``dist/NAME/student.zip`` holds what students need and nothing more: the skeleton as ``NAME.py``
-and ``NAME.ipynb``, the handout, the public checks, the machinery of ``check`` (``autograder``'s
-top-level modules and its ``sandbox`` and ``core`` packages), ``requirements.txt`` (ranges for
-Python 3.10-3.13), ``check.py`` (``python check.py`` from any folder) and a Makefile
-whose ``make check`` is a shortcut for ``python -m autograder check``.
+and ``NAME.ipynb`` (with the files the assignment puts beside it: data and its loader), the
+handout, the public checks, the machinery of ``check`` (``autograder``'s students' modules,
+``STUDENT_TOP_LEVEL``, and its ``sandbox`` and ``core`` packages: not the instructors' command
+line), ``requirements.txt`` (ranges for Python 3.10-3.13), ``check.py`` (the students' command,
+``python check.py [file]`` from any folder, which writes no ``__pycache__`` folders) and a
+Makefile whose ``make check`` runs it with whichever ``.venv`` the student made. Every entry is a
+regular file with its permissions (0644).
 """
 
 import json
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 import zipfile
 from pathlib import Path
 
 from autograder.core import assignment as assignments
 from autograder.core import examples
+from autograder.core.repository import ROOT
 from autograder.gradescope.entry import RUN_OTTER_PY
 from autograder.gradescope.session import test_file_source
 from autograder.gradescope.upload import MANIFEST, expected_for
 
-ROOT = Path(__file__).resolve().parents[2]
 GRADING_LOCK = Path(__file__).resolve().with_name("grading-image.lock")
 PYTHON_VERSION = "3.11"  # the version this project is tested with; Otter's default is newer
 # What students' `make check` runs, besides autograder's top-level modules (the command line): the
 # sandbox and the checks (no Otter, no packaging, no instructor tools; tests/test_layout.py keeps
 # these packages free of them).
 STUDENT_PACKAGES = ("sandbox", "core")
+STUDENT_TOP_LEVEL = ("__init__.py", "__main__.py", "check.py")  # not cli.py: the instructors' commands
 DATA_SUFFIXES = {".npz", ".png"}
 
 
@@ -168,16 +174,19 @@ def build_student_zip(name, destination, root=ROOT):
     """Build the student handout zip: ``NAME/`` with skeleton (.py and .ipynb), handout, public checks,
     ``check.py``, Makefile."""
     public = Path(root) / "assignments" / name
+    beside = assignments.load(name, root=None if Path(root).resolve() == ROOT else root).beside_skeleton
     top = Path(name)
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(public / f"{name}.py", top / f"{name}.py")
         if (public / f"{name}.ipynb").is_file():
             archive.write(public / f"{name}.ipynb", top / f"{name}.ipynb")
         archive.write(public / "README.md", top / "README.md")
-        archive.writestr(str(top / "Makefile"), student_makefile(name))
-        archive.writestr(str(top / "check.py"), student_check_script(name))
-        archive.writestr(str(top / "requirements.txt"), "\n".join(student_requirements()) + "\n")
-        archive.writestr(str(top / "assignments" / "__init__.py"), "")
+        for file_name in beside:
+            archive.write(public / file_name, top / file_name)
+        write_text(archive, top / "Makefile", student_makefile(name))
+        write_text(archive, top / "check.py", student_check_script(name))
+        write_text(archive, top / "requirements.txt", "\n".join(student_requirements()) + "\n")
+        write_text(archive, top / "assignments" / "__init__.py", "")
         for file in sorted(public.rglob("*")):
             relative = file.relative_to(public)
             if "__pycache__" in relative.parts or file.name in (f"{name}.py", f"{name}.ipynb", "README.md"):
@@ -191,47 +200,60 @@ def build_student_zip(name, destination, root=ROOT):
     return destination
 
 
+def write_text(archive, name, text):
+    """Add ``text`` to ``archive`` as the regular file ``name``, readable by all (0644), as ``write`` adds a
+    file from disk (``writestr`` would give it no file type and mode 0600)."""
+    entry = zipfile.ZipInfo(str(name), date_time=time.localtime()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = (stat.S_IFREG | 0o644) << 16
+    archive.writestr(entry, text)
+
+
 def student_modules():
-    """The files of ``autograder/`` that students get, relative to it: its top-level modules and
-    every module of ``STUDENT_PACKAGES``."""
+    """The files of ``autograder/`` that students get, relative to it: ``STUDENT_TOP_LEVEL`` and every
+    module of ``STUDENT_PACKAGES``."""
     package = ROOT / "autograder"
-    files = list(package.glob("*.py"))
+    files = [package / name for name in STUDENT_TOP_LEVEL]
     for name in STUDENT_PACKAGES:
         files += [file for file in (package / name).rglob("*.py") if "__pycache__" not in file.parts]
     return sorted(file.relative_to(package) for file in files)
 
 
 def student_check_script(name):
-    return f'''"""Public checks of {name}: `python check.py [path/to/{name}.py or {name}.ipynb]`, from any folder.
+    return f'''"""The public checks of your {name}.py or {name}.ipynb: `python check.py [file]`, from any folder.
 
-The same as `python -m autograder check` run in this folder. Without a path it checks the
-{name}.py beside this file (or {name}.ipynb there, if you saved it later).
+Without a file it checks the {name}.py beside this one, or {name}.ipynb there if that is the one
+with your work (it says which, and why). Use the Python that has numpy and hypothesis (e.g.
+.venv/bin/python check.py). The checks' examples are kept in build/ here after the first run, so
+later runs are faster; delete it whenever you like.
 """
 
 import sys
+from pathlib import Path
 
-from autograder.cli import main
+sys.dont_write_bytecode = True  # no __pycache__ folders among your files
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from autograder.check import main  # noqa: E402
 
 sys.exit(main(["check", "--assignment", "{name}", *sys.argv[1:]]))
 '''
 
 
 def student_makefile(name):
-    return f"""# `make check` runs the public checks on {name}.py (or SUBMISSION=path/to/file.py or .ipynb): a
-# shortcut for `python -m autograder check`. The first run creates a virtual environment in .venv
-# with numpy and hypothesis (a few seconds). Checks that do not pass yet are not an error of make.
+    return f"""# `make check` runs the public checks on your {name}.py or {name}.ipynb (or SUBMISSION=path/to/file):
+# a shortcut for `.venv/bin/python check.py`. It uses the .venv you made (any Python 3.10-3.13); with
+# none, it makes one with $(PYTHON) and installs numpy and hypothesis into it (a few seconds).
+# Checks that do not pass yet are not an error of make.
 PYTHON ?= python3
-SUBMISSION ?= {name}.py
 VENV := .venv
 
 .PHONY: check
-check: $(VENV)/installed
-\t@$(VENV)/bin/python -m autograder check --assignment {name} $(SUBMISSION) || [ $$? -eq 1 ]
-
-$(VENV)/installed: requirements.txt
-\t$(PYTHON) -m venv $(VENV)
-\t$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
-\ttouch $@
+check:
+\t@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+\t@$(VENV)/bin/python -c "from importlib.util import find_spec as f; exit(not (f('numpy') and f('hypothesis')))" \\
+\t\t|| $(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+\t@$(VENV)/bin/python check.py $(SUBMISSION) || [ $$? -eq 1 ]
 """
 
 

@@ -39,14 +39,14 @@ from pathlib import Path
 
 from autograder.core import assignment as assignments
 from autograder.core import examples
+from autograder.core.callgraph import affected, calls
 from autograder.core.feedback import format_table, render_verdict
 from autograder.core.grading import SHARE_DECIMALS, as_checked, choose, grade, plan
 from autograder.core.outcomes import Status
-from autograder.instructor.callgraph import affected, calls
+from autograder.core.repository import ROOT
 from autograder.instructor.patching import UNFINISHED, apply_patch, describe_patch, leave_unfinished
 from autograder.sandbox.worker import Limits
 
-ROOT = Path(__file__).resolve().parents[2]
 LOOP_CPU_SECONDS = 1.0
 
 

@@ -1,4 +1,6 @@
-"""Benchmark grading: as Gradescope does it, on this machine and in an emulation of its small container.
+"""Benchmark grading: as Gradescope does it, on this machine and in an emulation of its small container;
+and the students' side: how long ``check`` takes in an unpacked handout (``handout_check_seconds``),
+and how many lines of feedback it gives a failing function (``feedback_lines``).
 
 ``measure`` grades an upload the way Gradescope does (``gradescope.grade.grade_like_gradescope``):
 wall seconds, CPU seconds of every process, peak memory (the largest total resident memory of the
@@ -14,14 +16,24 @@ the examples drawn before; ``cpu_margins`` sets each function's largest call bes
 import contextlib
 import os
 import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import uuid
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.core.feedback import format_table
-from autograder.core.grading import grade
+from autograder.core import assignment as assignments
+from autograder.core.feedback import format_table, render_failures
+from autograder.core.grading import choose, grade
+from autograder.core.outcomes import Status
+from autograder.core.repository import ROOT
 from autograder.gradescope.grade import grade_like_gradescope, grading_environment
 from autograder.instructor.patching import apply_patch
 from autograder.sandbox.procfs import cpu_and_memory, pids, stat_fields
@@ -225,3 +237,48 @@ def run(assignment, autograder_zip, reference, corpus, folder):
             lines += ["", "The plain-loop solution's largest call of each function beside its limit:",
                       cpu_margins(assignment, report)]
     return "\n".join(lines)
+
+
+def handout_check_seconds(student_zip, submission, runs=3):
+    """Unpack ``student_zip`` into an empty folder, put ``submission`` in as the student's file, and run
+    its ``check.py`` ``runs`` times with this Python (numpy and Hypothesis at the pinned versions):
+    the wall seconds of each run (the first draws the examples and keeps them in the handout's build/)."""
+    with tempfile.TemporaryDirectory() as folder:
+        with zipfile.ZipFile(student_zip) as archive:
+            archive.extractall(folder)
+        handout = next(path for path in Path(folder).iterdir() if path.is_dir())
+        shutil.copyfile(submission, handout / f"{handout.name}.py")
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "check.py"], cwd=handout, capture_output=True, check=False)
+            seconds.append(time.perf_counter() - started)
+        return seconds
+
+
+def feedback_lines(name, workers=None):
+    """``{(corpus bug, function): lines}``: how many lines ``check`` (public checks, failures shrunk) gives
+    each function that fails, for every bug of the corpus (``tests/corpus/NAME/bugs``)."""
+    bugs = sorted((ROOT / "tests" / "corpus" / name / "bugs").glob("*.py"))
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        found = pool.map(_feedback_lines_of, [name] * len(bugs), bugs)
+    return {(bug.stem, function): lines for bug, counts in zip(bugs, found) for function, lines in counts.items()}
+
+
+def _feedback_lines_of(name, bug):
+    assignment = assignments.load(name)
+    reference = (ROOT / "solutions" / name / f"{name}.py").read_text()
+    with tempfile.TemporaryDirectory() as folder:
+        submission = Path(folder) / f"{name}.py"
+        submission.write_text(apply_patch(reference, bug.read_text()))
+        report = grade(assignment, submission, choose(assignment, hidden=False))
+    blocks = render_failures(report)
+    return {r.function: sum(len(b.splitlines()) for b in blocks if b[2:].split(":")[0] == r.function)
+            for r in report.results if r.status is Status.FAILED}
+
+
+def summarise_lines(counts):
+    """One line: the median and the largest number of lines per failing function, and the worst case."""
+    worst = max(counts, key=counts.get)
+    return (f"{len(counts)} failing functions over the corpus's bugs: median {statistics.median(counts.values()):g} "
+            f"lines of feedback each, at most {counts[worst]} ({worst[1]} in {worst[0]})")

@@ -32,17 +32,20 @@ try:
 except ImportError:  # e.g. in Colab: one pip install, the only use of the network
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", str(handout / "requirements.txt")], check=True)
 sys.path.insert(0, str(handout.resolve()))
-from autograder.core.notebook import checker
+sys.dont_write_bytecode = True  # no __pycache__ folders among your files
+from autograder.check import checker
 
-check = checker("{{name}}")'''
+check = checker("{{name}}")  # check("conv1d"): what this kernel ran; check(saved=True): the saved notebook'''
 
 CLOSING_TEXT = """## Checking and handing in
 
 Run a function's cell after every change (the checks use what the notebook has *run*), then its
-part's check cell; `check()` checks every function. Only the notebook's imports, functions,
-classes and constants are checked and graded: top-level code that trains, plots or reads files
-is left out, and the report says so. Hand in this notebook, `{name}.ipynb`, saved (or `{name}.py`,
-one file either way)."""
+part's check cell; `check()` checks every function. What is graded is the *saved* notebook: when
+it differs from what the kernel ran (a cell changed but not run again, a helper's cell deleted),
+`check()` says so, and `check(saved=True)` checks the saved file as the grader will. Only the
+notebook's imports, functions, classes and constants are checked and graded: top-level code that
+trains, plots or reads files is left out, and the report says so. Hand in this notebook,
+`{name}.ipynb`, saved (or `{name}.py`, one file either way)."""
 
 
 def build_notebook(readme, module_text, name, functions):

@@ -10,9 +10,16 @@ Solution code sits between marker lines, as Otter Assign marks it::
 
 Inside a function the block becomes ``raise NotImplementedError("conv1d is not implemented yet")``,
 which the checks report as "not implemented"; a block at module level (private helpers) is dropped.
+``generated_files`` gives an assignment's skeleton and its notebook (``handout_notebook``), as
+``make skeleton`` writes them and ``make zips`` requires them.
 """
 
 import re
+from pathlib import Path
+
+from autograder.core import assignment as assignments
+from autograder.core.repository import ROOT
+from autograder.instructor.handout_notebook import notebook_text
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 _DEF = re.compile(r"^(\s*)def (\w+)\(")
@@ -54,3 +61,16 @@ def _enclosing_function(lines_before, indent):
         if match and len(match.group(1)) < len(indent):
             return match.group(2)
     raise MarkerError(f"a solution block indented by {len(indent)} is not inside a function")
+
+
+def generated_files(name, root=ROOT):
+    """``{path: text}``: the skeleton ``assignments/NAME/NAME.py`` made from the reference
+    ``solutions/NAME/NAME.py``, and the notebook ``NAME.ipynb`` made from it and the handout's
+    ``README.md``. ``FileNotFoundError`` without a reference, ``MarkerError`` for bad markers."""
+    solution = Path(root) / "solutions" / name / f"{name}.py"
+    skeleton = Path(root) / "assignments" / name / f"{name}.py"
+    text = make_skeleton(solution.read_text())
+    readme = skeleton.with_name("README.md")
+    functions = assignments.load(name, root=None if Path(root) == ROOT else root).functions
+    notebook = notebook_text(readme.read_text() if readme.is_file() else "", text, name, functions)
+    return {skeleton: text, skeleton.with_suffix(".ipynb"): notebook}

@@ -83,7 +83,7 @@ class Outcome:
 
     ``status`` is an ``OutcomeStatus``; a timeout says in ``limit`` which limit it ran into.
     ``error`` describes a failure in words for the student (the exception, the limit and the time
-    used), ``where`` is the line of the student's file it happened at.
+    used), ``where`` is the line of the student's file it happened at (``line``: its number, 0 for none).
     """
 
     status: OutcomeStatus
@@ -92,6 +92,7 @@ class Outcome:
     kwargs: dict = field(default_factory=dict)
     error: str = ""
     where: str = ""
+    line: int = 0
     output: str = ""
     cpu_seconds: float = 0.0
     oracle_seconds: float = 0.0  # CPU seconds the reference used answering the call's nested calls
@@ -253,7 +254,7 @@ class Worker:
                 ready.error = f"the worker answered out of turn ({ready.status.value!r})"
             failed_itself = ready.status is OutcomeStatus.IMPORT_FAILED
             error = ready.error if failed_itself else f"importing it failed: {ready.error}"
-            self._import_failure = Outcome(OutcomeStatus.IMPORT_FAILED, error=error, where=ready.where,
+            self._import_failure = Outcome(OutcomeStatus.IMPORT_FAILED, error=error, where=ready.where, line=ready.line,
                                            output=ready.output)
             self._kill()
             self._process = None
@@ -365,6 +366,7 @@ class Worker:
             args=_bounded(reply.get("args")) if isinstance(reply.get("args"), list) else [],
             kwargs=_bounded(reply.get("kwargs")) if isinstance(reply.get("kwargs"), dict) else {},
             error=_short(reply.get("error", "")), where=_short(reply.get("where", "")),
+            line=reply["line"] if type(reply.get("line")) is int else 0,
             output=output, cpu_seconds=cpu_seconds,
             function=reply["function"] if reply.get("function") in self.graded else None,
         )

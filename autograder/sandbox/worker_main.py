@@ -163,16 +163,19 @@ def confine(own_folder):
 
 
 def describe_exception(error, submission):
-    """One line naming the exception and the last line of the submission it passed through."""
-    where = ""
+    """``{"error": one line naming the exception, "where": the last line of the submission it passed
+    through, in words, "line": that line's number (0: none)}``."""
+    where, line = "", 0
     if isinstance(error, SyntaxError) and error.lineno:
-        where = f"line {error.lineno} of {Path(submission).name}: {(error.text or '').strip()}"
+        where, line = f"line {error.lineno} of {Path(submission).name}: {(error.text or '').strip()}", error.lineno
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename == submission:
             where = f"line {frame.lineno} of {Path(submission).name}, in {frame.name}: {frame.line}"
+            line = frame.lineno or 0
             break
     message = str(error).splitlines()[0][:300] if str(error) else ""
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__, where
+    return {"error": f"{type(error).__name__}: {message}" if message else type(error).__name__, "where": where,
+            "line": line}
 
 
 def import_submission(tree, submission, module_name):
@@ -261,8 +264,7 @@ def answer(module, request, submission, ask):
     except NotImplementedError as error:
         return status_record(wire.OutcomeStatus.NOT_IMPLEMENTED, function=raised_in(error, submission))
     except BaseException as error:  # noqa: BLE001 - sys.exit and friends are student errors too
-        error_text, where = describe_exception(error, submission)
-        return status_record(wire.OutcomeStatus.RAISED, error=error_text, where=where)
+        return status_record(wire.OutcomeStatus.RAISED, **describe_exception(error, submission))
     finally:  # the student's own functions again, for calls that do not use the oracle
         for name, own in replaced.items():
             if own is None:
@@ -325,8 +327,7 @@ def main(limits_json, submission, module_name, graded=""):
         calls = calls_among(tree, set(filter(None, graded.split(","))))
         module = import_submission(tree, submission, module_name)
     except BaseException as error:  # noqa: BLE001 - report every import failure, even SystemExit
-        error_text, where = describe_exception(error, submission)
-        send(wire.encode(status_record(wire.OutcomeStatus.IMPORT_FAILED, error=error_text, where=where)))
+        send(wire.encode(status_record(wire.OutcomeStatus.IMPORT_FAILED, **describe_exception(error, submission))))
         return
 
     def ask(question):  # a nested call answered by the grader (see oracle_stub)

@@ -7,7 +7,9 @@ pooling windows, all-negative inputs), so a function's points are shared among i
 weight and partial credit follows what works. Sizes, channel counts and values come from
 ``assignments/cnn/strategies.py``, which reaches the corners: filters as long as the padded input,
 size-1 axes, non-square inputs and filters, k != d, stride larger than the filter, windows that
-do not tile the input. The network of part 5 (parameters, loss and gradients, SGD step,
+do not tile the input. The handout's rules on inputs and outputs have checks of their own (a small
+share): parts 1-4 take lists, float32 and integer arrays and return float64, part 5 returns
+float64 arrays. The network of part 5 (parameters, loss and gradients, SGD step,
 prediction) is compared on real digit batches, and ``train`` is judged by the accuracy its
 parameters reach, within its CPU-time budget, on held-back digits that only the autograder zip
 ships (``heldout_digits.npz``, by writers the handout's digits do not come from; see
@@ -15,17 +17,21 @@ ships (``heldout_digits.npz``, by writers the handout's digits do not come from;
 output shapes, receptive fields) is compared exactly over generated stacks of layers that fit.
 """
 
+import copy
 from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
 
+from assignments.cnn import convolution_checks as public
 from assignments.cnn import strategies as s
+from assignments.cnn.convolution_checks import reads_any_numbers
 from autograder.core.checks import (
     Check,
     Failed,
     absolute_scale,
     assert_matches,
+    float64_like,
     matches_reference,
     number,
     show,
@@ -293,6 +299,44 @@ def counting_checks():
     return checks
 
 
+def rules_checks():
+    """The handout's rules on what comes in and goes out, for every array function: parts 1-4 read lists,
+    float32 and integer arrays as float64 and return float64 of the formula's shape, with any stride and
+    padding (``reads_any_numbers``); part 5 returns float64 arrays."""
+    any_stride, any_padding = st.one_of(LEAVE_OUT, STRIDES), st.one_of(LEAVE_OUT, PADDINGS)
+    title = "reads lists, float32 and integer arrays as float64, with any stride and padding"
+    checks = [reads_any_numbers(function, calls, shape_of, title=title, weight=1, max_examples=10)
+              for function, calls, shape_of in (
+                  ("conv1d", s.conv1d_calls(any_stride, any_padding), public.conv1d_shape),
+                  ("conv1d_matrix", s.conv1d_matrix_calls(any_stride, any_padding), public.matrix_shape),
+                  ("conv2d", s.conv2d_calls(any_stride, any_padding), public.conv2d_shape),
+                  ("conv2d_multichannel", s.conv2d_multichannel_calls(any_stride, any_padding),
+                   public.multichannel_shape),
+                  ("max_pool2d", s.max_pool2d_calls(st.one_of(LEAVE_OUT, STRIDES)), public.pooled_shape))]
+    batches = network_batches()
+    layers = [("relu_forward", s.relu_calls()), ("relu_backward", s.relu_calls(backward=True)),
+              ("conv_forward", s.layer_conv_calls(st.integers(1, 3), st.integers(0, 2))),
+              ("conv_backward", s.layer_conv_calls(st.integers(1, 3), st.integers(0, 2), backward=True)),
+              ("max_pool_forward", s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)))),
+              ("max_pool_backward", s.layer_pool_calls(st.one_of(LEAVE_OUT, st.integers(1, 3)), backward=True)),
+              ("linear_forward", s.layer_linear_calls()), ("linear_backward", s.layer_linear_calls(backward=True)),
+              ("softmax_cross_entropy", s.softmax_calls()),
+              ("init_params", st.fixed_dictionaries({"seed": st.integers(0, 1000)})),
+              ("loss_and_grads", batches),
+              ("sgd_step", batches.map(lambda b: {"params": b["params"], "lr": 0.1,
+                                                  "grads": reference.loss_and_grads(**b)[1]}))]
+    return checks + [returns_float64(function, calls) for function, calls in layers]
+
+
+def returns_float64(function, calls):
+    """A hidden check that every array ``function`` returns (alone, in a tuple or a dict) is float64, as
+    the reference's are."""
+    def verify(student, example):
+        expected = getattr(reference, function)(**copy.deepcopy(example))
+        float64_like(student.call(function, **example), expected, function)
+    return Check.on_calls(function, "returns float64 arrays", calls, verify, weight=0.5, max_examples=3)
+
+
 HIDDEN_CHECKS = (
     convolution_checks("conv1d", s.conv1d_calls)
     + convolution_checks("conv1d_matrix", s.conv1d_matrix_calls)
@@ -302,4 +346,5 @@ HIDDEN_CHECKS = (
     + layer_checks()
     + network_checks()
     + counting_checks()
+    + rules_checks()
 )

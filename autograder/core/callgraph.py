@@ -1,9 +1,9 @@
 """Which top-level functions of a source file call which: read from its syntax tree, never run.
 
 The audit grades a patched submission on the functions the patch may change and those calling
-them (``affected``). Only trusted files are read here (the reference and the audit's corpus): the
-grader never parses an upload; the worker reports which graded function names which
-(``sandbox.worker_main.calls_among``).
+them (``affected``); a student's ``check`` reads which functions their own file's functions use
+(``source.used_by``). Grading itself never parses an upload: the worker reports which graded
+function names which (``sandbox.worker_main.calls_among``), under its limits.
 """
 
 import ast

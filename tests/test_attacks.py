@@ -115,7 +115,8 @@ EXPECTED = {
     "notebook_nested_metadata": {"refused": "cnn.ipynb is not a readable notebook (it nests too deeply)"},
     "notebook_not_json": {"refused": "cnn.ipynb is not a readable notebook (it is not JSON)"},
     "notebook_unreadable_cells": {"credit": {"conv2d"}, "words": {"conv1d": "raised ValueError"},
-                                  "anywhere": ["cell 3: left out, Python cannot read it", "cell 4: left out"]},
+                                  "anywhere": ['the cell beginning \\"1 + 1 + 1 + 1', 'the cell beginning \\"---',
+                                               "left out, Python cannot read it", "left out its first line"]},
 }
 
 
@@ -182,7 +183,7 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
     validate_gradescope_results(results)
     assert (output / "results.json").stat().st_size < 1_000_000
     assert elapsed < GRADING_SECONDS
-    assert max(watch.peak_bytes.values()) < PROCESS_BYTES
+    assert max(watch.peak_bytes.values(), default=0) < PROCESS_BYTES  # none: refused before any sandbox process
     assert survivors == []
     assert {path: os.path.exists(path) for path in MARKERS} == markers_before
     assert "FORGED-BY-ATTACK" not in text

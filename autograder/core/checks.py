@@ -103,6 +103,9 @@ class Check:
             answers for the functions ``function`` calls (hidden checks; say so in the title).
         visible: a hidden check whose result reveals nothing hidden (e.g. the accuracy a training
             run reached): shown with the public checks before grades are published.
+        rule: a hidden check of a rule on what comes in and goes out (types, dtypes), which any
+            function, right or wrong, may keep: its share is earned only with right values, that is
+            if the function passes another of its hidden checks (``grading.withhold_rules``).
     """
 
     function: str
@@ -114,13 +117,14 @@ class Check:
     max_examples: int = 35
     integration: bool = False
     visible: bool = False
+    rule: bool = False
 
     @classmethod
     def on_calls(cls, function, title, calls, verify, **options):
         """A check whose example is one call of ``function``: ``calls`` draws its keyword arguments
         (every required parameter, any optional one), and ``verify(student, call)`` makes that call,
         with others if it likes, and judges the result. ``options``: weight, max_examples,
-        integration, visible."""
+        integration, visible, rule."""
         return cls(function=function, title=title, inputs=calls, verify=verify, example_is_call=True, **options)
 
     @classmethod

@@ -51,6 +51,9 @@ def explain_verdict(verdict, notebook=None):
     """
     if verdict.waiting_on:
         return waiting_words(verdict.waiting_on, verdict.graded, verdict.check.integration)
+    if verdict.reason is Reason.VALUES_FIRST:
+        return (f"{verdict.check.function} keeps this rule, but its points come with right values: "
+                f"it passes none of its other checks yet.")
     if verdict.again:
         text = (f"{verdict.at_fault} was not called again: it went wrong in the check "
                 f"\"{verdict.again}\" (explained there)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.core import examples, notebook
-from autograder.core.outcomes import Status
+from autograder.core.outcomes import Reason, Status
 from autograder.core.runner import CheckRun, run_checks
 from autograder.sandbox.worker import Limits
 
@@ -207,6 +207,7 @@ def grade(assignment, submission, chosen=None, *, feed_drawn=True, shrink=True, 
                for f, planned in chosen.items()]
     if load_failure is None:
         mark_waiting(results)
+        withhold_rules(results)
     return Report(assignment.name, assignment.seed, results, load_failure, cpu_seconds)
 
 
@@ -250,6 +251,20 @@ def as_checked(report):
     if report.load_failure is None:
         mark_waiting(results)
     return dataclasses.replace(report, results=results)
+
+
+def withhold_rules(results):
+    """A rule check (``Check.rule``: types and dtypes, which a wrong function keeps as easily as a
+    right one) earns its share only with right values: where a function passes none of its other
+    hidden checks, its passed rule checks fail too (``Reason.VALUES_FIRST``), so a function that
+    is wrong everywhere earns nothing, and one right in some cases keeps its points for the rules."""
+    for result in results:
+        graded = [(p.check, v) for p, v in zip(result.planned, result.verdicts) if p.graded]
+        values = [v for check, v in graded if not check.rule]
+        if values and not any(v.passed for v in values):
+            for check, verdict in graded:
+                if check.rule and verdict.passed:
+                    verdict.reason = Reason.VALUES_FIRST
 
 
 def mark_waiting(results):

@@ -37,6 +37,7 @@ class Reason(enum.Enum):
     GARBLED = "garbled"  # the worker's answer could not be read
     CHANGED_ARGUMENTS = "changed its arguments"
     WRONG_VALUE = "wrong value"  # the check's judgement of what came back
+    VALUES_FIRST = "values first"  # a rule check that held, unearned: every check of the values failed
     GRADER_ERROR = "grader error"  # the check itself broke
 
 

@@ -11,7 +11,7 @@ The reading is ``notebook.read``, the same as ``check`` on a student's machine: 
 byte-order mark is dropped; imports, definitions and constants are kept; every other top-level
 statement, and every cell Python cannot read, is left out with a note. Reading an upload is work
 on untrusted data, so it runs in a forked child process limited to ``MEMORY_BYTES`` of address
-space and ``CPU_SECONDS`` of CPU time (``WALL_SECONDS`` of waiting), never in the root process
+space beyond what it inherits and ``CPU_SECONDS`` of CPU time (``WALL_SECONDS`` of waiting), never in the root process
 itself; the child sends back only the module's text and the notes, as JSON. A file that is not
 a notebook at all, or that cannot be read within the limits, gets one message and 0 points
 (``UploadProblem``), as an upload without a gradable file does.
@@ -65,7 +65,7 @@ def _read_notebook(path):
 def in_limited_child(function, argument, memory_bytes=MEMORY_BYTES, cpu_seconds=CPU_SECONDS,
                      wall_seconds=WALL_SECONDS):
     """``function(argument)``, a value JSON can carry, computed in a forked child process limited to
-    ``memory_bytes`` of address space and ``cpu_seconds`` of CPU time; None if the child failed, or
+    ``memory_bytes`` of address space more than it inherits and ``cpu_seconds`` of CPU time; None if the child failed, or
     did not answer within ``wall_seconds`` (it is then killed)."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
@@ -85,6 +85,18 @@ def in_limited_child(function, argument, memory_bytes=MEMORY_BYTES, cpu_seconds=
 
 
 def _limited(function, argument, sending, memory_bytes, cpu_seconds):
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # Beyond the inherited mappings: a parent with numpy's thread buffers mapped may hold more
+    # address space than the whole allowance, and the child would then fail on its first allocation.
+    allowed = _mapped_bytes() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (allowed, allowed))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     sending.send_bytes(json.dumps(function(argument)).encode())
+
+
+def _mapped_bytes():
+    """The address space this process has mapped (Linux: /proc/self/statm); 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0

@@ -305,7 +305,7 @@ def rules_checks():
     padding (``reads_any_numbers``); part 5 returns float64 arrays."""
     any_stride, any_padding = st.one_of(LEAVE_OUT, STRIDES), st.one_of(LEAVE_OUT, PADDINGS)
     title = "reads lists, float32 and integer arrays as float64, with any stride and padding"
-    checks = [reads_any_numbers(function, calls, shape_of, title=title, weight=1, max_examples=10)
+    checks = [reads_any_numbers(function, calls, shape_of, title=title, weight=1, max_examples=10, rule=True)
               for function, calls, shape_of in (
                   ("conv1d", s.conv1d_calls(any_stride, any_padding), public.conv1d_shape),
                   ("conv1d_matrix", s.conv1d_matrix_calls(any_stride, any_padding), public.matrix_shape),
@@ -334,7 +334,7 @@ def returns_float64(function, calls):
     def verify(student, example):
         expected = getattr(reference, function)(**copy.deepcopy(example))
         float64_like(student.call(function, **example), expected, function)
-    return Check.on_calls(function, "returns float64 arrays", calls, verify, weight=0.5, max_examples=3)
+    return Check.on_calls(function, "returns float64 arrays", calls, verify, weight=0.5, max_examples=3, rule=True)
 
 
 HIDDEN_CHECKS = (

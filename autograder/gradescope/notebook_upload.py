@@ -65,8 +65,8 @@ def _read_notebook(path):
 def in_limited_child(function, argument, memory_bytes=MEMORY_BYTES, cpu_seconds=CPU_SECONDS,
                      wall_seconds=WALL_SECONDS):
     """``function(argument)``, a value JSON can carry, computed in a forked child process limited to
-    ``memory_bytes`` of address space more than it inherits and ``cpu_seconds`` of CPU time; None if the child failed, or
-    did not answer within ``wall_seconds`` (it is then killed)."""
+    ``memory_bytes`` of address space more than it inherits and ``cpu_seconds`` of CPU time; None if
+    the child failed, or did not answer within ``wall_seconds`` (it is then killed)."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_limited, args=(function, argument, sending, memory_bytes, cpu_seconds))

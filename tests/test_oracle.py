@@ -4,7 +4,7 @@ import re
 
 from autograder.core.feedback import render_report, render_verdict
 from autograder.core.grading import choose, grade
-from autograder.core.outcomes import Status
+from autograder.core.outcomes import Reason, Status
 
 
 def test_a_caller_is_graded_with_the_reference_in_place_of_a_buggy_callee(cnn, patched):
@@ -31,3 +31,23 @@ def test_a_public_check_that_ran_a_failing_function_waits_on_it(cnn, patched):
     assert "Waiting on relu_backward, which does not pass its own checks yet: fix relu_backward first." in text
     assert text.count("expected:") == sum("expected:" in render_verdict(v) for v in report.result("relu_backward")
                                           .verdicts if not v.passed)
+
+
+def test_a_rule_check_earns_its_share_only_with_right_values(cnn, patched):
+    """A conv1d wrong everywhere (the kernel flipped) keeps the rules on inputs and outputs, yet
+    earns nothing for them; one right in some cases (padding with the edge values: right without
+    padding) keeps their share. The feedback says why, once, without an example."""
+    chosen = choose(cnn, ["conv1d"], public=False)
+    for bug, earned in (("conv1d_flipped_kernel", False), ("conv1d_edge_padding", True)):
+        result = grade(cnn, patched(f"bugs/{bug}.py"), chosen).result("conv1d")
+        rules = [(share, v) for share, v in result.shares if v.check.rule]
+        values = [v for share, v in result.shares if not v.check.rule]
+        assert rules and all(share > 0 for share, _ in rules)
+        assert any(v.passed for v in values) is earned
+        assert all(v.passed for _, v in rules) is earned
+        kept = sum(share for share, v in result.shares if v.passed and not v.check.rule)
+        assert result.points == round(kept + (sum(share for share, _ in rules) if earned else 0), 2)
+        if not earned:
+            assert result.points == 0 and all(v.reason is Reason.VALUES_FIRST for _, v in rules)
+            said = render_verdict(rules[0][1])
+            assert "its points come with right values" in said and "Smallest input" not in said

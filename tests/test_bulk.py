@@ -288,11 +288,17 @@ def run_cli(*args, **options):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
 
 
+def as_from_a_terminal():
+    """Ctrl-C's default in the child: a suite started in the background (bash's ``&``) ignores
+    SIGINT, and every process it starts inherits that; an instructor's terminal does not."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow(13)
 def test_ctrl_c_keeps_every_finished_row_and_resumes(klass, tmp_path):
     out = tmp_path / "grades.csv"
     command = ["grade-all", klass, "--output", out, "--functions", "conv1d", "--jobs", "1"]
-    process = run_cli(*command)
+    process = run_cli(*command, preexec_fn=as_from_a_terminal)
     first = process.stderr.readline()  # wait until one submission is graded, then interrupt
     while first and not first.startswith("["):
         first = process.stderr.readline()

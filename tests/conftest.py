@@ -2,6 +2,7 @@
 
 import fcntl
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,13 @@ def load_module(path, name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def notebook_json(*cells):
+    """A saved notebook's JSON text whose code cells, never run, have these sources."""
+    code = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+            for source in cells]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 # For student code in tests that talks to the grader itself: the worker's private request (read) and

@@ -1,13 +1,12 @@
 """`make check` (python -m autograder check): public checks, verdict table, readable counterexamples,
 each thing said once, which file and why."""
 
-import json
 import os
 import subprocess
 import sys
 
 import pytest
-from conftest import REFERENCE, ROOT, SKELETON
+from conftest import REFERENCE, ROOT, SKELETON, notebook_json
 
 from autograder import check
 from autograder.core.feedback import render_failures
@@ -145,15 +144,11 @@ def test_says_which_file_it_checks_and_why(cnn, tmp_path, monkeypatch):
     monkeypatch.setattr(check, "ROOT", tmp_path)
     script, book = tmp_path / "cnn.py", tmp_path / "cnn.ipynb"
 
-    def notebook_of(source):
-        return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                                      "source": source}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
     with pytest.raises(check.UsageError):
         check.submission_to_check(cnn)  # nothing to check here
     script.write_text(SKELETON.read_text())
     assert check.submission_to_check(cnn) == (script, "no file named, so the cnn.py of this folder")
-    book.write_text(notebook_of(SKELETON.read_text()))
+    book.write_text(notebook_json(SKELETON.read_text()))
     os.utime(script, (1_000, 1_000))
     found, why = check.submission_to_check(cnn)
     assert found == script and "neither cnn.py nor cnn.ipynb has functions of yours" in why  # as unpacked
@@ -161,7 +156,7 @@ def test_says_which_file_it_checks_and_why(cnn, tmp_path, monkeypatch):
     os.utime(script, (1_000, 1_000))
     found, why = check.submission_to_check(cnn)
     assert found == script and "only cnn.py has functions of yours" in why
-    book.write_text(notebook_of(REFERENCE.read_text()))
+    book.write_text(notebook_json(REFERENCE.read_text()))
     assert check.submission_to_check(cnn)[0] == book  # both written: the one saved last
     assert check.submission_to_check(cnn, str(script)) == (script, "the file you named")
     monkeypatch.setattr(check, "ROOT", ROOT)

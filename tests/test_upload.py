@@ -5,7 +5,6 @@ The quick tests call ``upload.find_graded_file`` on folders laid out as Gradesco
 the slower ones grade through the built zip exactly as Gradescope does (``grade_like_gradescope``).
 """
 
-import json
 import mmap
 import os
 import shutil
@@ -16,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, REFERENCE, ROOT, SKELETON
+from conftest import CORPUS, REFERENCE, ROOT, SKELETON, notebook_json
 from test_packaging import validate_gradescope_results
 
 from autograder.core import assignment as assignments
@@ -87,16 +86,9 @@ def test_notebooks_count_where_the_assignment_accepts_them(tmp_path):
 
 # -- notebooks: read before Otter, in a child process with limits ----------------------------------------------
 
-def notebook(*cells, **fields):
-    """A notebook's JSON text: code cells with these sources, and any other top-level ``fields``."""
-    code = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-            for source in cells]
-    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5, **fields})
-
-
 def test_a_notebook_becomes_the_module_it_defines_and_a_byte_order_mark_is_no_error(tmp_path):
     path = tmp_path / "cnn.ipynb"
-    path.write_text(notebook(ANSWER, 'print("\x1b[2Jtrained")'), encoding="utf-8-sig")
+    path.write_text(notebook_json(ANSWER, 'print("\x1b[2Jtrained")'), encoding="utf-8-sig")
     module, notes = notebook_as_module(path)
     assert module == tmp_path / "cnn.py" and os.listdir(tmp_path) == ["cnn.py"]
     assert ANSWER in module.read_text()
@@ -105,10 +97,10 @@ def test_a_notebook_becomes_the_module_it_defines_and_a_byte_order_mark_is_no_er
 
 
 @pytest.mark.parametrize("text, words", [
-    (notebook(ANSWER)[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}", "(it nests too deeply)"),
+    (notebook_json(ANSWER)[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}", "(it nests too deeply)"),
     (ANSWER, "(it is not JSON)"),
     ("{}", "(it has no list of cells with their source)"),
-    (notebook(ANSWER).encode("utf-16"), "(it is not UTF-8 text)"),
+    (notebook_json(ANSWER).encode("utf-16"), "(it is not UTF-8 text)"),
 ], ids=["nested-100000-levels", "not-json", "no-cells", "utf-16"])
 def test_a_file_that_is_no_notebook_gets_one_clear_message(tmp_path, text, words):
     path = tmp_path / "cnn.ipynb"
@@ -122,7 +114,7 @@ def test_cells_python_cannot_read_are_left_out_with_a_note(tmp_path):
     """One huge expression (RecursionError) and a parser stack overflow (MemoryError): the rest of
     the notebook is graded."""
     path = tmp_path / "cnn.ipynb"
-    path.write_text(notebook("1" + " + 1" * 20_000, "-" * 10_000 + "1", ANSWER))
+    path.write_text(notebook_json("1" + " + 1" * 20_000, "-" * 10_000 + "1", ANSWER))
     module, notes = notebook_as_module(path)
     assert ANSWER in module.read_text()
     assert [note.split('":')[0] for note in notes] == ['the cell beginning "1 + 1 + 1' + " + 1" * 9 + " +...",
@@ -149,7 +141,7 @@ def test_the_reading_child_is_allowed_its_memory_beyond_what_its_parent_has_mapp
     mapped = mmap.mmap(-1, 2 * MEMORY_BYTES)  # mapped, never touched
     try:
         path = tmp_path / "cnn.ipynb"
-        path.write_text(notebook(ANSWER, "TABLE = " + repr(list(range(300_000)))))
+        path.write_text(notebook_json(ANSWER, "TABLE = " + repr(list(range(300_000)))))
         module, notes = notebook_as_module(path)
     finally:
         mapped.close()

@@ -24,7 +24,6 @@ from autograder.core import assignment as assignments
 from autograder.core import notebook, source
 from autograder.core.feedback import closing_line, render_kernel_differences, render_report
 from autograder.core.grading import choose, grade, grade_notebook
-from autograder.core.outcomes import Status
 from autograder.core.repository import ROOT
 
 
@@ -97,9 +96,8 @@ def run(args):
     except UnicodeDecodeError:
         raise UsageError(f"{submission} is not a text file in UTF-8") from None
     print(render_report(report, top_level_work=work))
-    passed = report.load_failure is None and all(r.status is Status.PASSED for r in report.results)
-    print("\n" + closing_line(passed, time.perf_counter() - started))
-    return 0 if passed else 1
+    print("\n" + closing_line(report.passed, time.perf_counter() - started))
+    return 0 if report.passed else 1
 
 
 def add_command(commands):
@@ -166,8 +164,7 @@ def checker(name=None):
                 print(render_kernel_differences(found, stored) + "\n")
             report = grade_notebook(assignment, ran, chosen)
         print(render_report(report))
-        passed = report.load_failure is None and all(r.status is Status.PASSED for r in report.results)
-        print("\n" + closing_line(passed, time.perf_counter() - started, every=not functions))
+        print("\n" + closing_line(report.passed, time.perf_counter() - started, every=not functions))
 
     return check
 

@@ -159,6 +159,11 @@ class Report:
     def possible(self):
         return sum(r.possible for r in self.results)
 
+    @property
+    def passed(self):
+        """The file loaded and every function chosen passed all its checks."""
+        return self.load_failure is None and all(r.status is Status.PASSED for r in self.results)
+
     def result(self, function):
         return next(r for r in self.results if r.function == function)
 

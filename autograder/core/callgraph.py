@@ -32,7 +32,7 @@ def affected(before, after):
     changed = {name for name, tree in new_functions.items() if old_functions.get(name) != tree}
     rebound = set(old_functions) - set(new_functions)
     for statement in old_others.keys() ^ new_others.keys():
-        rebound |= _bound_names(old_others.get(statement) or new_others[statement])
+        rebound |= bound_names(old_others.get(statement) or new_others[statement])
     uses = calls(after)
     return _calling(uses, changed | {function for function, names in uses.items() if names & rebound})
 
@@ -60,7 +60,7 @@ def _top_level(source):
     return functions, others
 
 
-def _bound_names(statement):
+def bound_names(statement):
     """The names a top-level statement binds."""
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
         return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}

@@ -264,10 +264,12 @@ def same_mistakes(verdicts):
         first = by_key.get(verdict.again)
         if first is not None and first is not verdict:
             groups.setdefault(_mistake(first), (first, [], []))[2].append(verdict)
-        elif _mistake(verdict) in groups:
-            groups[_mistake(verdict)][1].append(verdict)
         else:
-            groups[_mistake(verdict)] = (verdict, [], [])
+            mistake = _mistake(verdict)
+            if mistake in groups:
+                groups[mistake][1].append(verdict)
+            else:
+                groups[mistake] = (verdict, [], [])
     return list(groups.values())
 
 

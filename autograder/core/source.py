@@ -14,13 +14,12 @@ the definitions only (``notebook``), and ``check`` warns about the work a ``.py`
 import ast
 import enum
 
-from autograder.core.callgraph import calls
+from autograder.core.callgraph import bound_names, calls
 
 # A value built from these calls only is a constant (no I/O): arrays, dtypes, containers.
 CONSTANT_CALLS = {"array", "asarray", "zeros", "ones", "full", "arange", "linspace", "eye", "float64",
                   "int64", "float32", "dtype", "tuple", "list", "dict", "set", "frozenset", "range"}
 TOOLING_MODULES = ("autograder", "google.colab", "IPython")  # imported to check, never graded
-MAIN_GUARD = 'if __name__ == "__main__":'
 
 
 class Kind(enum.Enum):
@@ -133,9 +132,9 @@ def definitions(text):
         elif isinstance(statement, ast.Try):  # a notebook's guarded import
             for inner in statement.body:
                 if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                    found.update({(alias.asname or alias.name).split(".")[0]: ast.dump(inner) for alias in inner.names})
+                    found.update(dict.fromkeys(bound_names(inner), ast.dump(inner)))
         elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-            found.update({(alias.asname or alias.name).split(".")[0]: dumped for alias in statement.names})
+            found.update(dict.fromkeys(bound_names(statement), dumped))
     return found
 
 

@@ -129,10 +129,10 @@ def load(name, root=None):
     """Import assignment ``name`` (the solution side too, where it is present).
 
     ``root`` is the folder holding ``assignments/`` and ``solutions/`` (default: ``ROOT``, wherever
-    the command runs from). With a ``root``, the two packages are imported from that folder, and the
-    modules imported before are put back after.
+    the command runs from). With another ``root``, the two packages are imported from that folder,
+    and the modules imported before are put back after.
     """
-    if root is not None:
+    if root is not None and Path(root).resolve() != ROOT:
         with _packages_from(root):
             return load(name)
     if importlib.util.find_spec("assignments") is None:  # run from another folder: ROOT is not on the path

@@ -114,7 +114,7 @@ def build_autograder_zip(name, destination, root=ROOT):
     ``root`` holds the assignment's ``assignments/NAME`` and ``solutions/NAME`` (default: this
     repository); the machinery (``autograder/``, pinned requirements) always comes from here.
     """
-    assignment = assignments.load(name, root=None if Path(root).resolve() == ROOT else root)
+    assignment = assignments.load(name, root=root)
     if not assignment.has_hidden_checks:
         raise assignments.UnknownAssignment(f"assignment {name!r} has no solutions/{name}/grading.py")
     with tempfile.TemporaryDirectory() as staging_name:
@@ -174,7 +174,7 @@ def build_student_zip(name, destination, root=ROOT):
     """Build the student handout zip: ``NAME/`` with skeleton (.py and .ipynb), handout, public checks,
     ``check.py``, Makefile."""
     public = Path(root) / "assignments" / name
-    beside = assignments.load(name, root=None if Path(root).resolve() == ROOT else root).beside_skeleton
+    beside = assignments.load(name, root=root).beside_skeleton
     top = Path(name)
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(public / f"{name}.py", top / f"{name}.py")

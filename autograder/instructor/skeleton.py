@@ -71,6 +71,6 @@ def generated_files(name, root=ROOT):
     skeleton = Path(root) / "assignments" / name / f"{name}.py"
     text = make_skeleton(solution.read_text())
     readme = skeleton.with_name("README.md")
-    functions = assignments.load(name, root=None if Path(root) == ROOT else root).functions
+    functions = assignments.load(name, root=root).functions
     notebook = notebook_text(readme.read_text() if readme.is_file() else "", text, name, functions)
     return {skeleton: text, skeleton.with_suffix(".ipynb"): notebook}

@@ -294,7 +294,8 @@ def _dominance(student, example):
     for channel, i, j, window in _windows(example):
         value = returned[channel, i, j]
         # Compared in float32: a result computed in single precision holds the entries rounded to it.
-        if np.float32(value) < window.astype(np.float32).max() or np.float32(value) not in window.astype(np.float32):
+        single, entries = np.float32(value), window.astype(np.float32)
+        if single < entries.max() or single not in entries:
             raise Failed(f"output [{channel}, {i}, {j}] is {show(value)}, but its window is\n"
                          f"  {show(window)}\n  and the output should be one of its entries, "
                          f"at least as large as all of them")

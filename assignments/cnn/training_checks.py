@@ -268,14 +268,19 @@ def _overfits_tiny_batch(student, example):
                      f"network learns a tiny batch by heart")
 
 
+def train_history(history, epochs, holds="one mean loss per epoch"):
+    """The ``history`` train returned, as an array of numbers; ``Failed`` unless it ``holds`` one
+    number for each of the ``epochs``."""
+    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != epochs:
+        raise Failed(f"train(..., epochs={epochs}) returned a history of {show(history)}: it should hold {holds}")
+    return np.array([number(loss, "train", "a history of numbers (mean losses)") for loss in history])
+
+
 def _train_runs(student, example):
     data = s.load_digits()
     _, history = unpack(student.train(data["x_train"][:200], data["y_train"][:200], epochs=example["epochs"]),
                         "train", ("params", "history"))
-    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
-        raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: "
-                     f"it should hold one mean loss per epoch")
-    history = [number(loss, "train", "a history of numbers (mean losses)") for loss in history]
+    history = train_history(history, example["epochs"]).tolist()
     if not history[-1] < history[0]:
         raise Failed(f"the training loss did not fall: history = {show(history)}")
 
@@ -306,10 +311,7 @@ def _train_follows_recipe(student, example):
         expected.append(total / len(y))
     call = {"epochs": example["epochs"], "lr": lr, "batch_size": size, "seed": example["seed"]}
     returned, history = unpack(student.train(x, y, **call), "train", ("params", "history"))
-    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
-        raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: it should "
-                     f"hold one mean loss per epoch")
-    history = np.array([number(loss, "train", "a history of numbers (mean losses)") for loss in history])
+    history = train_history(history, example["epochs"])
     recipe = "the handout's recipe with your init_params, loss_and_grads and sgd_step"
     assert_matches(history, np.array(expected), "train", rtol=1e-6,
                    where=f"history (each epoch's batch losses weighted by batch size, over N: {recipe}) ")

@@ -141,6 +141,4 @@ def worked_examples_check(function):
     return Check.on_inputs(function, "matches the handout's worked examples", st.just({}), verify, max_examples=1)
 
 
-
-
 CHECKS = [worked_examples_check(function) for function in dict.fromkeys(e.function for e in EXAMPLES)]

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from assignments.cnn import convolution_checks as public
 from assignments.cnn import strategies as s
-from assignments.cnn.convolution_checks import reads_any_numbers
+from assignments.cnn.training_checks import train_history
 from autograder.core.checks import (
     Check,
     Failed,
@@ -33,7 +33,6 @@ from autograder.core.checks import (
     assert_matches,
     float64_like,
     matches_reference,
-    number,
     show,
     unpack,
 )
@@ -235,10 +234,8 @@ def train_calls(draw):
 def _train_contract(student, example):
     expected_params, expected_history = reference.train(**example)
     params, history = unpack(student.train(**example), "train", ("params", "history"))
-    if not isinstance(history, (list, tuple, np.ndarray)) or len(history) != example["epochs"]:
-        raise Failed(f"train(..., epochs={example['epochs']}) returned a history of {show(history)}: it should "
-                     f"hold one number per epoch, the batch-size-weighted mean loss of that epoch")
-    history = np.array([number(loss, "train", "a history of numbers (mean losses)") for loss in history])
+    history = train_history(history, example["epochs"],
+                            holds="one number per epoch, the batch-size-weighted mean loss of that epoch")
     assert_matches(history, np.array(expected_history), "train", rtol=1e-6,
                    where="history (the batch-size-weighted mean loss of each epoch, batches in the order "
                          "rng.permutation(N) gives, rng = numpy.random.default_rng(seed)) ")
@@ -305,7 +302,7 @@ def rules_checks():
     padding (``reads_any_numbers``); part 5 returns float64 arrays."""
     any_stride, any_padding = st.one_of(LEAVE_OUT, STRIDES), st.one_of(LEAVE_OUT, PADDINGS)
     title = "reads lists, float32 and integer arrays as float64, with any stride and padding"
-    checks = [reads_any_numbers(function, calls, shape_of, title=title, weight=1, max_examples=10, rule=True)
+    checks = [public.reads_any_numbers(function, calls, shape_of, title=title, weight=1, max_examples=10, rule=True)
               for function, calls, shape_of in (
                   ("conv1d", s.conv1d_calls(any_stride, any_padding), public.conv1d_shape),
                   ("conv1d_matrix", s.conv1d_matrix_calls(any_stride, any_padding), public.matrix_shape),

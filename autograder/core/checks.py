@@ -391,6 +391,13 @@ def _array_text(value, threshold):
                            max_line_width=88, threshold=threshold, edgeitems=3, **options)
 
 
+def _one_line(value, most):
+    """Array ``value`` on one line if it has at most ``most`` entries, else by its dtype and shape."""
+    if value.size > most:
+        return f"<{value.dtype} array of shape {value.shape}>"
+    return " ".join(_array_text(value, threshold=most).split())
+
+
 class _ShortRepr(reprlib.Repr):
     """``repr`` cut short at every level (see ``show``); arrays inside other values on one line."""
 
@@ -400,9 +407,7 @@ class _ShortRepr(reprlib.Repr):
         self.maxstring, self.maxlong, self.maxother = 80, 40, 80
 
     def repr_ndarray(self, value, level):
-        if value.size > 12:
-            return f"<{value.dtype} array of shape {value.shape}>"
-        return " ".join(_array_text(value, threshold=12).split())
+        return _one_line(value, 12)
 
     def repr_float(self, value, level):
         return f"{value:.6g}"
@@ -424,11 +429,9 @@ def call_text(function, args=(), kwargs=None):
 def _inline(value):
     if isinstance(value, np.ndarray):
         if value.size > INLINE_ENTRIES:
-            return f"<{value.dtype} array of shape {value.shape}>"
-        text = np.array2string(value + 0.0 if value.dtype.kind == "f" else value, separator=", ",
-                               max_line_width=10**6, threshold=10**6, precision=4, suppress_small=True)
+            return _one_line(value, INLINE_ENTRIES)
         dtype = "" if value.dtype in (np.float64, np.int64) else f", dtype={value.dtype}"
-        return f"array({' '.join(text.split())}{dtype})"
+        return f"array({_one_line(value, INLINE_ENTRIES)}{dtype})"
     if isinstance(value, (list, tuple)) and len(value) > INLINE_ENTRIES:
         return f"<{type(value).__name__} of {len(value)} items>"
     return show(value)

@@ -44,13 +44,26 @@ def stale_generated_files(name):
     return {path: text for path, text in files.items() if not path.is_file() or path.read_text() != text}
 
 
+def refuse_stale(stale):
+    """A ``UsageError`` naming the first of the generated files ``stale`` (``stale_generated_files``)."""
+    return UsageError(f"{_shown(next(iter(stale)))} is stale: run `make skeleton` and commit it")
+
+
+def built_autograder_zip(name):
+    """dist/NAME/autograder.zip; a ``UsageError`` if it has not been built."""
+    autograder_zip = dist(name) / "autograder.zip"
+    if not autograder_zip.is_file():
+        raise UsageError(f"{_shown(autograder_zip)} is missing: run `make zips` first")
+    return autograder_zip
+
+
 def cmd_skeleton(args):
     """Regenerate assignments/NAME/NAME.py and NAME.ipynb from solutions/NAME/NAME.py and the handout
     (or, with --verify, compare)."""
     name = assignment_name(args)
     stale = stale_generated_files(name)
     if args.verify and stale:
-        raise UsageError(f"{_shown(next(iter(stale)))} is stale: run `make skeleton` and commit it")
+        raise refuse_stale(stale)
     for path, text in stale.items():
         path.write_text(text)
         print(f"wrote {_shown(path)}")
@@ -75,7 +88,7 @@ def build_zips(name):
         return [f"{_shown(folder)}: the zips are up to date"]
     stale = stale_generated_files(name)  # never ship a skeleton that lags behind the solution
     if stale:
-        raise UsageError(f"{_shown(next(iter(stale)))} is stale: run `make skeleton` and commit it")
+        raise refuse_stale(stale)
     folder.mkdir(parents=True, exist_ok=True)
     return [f"wrote {_shown(build_autograder_zip(name, folder / 'autograder.zip'))}",
             f"wrote {_shown(build_student_zip(name, folder / 'student.zip'))}"]
@@ -129,9 +142,7 @@ def grade_upload(name, upload, output):
     the per-function table, and where the results are."""
     from autograder.gradescope.grade import GradingEnvironmentError, grade_like_gradescope, render_results
 
-    autograder_zip = dist(name) / "autograder.zip"
-    if not autograder_zip.is_file():
-        raise UsageError(f"{_shown(autograder_zip)} is missing: run `make zips` first")
+    autograder_zip = built_autograder_zip(name)
     try:
         results = grade_like_gradescope(autograder_zip, upload, output)
     except GradingEnvironmentError as error:
@@ -162,9 +173,7 @@ def cmd_bench(args):
     from autograder.instructor.bench import feedback_lines, handout_check_seconds, run, summarise_lines
 
     name = assignment_name(args)
-    autograder_zip = dist(name) / "autograder.zip"
-    if not autograder_zip.is_file():
-        raise UsageError(f"{_shown(autograder_zip)} is missing: run `make zips` first")
+    autograder_zip = built_autograder_zip(name)
     reference = ROOT / "solutions" / name / f"{name}.py"
     with tempfile.TemporaryDirectory() as folder:
         print(run(assignments.load(name), autograder_zip, reference, ROOT / "tests" / "corpus" / name / "correct",

@@ -47,6 +47,11 @@ class CheckCost:
     oracle: float = 0.0
     fed: bool = False
 
+    @property
+    def cpu(self):
+        """CPU seconds of the grader, the student's code and the reference together."""
+        return self.grader + self.student + self.oracle
+
 
 @dataclass
 class Verdict:

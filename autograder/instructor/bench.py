@@ -159,30 +159,28 @@ def check_costs(report):
     """A table of where the time of grading ``report`` went: per function, the CPU seconds of each kind
     of check (grader, student's code and reference together), the wall seconds, and how many checks
     were fed the examples drawn before (the others were drawn by Hypothesis)."""
-    rows = [("function", *(f"{kind} CPU s" for kind in KINDS), "wall s", "fed/checks", "student CPU s",
-             "reference CPU s")]
-    totals = [0.0] * 6
+    rows, figures = [("function", *(f"{kind} CPU s" for kind in KINDS), "wall s", "fed/checks", "student CPU s",
+                      "reference CPU s")], []
     for result in report.results:
         costs = [v.cost for v in result.verdicts if v.cost is not None]
-        by_kind = [sum(v.cost.grader + v.cost.student + v.cost.oracle for v in result.verdicts
-                       if v.cost is not None and kind_of(v) == kind) for kind in KINDS]
-        wall = sum(c.wall for c in costs)
-        student, oracle = sum(c.student for c in costs), sum(c.oracle for c in costs)
-        for i, value in enumerate([*by_kind, wall, student, oracle]):
-            totals[i] += value
-        rows.append((result.function, *(f"{value:.2f}" for value in by_kind), f"{wall:.2f}",
-                     f"{sum(c.fed for c in costs)}/{len(costs)}", f"{student:.2f}", f"{oracle:.2f}"))
-    fed = sum(v.cost.fed for r in report.results for v in r.verdicts if v.cost is not None)
-    count = sum(len(r.verdicts) for r in report.results)
-    rows.append(("total", *(f"{value:.2f}" for value in totals[:4]), f"{fed}/{count}",
-                 *(f"{value:.2f}" for value in totals[4:])))
+        by_kind = [sum(v.cost.cpu for v in result.verdicts if v.cost is not None and kind_of(v) == kind)
+                   for kind in KINDS]
+        figures.append([*by_kind, sum(c.wall for c in costs), sum(c.fed for c in costs), len(costs),
+                        sum(c.student for c in costs), sum(c.oracle for c in costs)])
+        rows.append(_cost_row(result.function, figures[-1]))
+    rows.append(_cost_row("total", [sum(column) for column in zip(*figures)] if figures else [0] * 8))
     return format_table(rows)
+
+
+def _cost_row(name, figures):
+    *by_kind, wall, fed, count, student, oracle = figures
+    return (name, *(f"{value:.2f}" for value in by_kind), f"{wall:.2f}", f"{fed}/{count}", f"{student:.2f}",
+            f"{oracle:.2f}")
 
 
 def grading_cpu(report):
     """CPU seconds of the grading itself (grader, student's code, reference), from its checks' costs."""
-    return sum(v.cost.grader + v.cost.student + v.cost.oracle for r in report.results for v in r.verdicts
-               if v.cost is not None)
+    return sum(v.cost.cpu for r in report.results for v in r.verdicts if v.cost is not None)
 
 
 def cpu_margins(assignment, report):

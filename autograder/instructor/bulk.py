@@ -224,7 +224,7 @@ class _Stop(BaseException):
 
 def grade_one(assignment, path, functions):
     """Grade one file: its points per function, its failures (check, status, rendered minimal
-    example, or the call of a worked example that has none, and why) for the summary, what
+    example, and why: the first line of the check's words, or two without an example) for the summary, what
     happened when it could not be loaded, and its feedback (the table, explanations and load
     failure a student reads, as ``make grade`` words them) for its page."""
     report = grade(assignment, path, choose(assignment, functions))
@@ -234,12 +234,12 @@ def grade_one(assignment, path, functions):
             missing.append(result.function)
         for verdict in result.verdicts:
             if verdict.status not in UNRECORDED:  # the summary chooses which statuses it counts
-                example, why = describe_example(verdict.example), verdict.message.splitlines()
-                if not example and len(why) > 1:  # a worked example: its call first, then what went wrong
-                    example, why = why[0], why[1:]
+                example = describe_example(verdict.example)
+                # without a drawn example, the check's words say what it ran too (a worked example's
+                # call, then what went wrong): two lines, where one is enough beside an example
+                said = [line.strip() for line in verdict.message.splitlines()][:1 if example else 2]
                 failures.append({"function": result.function, "check": verdict.check.title,
-                                 "status": verdict.status.value, "example": example,
-                                 "message": why[0].strip() if why else ""})
+                                 "status": verdict.status.value, "example": example, "message": "\n".join(said)})
     load = report.load_failure
     feedback = {"table": table_rows(report, show_points=True), "notes": render_measured(report), "seed": report.seed,
                 "failures": [_cut(text) for text in render_failures(report)],

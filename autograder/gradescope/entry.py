@@ -7,17 +7,27 @@ the submission folder, finds our support packages there and nothing a student wr
 this file as a script, so ``sys.path`` starts with ``/autograder/source`` (our packages), never with
 the working directory. A notebook upload is first turned into the module it defines
 (``notebook_upload``: read in a child process with limits), so that Otter grades a script and never
-reads the notebook. Once Otter has written results.json, each function's status (passed, failed,
-not implemented, not graded) is added to its entry as ``extra_data``, from the grading's notes, and
-what was left out of a notebook is said once, at the top.
+reads the notebook. Then the grading itself starts, in a process of its own (``head_start``),
+while Otter starts its kernel, whose test cases wait for its verdicts. Once Otter has written
+results.json, each function's status (passed, failed, not implemented, not graded) is added to its
+entry as ``extra_data``, from the grading's notes, and what was left out of a notebook is said
+once, at the top.
 """
 
 import json
 from pathlib import Path
 
+from autograder.gradescope import head_start
 from autograder.gradescope.notebook_upload import notebook_as_module
 from autograder.gradescope.notes import read_notes
-from autograder.gradescope.upload import MANIFEST, Expected, UploadProblem, isolate_upload, problem_results
+from autograder.gradescope.upload import (
+    MANIFEST,
+    Expected,
+    UploadProblem,
+    isolate_upload,
+    make_private,
+    problem_results,
+)
 
 GRADESCOPE_DIR = "/autograder"
 
@@ -37,9 +47,14 @@ def main(autograder_dir=GRADESCOPE_DIR):
                                                                     indent=2))
         print(f"Nothing was graded: {problem}")
         return 0
-    from otter.run.run_autograder import main as run_autograder
+    make_private(folder)  # before any worker starts: the sandbox user reads nothing of the autograder
+    ahead = head_start.start(expected.name, graded, folder / "source" / "files")
+    try:
+        from otter.run.run_autograder import main as run_autograder
 
-    run_autograder(str(folder))
+        run_autograder(str(folder))
+    finally:
+        ahead.stop()
     said_first = ""
     if left_out:
         from autograder.core.feedback import render_left_out  # numpy and more: after the child has forked

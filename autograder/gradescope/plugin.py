@@ -12,12 +12,14 @@ so that results.json stays far below Gradescope's 1 MB whatever the submission p
 
 import dataclasses
 import os
+import select
 import shutil
 
 import nbformat
 from otter.plugins import AbstractOtterPlugin
 
 from autograder.gradescope.notes import read_notes
+from autograder.gradescope.upload import make_private
 from autograder.sandbox.accounts import sandbox_notice
 
 FEEDBACK_CHARACTERS = 300_000  # all messages together (a public check's appears twice in results.json)
@@ -31,8 +33,7 @@ class SandboxPlugin(AbstractOtterPlugin):
         folder = getattr(config, "autograder_dir", None)
         if folder and os.path.isdir(folder):
             reset_submission_folder(folder, self.submission_path)
-            if os.geteuid() == 0:
-                os.chmod(folder, 0o700)
+            make_private(folder)
         harden_otter_log_server()
 
     def before_execution(self, submission):
@@ -93,7 +94,9 @@ def harden_otter_log_server():
     code as root there, or make it loop forever with a bad length (the port is listed in
     /proc/net/tcp). Landlock stops the worker from connecting where the kernel supports it; this
     holds everywhere: the server now reads and discards (the kernel's logs only matter to Otter's
-    --debug), with a time limit, and never keeps Otter from exiting.
+    --debug), with a time limit, and never keeps Otter from exiting. Otter's server looks for its
+    stop signal once a second, and Python waits for it at exit (half a second a grading, on
+    average): ours looks every 20 ms.
     """
     try:
         from otter.execute import logging as otter_logging
@@ -101,6 +104,18 @@ def harden_otter_log_server():
         return
     otter_logging.LogRecordStreamHandler.handle = _discard_log_records
     otter_logging.LogRecordSocketReceiver.daemon_threads = True
+    otter_logging.LogRecordSocketReceiver.serve_until_stopped = _serve_until_stopped
+
+
+def _serve_until_stopped(server):
+    """Otter's ``serve_until_stopped``, answering its stop signal within 20 ms instead of a second."""
+    while not server.abort:
+        try:
+            ready, _, _ = select.select([server.socket.fileno()], [], [], 0.02)
+        except OSError:
+            ready = None
+        if ready:
+            server.handle_request()
 
 
 def _discard_log_records(handler):

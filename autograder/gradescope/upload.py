@@ -160,6 +160,13 @@ def isolate_upload(autograder_dir, expected):
     return graded
 
 
+def make_private(autograder_dir):
+    """As root, make ``autograder_dir`` (the tests, the reference, the results) root's alone: the
+    sandbox user, which student code runs as, can neither read nor write anything in it."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.chmod(autograder_dir, 0o700)
+
+
 def _read_regular_file(path):
     """The bytes of ``path``, opened without following a symbolic link (the link may be swapped in)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))

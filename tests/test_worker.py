@@ -271,6 +271,24 @@ def test_the_oracle_answers_nested_calls_never_the_function_under_test(oracle_wo
         in raised.error
 
 
+def test_a_worker_started_early_answers_its_first_call_and_closes_cleanly(tmp_path):
+    """``start_soon`` (the oracle's, to import the reference while the grader works): the process
+    runs before any call; the first call waits for its import; one closed before it is used is gone."""
+    (tmp_path / "reference.py").write_text(ORACLE_REFERENCE)
+    with Worker(tmp_path / "reference.py", "reference", trusted=True) as early:
+        early.start_soon()
+        started = early._process
+        assert started is not None and started.poll() is None
+        assert early.call("inner", [np.ones(2)]).value.tolist() == [2.0, 2.0]
+        assert early._process is started  # the same process: started once
+    unused = Worker(tmp_path / "reference.py", "reference", trusted=True)
+    unused.start_soon()
+    process = unused._process
+    unused.close()
+    assert process.poll() is not None and unused.load() is None  # killed, and a later call starts afresh
+    unused.close()
+
+
 @pytest.mark.slow(3)
 def test_the_oracle_answers_within_what_is_left_of_the_call(oracle_worker):
     """The reference runs in a process of its own, on the call's time: a nested call it cannot finish
@@ -404,8 +422,8 @@ def test_a_reply_out_of_protocol_gives_the_function_up_at_once(cnn, tmp_path, mo
     path = tmp_path / "cnn.py"
     path.write_text(REFERENCE.read_text() + GARBLING)
     starts = []
-    start = worker_module.Worker._start
-    monkeypatch.setattr(worker_module.Worker, "_start", lambda self: starts.append(1) or start(self))
+    start = worker_module.Worker._spawn
+    monkeypatch.setattr(worker_module.Worker, "_spawn", lambda self: starts.append(1) or start(self))
     report = grade(cnn, path, choose(cnn, ["conv1d"]))
     verdicts = report.result("conv1d").verdicts
     assert len(starts) == 1  # loading the file: the garbled reply killed it, and nothing asked for another

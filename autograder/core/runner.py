@@ -278,6 +278,8 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
     """
     oracle = shared_oracle(str(reference), module_name, limits) if reference and any(run.oracle for run in runs) \
         else None
+    if oracle is not None:
+        oracle.start_soon()  # its import overlaps the public checks (on a second core, if any)
     with _hypothesis_as_graded(), Worker(submission, module_name, limits, graded, oracle) as worker:
         load_failure = worker.load()
         if load_failure is not None:

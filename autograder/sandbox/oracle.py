@@ -47,6 +47,10 @@ class Oracle:
         limits = dataclasses.replace(limits, function_seconds=math.inf, total_seconds=math.inf)
         self._worker = Worker(reference, module_name, limits, trusted=True)
 
+    def start_soon(self):
+        """Have the reference's process start importing now, while the grader does other work."""
+        self._worker.start_soon()
+
     def answer(self, name, args, kwargs, seconds, cpu_seconds):
         """The reference's ``name(*args, **kwargs)``, within ``seconds`` of wall-clock and ``cpu_seconds``
         of CPU time, as an ``Answer``."""

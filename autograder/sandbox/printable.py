@@ -23,5 +23,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def printable(text):
     """``text`` with escape sequences and control characters (but tabs and newlines) replaced by ``PLACEHOLDER``."""
+    if text.isascii() and text.isprintable():  # most text (names, numbers, messages): nothing to replace
+        return text
     text = text.replace("\r\n", "\n")
     return _CONTROL.sub(PLACEHOLDER, _ESCAPE_SEQUENCE.sub(PLACEHOLDER, text))

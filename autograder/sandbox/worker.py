@@ -33,6 +33,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from autograder.sandbox import accounts, pipes, procfs, wire
 from autograder.sandbox.printable import printable
 from autograder.sandbox.wire import CALL_REPLIES, WORKER_REPLIES, OutcomeStatus
@@ -119,6 +121,7 @@ class Worker:
         self.account = None if trusted else accounts.sandbox_account()
         self.landlock = 0  # the Landlock ABI the last worker confined itself with (0: none)
         self._process = None
+        self._starting = False  # started (``start_soon``), its reply to the import not read yet
         self._stat = None  # the worker's /proc/PID/stat, kept open (where there is a /proc)
         self._folder = None
         self._import_failure = None
@@ -187,9 +190,19 @@ class Worker:
     def load(self):
         """Start the worker (importing the submission) unless it runs; return the import failure
         (an ``Outcome`` with status IMPORT_FAILED) or None. A file that failed once is not tried again."""
-        if self._process is None and self._import_failure is None:
-            self._start()
+        self.start_soon()
+        if self._starting:
+            self._starting = False
+            self._await_ready()
         return self._import_failure
+
+    def start_soon(self):
+        """Start the worker's process unless it runs, without waiting for its import: ``load`` (or the
+        first call) waits for it. For the grader's own code only (the oracle), so that its import
+        overlaps other work: student code is never started before the grader needs it."""
+        if self._process is None and self._import_failure is None:
+            self._spawn()
+            self._starting = True
 
     def _budget_left(self, key, budget):
         """Wall-clock seconds left to calls on budget ``key``, and to the file's calls together."""
@@ -221,7 +234,7 @@ class Worker:
 
     # -- starting ---------------------------------------------------------------------------
 
-    def _start(self):
+    def _spawn(self):
         self.oracle_answers = 0
         self._remove_folder()  # a previous worker's folder, which its student code could write to
         self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
@@ -248,6 +261,8 @@ class Worker:
         self._stat = _stat_file(self._process.pid)
         self._output = pipes.OutputCollector(self._process.stderr, self.limits.output_bytes)
         self._replies = pipes.ReplyReader(self._process.stdout, self._output)
+
+    def _await_ready(self):
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
         if ready.status is not OutcomeStatus.READY:
             if ready.status in CALL_REPLIES:
@@ -471,7 +486,7 @@ class Worker:
             self._stat = None
         self._replies.close()
         self._output.close()
-        self._process = None
+        self._process, self._starting = None, False
         self._remove_folder()
 
 
@@ -521,6 +536,8 @@ def _short(text):
 
 def _bounded(value):
     """A decoded value with every string in it (dict keys too) ``_short`` (arrays and numbers stay as they are)."""
+    if isinstance(value, (np.ndarray, float, int)) or value is None:  # most of what comes back: nothing to cut
+        return value
     if isinstance(value, str):
         return _short(value)
     if isinstance(value, list):

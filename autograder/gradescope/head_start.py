@@ -71,8 +71,36 @@ def start(assignment_name, submission, support_folder):
             cwd=support_folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
             pass_fds=(lock,))
     os.close(lock)  # the child holds the lock now, and only the child
+    share_cores(process.pid)
     os.environ[FOLDER_VARIABLE] = folder
     return HeadStart(process, folder)
+
+
+def share_cores(grading_pid):
+    """Given two cores or more, the grading on the core this process runs on, and this process
+    (Otter, and its kernel) on the others. The grader and its worker answer each other thousands of
+    times a grading, one waiting while the other works: on one core each wakes the other at once,
+    while across cores every reply waits for the other core to wake up. Measured on a 2-core
+    virtual machine, the reference through ``run_otter.py``: 4.0-4.8 s wall and 5.8-6.6 CPU s,
+    against 5.2-7.5 s and 7.7-9.3 CPU s with the cores left to the system."""
+    if not hasattr(os, "sched_setaffinity"):  # Linux only; elsewhere the system decides
+        return
+    cores = os.sched_getaffinity(0)
+    if len(cores) > 1:
+        here = _current_core(cores)
+        os.sched_setaffinity(grading_pid, {here})
+        os.sched_setaffinity(0, cores - {here})
+
+
+def _current_core(cores):
+    """The core this process last ran on (``/proc/self/stat``), so that parallel gradings spread
+    as the system spread their processes; the lowest allowed one where it cannot be read."""
+    try:
+        with open("/proc/self/stat") as stat:
+            core = int(stat.read().rsplit(")", 1)[1].split()[36])
+    except (OSError, ValueError, IndexError):
+        return min(cores)
+    return core if core in cores else min(cores)
 
 
 def main(assignment_name, submission, folder):

@@ -81,3 +81,23 @@ def test_notes_of_another_file_are_not_taken(own_environment, submission, tmp_pa
 
 def test_without_a_head_start_there_is_nothing_to_read(own_environment, submission):
     assert head_start.result(submission) is None
+
+
+def test_the_grading_gets_one_core_and_otter_the_others(own_environment, submission):
+    """Grader and worker answer each other on one core; Otter (this process here) starts on the
+    others. The test processes are pinned to one core each (conftest): this one takes every core
+    of the machine for the while."""
+    mine, machine = os.sched_getaffinity(0), os.sched_getaffinity(os.getppid())
+    os.sched_setaffinity(0, machine)
+    try:
+        ahead = head_start.start("cnn", submission, ROOT)
+        try:
+            grading, otter = os.sched_getaffinity(ahead.process.pid), os.sched_getaffinity(0)
+        finally:
+            ahead.stop()
+    finally:
+        os.sched_setaffinity(0, mine)
+    if len(machine) > 1:
+        assert len(grading) == 1 and otter == machine - grading
+    else:  # one core: nothing to share out
+        assert grading == otter == machine

@@ -5,8 +5,9 @@ Otter, then Otter starts an IPython kernel, which imports Otter again. None of t
 verdicts, so ``entry.main`` starts the whole grading first (``start``), in a child process that
 runs exactly what the kernel would (``session.notes_for(grading.grade(...))``) and leaves the notes
 in a folder only root can read; the test cases in Otter's kernel then wait for those notes
-(``session.verdict`` -> ``result``) instead of grading. With two cores the two halves overlap; with
-one, nothing is lost but a process start.
+(``session.verdict`` -> ``result``) instead of grading. With two cores the two halves overlap, the
+grading on one core and Otter on the others (``share_cores``); with one, nothing is lost but a
+process start.
 
 How the kernel knows the child is done, whatever becomes of it: ``start`` takes an exclusive lock
 on a file and hands the locked file to the child, keeping no copy; the lock is released when the

@@ -40,6 +40,7 @@ from autograder.sandbox.procfs import cpu_and_memory, pids, stat_fields
 from autograder.sandbox.worker import Limits
 
 CONTAINER_BYTES = 768 * 2**20  # Gradescope's default container
+REFERENCE_RUNS = 3  # a few seconds each, and they vary by a second from one run to the next
 MEMORY_CGROUPS = Path("/sys/fs/cgroup/memory")  # cgroup v1, where the machine has it
 
 
@@ -215,15 +216,18 @@ def run(assignment, autograder_zip, reference, corpus, folder):
     measured = {}
     for label, submission in submissions.items():
         for where in ("this machine", "1 CPU, 768 MB"):
-            with contextlib.ExitStack() as stack:
-                box = stack.enter_context(container()) if where != "this machine" else None
-                found = measure(autograder_zip, submission, Path(folder) / "out", box)
-            measured[label, where] = found
+            runs = []
+            for _ in range(REFERENCE_RUNS if label == "reference" else 1):
+                with contextlib.ExitStack() as stack:
+                    box = stack.enter_context(container()) if where != "this machine" else None
+                    runs.append(measure(autograder_zip, submission, Path(folder) / "out", box))
+            found = measured[label, where] = sorted(runs, key=lambda run: run.wall)[len(runs) // 2]
             where = box.limits if box is not None else where
             score, possible = found.score
             rows.append((label, where, f"{found.wall:.1f}", f"{found.cpu:.1f}", f"{found.peak_bytes / 2**20:.0f}",
                          f"{score:g}/{possible:g}"))
-    lines = ["Graded as Gradescope grades (the built zip, run_otter.py in the zip's environment):", format_table(rows)]
+    lines = [f"Graded as Gradescope grades (the built zip, run_otter.py in the zip's environment; the reference: "
+             f"the median of {REFERENCE_RUNS} runs):", format_table(rows)]
     for label, submission in submissions.items():
         report = grade(assignment, submission)
         ours = grading_cpu(report)

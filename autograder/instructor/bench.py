@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.core import assignment as assignments
+from autograder.core import examples
 from autograder.core.feedback import format_table, render_failures
 from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Status
@@ -209,6 +210,9 @@ def run(assignment, autograder_zip, reference, corpus, folder):
     """Everything ``make bench`` prints about grading, as text: the reference and the plain-loop
     solution graded as Gradescope does, on this machine and in the emulated container; where each
     one's time goes, check by check; and the plain-loop solution's largest calls beside their limits."""
+    # The zip carries its examples; the gradings done directly here take this checkout's, drawn now
+    # if a change to the machinery or the assignment made them stale: drawing is not grading's cost.
+    examples.draw_missing(assignment, assignment.public_checks + assignment.hidden_checks)
     plain = Path(folder) / f"{assignment.module_name}.py"
     plain.write_text(plain_loop_solution(Path(reference).read_text(), corpus))
     submissions = {"reference": Path(reference), "plain loops": plain}

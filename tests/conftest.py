@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.core import assignment as assignments  # noqa: E402
+from autograder.core import examples  # noqa: E402
 from autograder.instructor.patching import apply_patch  # noqa: E402
 
 REFERENCE = ROOT / "solutions" / "cnn" / "cnn.py"
@@ -132,6 +133,16 @@ def pytest_configure(config):
     if worker.startswith("gw") and worker[2:].isdigit() and hasattr(os, "sched_setaffinity"):
         cores = _cores()
         os.sched_setaffinity(0, {cores[int(worker[2:]) % len(cores)]})
+    if not worker:  # the controller, before any test process starts (or a run without xdist)
+        draw_missing_examples()
+
+
+def draw_missing_examples():
+    """The examples every check of the CNN assignment is fed first, drawn once for the whole run
+    where this checkout lacks them (a fresh clone, as CI's), rather than by each test process and
+    each `check` the tests start, every one on its own until one of them has kept them."""
+    cnn = assignments.load("cnn")
+    examples.draw_missing(cnn, cnn.public_checks + cnn.hidden_checks)
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -73,9 +73,13 @@ def draw_missing(assignment, checks):
 
 
 def save(assignment, path):
-    """Draw the examples of every check of ``assignment`` and write them to ``path`` (the zip's)."""
+    """Write the examples of every check of ``assignment`` to ``path`` (the zip's): those this
+    checkout keeps (drawn from the same files, seed and versions, so the same), the others drawn now."""
     checks = assignment.public_checks + assignment.hidden_checks
-    _write(path, assignment.seed, {check.key: draw_examples(check, assignment.seed) for check in checks})
+    draw_missing(assignment, checks)
+    kept = dict(zip(checks, examples_for(assignment, checks)))  # all of them, but where nothing is kept
+    _write(path, assignment.seed, {check.key: fed if fed is not None else draw_examples(check, assignment.seed)
+                                   for check, fed in kept.items()})
     return path
 
 

@@ -3,7 +3,7 @@
 Otter needs about three seconds before its kernel runs the first test case: ``run_otter.py`` imports
 Otter, then Otter starts an IPython kernel, which imports Otter again. None of that needs the
 verdicts, so ``entry.main`` starts the whole grading first (``start``), in a child process that
-runs exactly what the kernel would (``session.notes_for(grading.grade(...))``) and leaves the notes
+runs exactly what the kernel would (``session.graded_notes``) and leaves the notes
 in a folder only root can read; the test cases in Otter's kernel then wait for those notes
 (``session.verdict`` -> ``result``) instead of grading. With two cores the two halves overlap, the
 grading on one core and Otter on the others (``share_cores``); with one, nothing is lost but a

@@ -15,6 +15,9 @@ once, at the top.
 """
 
 import json
+import sys
+import time
+import traceback
 from pathlib import Path
 
 from autograder.gradescope import head_start
@@ -27,9 +30,12 @@ from autograder.gradescope.upload import (
     isolate_upload,
     make_private,
     problem_results,
+    unscored_results,
 )
 
 GRADESCOPE_DIR = "/autograder"
+OTTER_ATTEMPTS = 2
+RETRY_WITHIN_SECONDS = 60  # a kernel that died starting; a later failure is not retried (time is bounded)
 
 
 def main(autograder_dir=GRADESCOPE_DIR):
@@ -50,11 +56,15 @@ def main(autograder_dir=GRADESCOPE_DIR):
     make_private(folder)  # before any worker starts: the sandbox user reads nothing of the autograder
     ahead = head_start.start(expected.name, graded, folder / "source" / "files")
     try:
-        from otter.run.run_autograder import main as run_autograder
-
-        run_autograder(str(folder))
+        failure = run_otter(folder)
     finally:
         ahead.stop()
+    results_json = folder / "results" / "results.json"
+    if failure is not None and not results_json.is_file():
+        results_json.write_text(json.dumps(unscored_results(  # what broke is in the log, for the instructor
+            "The grader broke down before it could score this upload. Please tell your instructor: "
+            "regrading it should work.", expected), indent=2))
+        return 0
     said_first = ""
     if left_out:
         from autograder.core.feedback import render_left_out  # numpy and more: after the child has forked
@@ -62,6 +72,32 @@ def main(autograder_dir=GRADESCOPE_DIR):
         said_first = render_left_out(left_out)
     add_to_results(folder / "results" / "results.json", read_notes(graded).functions, said_first)
     return 0
+
+
+def run_otter(folder):
+    """Otter's grading of ``folder``; None, or what made it fail.
+
+    Otter's kernel can die before it starts, now and then: Jupyter chooses its ports by binding and
+    releasing them, and another process may take one before the kernel binds it. Otter then writes
+    no results.json, so an attempt that failed within ``RETRY_WITHIN_SECONDS`` is made once more
+    (the grading's notes are kept: the second attempt costs seconds). A failure is printed in full
+    for the instructor (Gradescope shows students none of this output).
+    """
+    from otter.run.run_autograder import main as run_autograder
+
+    for attempt in range(1, OTTER_ATTEMPTS + 1):
+        started = time.monotonic()
+        try:
+            run_autograder(str(folder))
+            return None
+        except Exception as error:  # noqa: BLE001 (whatever broke, results.json must be written)
+            traceback.print_exc()
+            failure = f"{type(error).__name__}: {error}"
+            if (folder / "results" / "results.json").is_file() or time.monotonic() - started > RETRY_WITHIN_SECONDS:
+                break
+            print(f"Otter failed (attempt {attempt} of {OTTER_ATTEMPTS}): {failure}", file=sys.stderr)
+    print(f"Otter failed: {failure}", file=sys.stderr)
+    return failure
 
 
 def add_to_results(results_json, statuses, said_first=""):

@@ -178,7 +178,11 @@ def _read_regular_file(path):
 
 def problem_results(message, expected):
     """results.json (Gradescope's format) for an upload that holds no single gradable file."""
-    text = f"Nothing was graded: {message}."
+    return unscored_results(f"Nothing was graded: {message}.", expected)
+
+
+def unscored_results(text, expected):
+    """results.json (Gradescope's format) giving no points, ``text`` saying why, in one visible test."""
     return {
         "score": 0,
         "output": text,

@@ -32,7 +32,7 @@ ENVIRONMENTS = BUILD / "grading-env"
 
 
 class GradingEnvironmentError(RuntimeError):
-    """The zip's environment could not be built (no such Python here, or pip failed)."""
+    """The zip's environment could not be built (no such Python here, or installing failed)."""
 
 
 def zip_requirements(autograder_zip):
@@ -67,12 +67,28 @@ def grading_environment(autograder_zip):
 
 def build_environment(folder, version, requirements):
     """A virtual environment in ``folder`` with Python ``version`` (None: this one) and ``requirements``
-    installed by pip; return its Python. Raises ``GradingEnvironmentError`` saying what failed."""
-    _run([_python_of_version(version), "-m", "venv", str(folder)], "creating a virtual environment")
+    installed; return its Python. Raises ``GradingEnvironmentError`` saying what failed.
+
+    uv (a pinned instructors' dependency) installs the same packages as Gradescope's pip, compiled
+    to bytecode as pip does, in seconds rather than the two minutes pip takes for Otter's ~120."""
+    from uv import find_uv_bin
+
+    uv = find_uv_bin()
+    _run([uv, "venv", "--quiet", "--python", _python_of_version(version), str(folder)],
+         "creating a virtual environment")
     python = Path(folder) / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
+    _run([uv, "pip", "install", "--quiet", "--python", str(python), "--compile-bytecode", *requirements],
          f"installing {' '.join(requirements)}")
     return python
+
+
+def installed_packages(python):
+    """``name==version`` of every package in ``python``'s environment, as ``pip freeze`` lists them."""
+    from uv import find_uv_bin
+
+    listed = subprocess.run([find_uv_bin(), "pip", "freeze", "--python", str(python)],
+                            check=True, capture_output=True, text=True)
+    return listed.stdout
 
 
 def _python_of_version(version):

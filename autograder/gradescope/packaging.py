@@ -72,13 +72,12 @@ def grading_requirements():
 
 
 def write_grading_lock():
-    """Resolve the grading image in a fresh virtual environment and write its ``pip freeze``."""
-    from autograder.gradescope.grade import build_environment  # PyYAML: instructors only
+    """Resolve the grading image in a fresh virtual environment and write its every package's version."""
+    from autograder.gradescope.grade import build_environment, installed_packages  # PyYAML: instructors only
 
     with tempfile.TemporaryDirectory() as folder:
         python = build_environment(folder, PYTHON_VERSION, [otter_requirement(), *runtime_requirements()])
-        frozen = subprocess.run([str(python), "-m", "pip", "freeze", "--disable-pip-version-check"],
-                                check=True, capture_output=True, text=True).stdout
+        frozen = installed_packages(python)
     GRADING_LOCK.write_text(f"# The grading image, every package pinned: `make lock` resolves it from\n"
                             f"# {otter_requirement()} and pyproject.toml's dependencies (Python {PYTHON_VERSION}).\n"
                             + frozen)

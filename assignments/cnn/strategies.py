@@ -99,12 +99,16 @@ def _convolution_calls(stride, padding, values, draw_arrays, **sizes):
     check_optional_strategy(values, "values", "array entries")
     for name, size in sizes.items():
         check_integer(size, name, at_least=1)
+    return _convolution_call(stride, padding, draw_arrays)
 
-    @st.composite
-    def calls(draw):
-        s, p, _, padded = _stride_and_padding(draw, stride, padding)
-        return call_of(**draw_arrays(draw, padded), stride=s, padding=p)
-    return calls()
+
+# The composites below are defined once, at module level, and given their options as arguments:
+# Hypothesis reads the source of every function it makes a composite of, and the checks build about
+# a hundred strategies each time the assignment is loaded.
+@st.composite
+def _convolution_call(draw, stride, padding, draw_arrays):
+    s, p, _, padded = _stride_and_padding(draw, stride, padding)
+    return call_of(**draw_arrays(draw, padded), stride=s, padding=p)
 
 
 def conv1d_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
@@ -118,13 +122,13 @@ def conv1d_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
 
 def conv1d_matrix_calls(stride=st.just(1), padding=st.just(0), values=None, max_n=12):
     """``{"w": (m,), "n": n, "stride": s, "padding": p}`` with 1 <= m <= n + 2p."""
-    calls = conv1d_calls(stride, padding, values, max_n)
+    return _matrix_call(conv1d_calls(stride, padding, values, max_n))
 
-    @st.composite
-    def matrix_calls(draw):
-        c = draw(calls)
-        return call_of(w=c["w"], n=len(c["x"]), stride=c.get("stride", LEFT_OUT), padding=c.get("padding", LEFT_OUT))
-    return matrix_calls()
+
+@st.composite
+def _matrix_call(draw, conv1d_calls):
+    c = draw(conv1d_calls)
+    return call_of(w=c["w"], n=len(c["x"]), stride=c.get("stride", LEFT_OUT), padding=c.get("padding", LEFT_OUT))
 
 
 @st.composite
@@ -175,18 +179,19 @@ def max_pool2d_calls(stride=LEAVE_OUT, values=None, max_side=9, max_channels=3):
     check_optional_strategy(values, "values", "array entries")
     check_integer(max_side, "max_side", at_least=1)
     check_integer(max_channels, "max_channels", at_least=1)
+    return _max_pool2d_call(stride, values, max_side, max_channels)
 
-    @st.composite
-    def calls(draw):
-        count = draw(st.integers(1, max_channels))
-        height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
-        size = draw(st.integers(1, min(height, width, 4)))
-        s = draw(stride)
-        drawn_integer(s, "stride", at_least=1, left_out_as=size)
-        shape = (count, height, width)
-        x = draw(float_arrays(shape, values, dense=True) if values is not None else mixed_sign_arrays(shape))
-        return call_of(x=x, size=size, stride=s)
-    return calls()
+
+@st.composite
+def _max_pool2d_call(draw, stride, values, max_side, max_channels):
+    count = draw(st.integers(1, max_channels))
+    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+    size = draw(st.integers(1, min(height, width, 4)))
+    s = draw(stride)
+    drawn_integer(s, "stride", at_least=1, left_out_as=size)
+    shape = (count, height, width)
+    x = draw(float_arrays(shape, values, dense=True) if values is not None else mixed_sign_arrays(shape))
+    return call_of(x=x, size=size, stride=s)
 
 
 # -- Part 5: batched layers (N, C, H, W) -----------------------------------------------------------
@@ -204,20 +209,21 @@ def layer_conv_calls(stride=st.just(1), padding=st.just(0), backward=False, max_
     _check_stride_and_padding(stride, padding)
     check_flag(backward, "backward")
     check_integer(max_side, "max_side", at_least=1)
+    return _layer_conv_call(stride, padding, backward, max_side)
 
-    @st.composite
-    def calls(draw):
-        s, p, step, padded = _stride_and_padding(draw, stride, padding)
-        n, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-        height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
-        call = call_of(x=draw(float_arrays((n, channels, height, width))),
-                       w=draw(float_arrays((filters, channels, fh, fw))), b=draw(float_arrays((filters,))),
-                       stride=s, padding=p)
-        if backward:
-            out = (n, filters, output_length(height, fh, step, padded), output_length(width, fw, step, padded))
-            call = {"dout": draw(float_arrays(out)), **call}
-        return call
-    return calls()
+
+@st.composite
+def _layer_conv_call(draw, stride, padding, backward, max_side):
+    s, p, step, padded = _stride_and_padding(draw, stride, padding)
+    n, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    height, width, fh, fw = draw(image_and_filter_shapes(padded, max_side))
+    call = call_of(x=draw(float_arrays((n, channels, height, width))),
+                   w=draw(float_arrays((filters, channels, fh, fw))), b=draw(float_arrays((filters,))),
+                   stride=s, padding=p)
+    if backward:
+        out = (n, filters, output_length(height, fh, step, padded), output_length(width, fw, step, padded))
+        call = {"dout": draw(float_arrays(out)), **call}
+    return call
 
 
 @st.composite
@@ -245,35 +251,37 @@ def layer_pool_calls(stride=LEAVE_OUT, backward=False, max_side=6, ties=False):
     check_flag(ties, "ties")
     smallest = 2 if ties else 1  # a tie needs a window of two entries or more
     check_integer(max_side, "max_side", at_least=smallest)
+    return _layer_pool_call(stride, backward, max_side, ties, smallest)
 
-    @st.composite
-    def calls(draw):
-        n, channels = draw(st.integers(1, 2)), draw(st.integers(1, 2))
-        height, width = draw(st.integers(smallest, max_side)), draw(st.integers(smallest, max_side))
-        size = draw(st.integers(smallest, min(height, width, 3)))
-        s = draw(stride)
-        step = drawn_integer(s, "stride", at_least=1, left_out_as=size)
-        x = draw((tied_arrays if ties else distinct_arrays)((n, channels, height, width)))
-        call = call_of(x=x, size=size, stride=s)
-        if backward:
-            out = (n, channels, output_length(height, size, step), output_length(width, size, step))
-            call = {"dout": draw(float_arrays(out)), **call}
-        return call
-    return calls()
+
+@st.composite
+def _layer_pool_call(draw, stride, backward, max_side, ties, smallest):
+    n, channels = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    height, width = draw(st.integers(smallest, max_side)), draw(st.integers(smallest, max_side))
+    size = draw(st.integers(smallest, min(height, width, 3)))
+    s = draw(stride)
+    step = drawn_integer(s, "stride", at_least=1, left_out_as=size)
+    x = draw((tied_arrays if ties else distinct_arrays)((n, channels, height, width)))
+    call = call_of(x=x, size=size, stride=s)
+    if backward:
+        out = (n, channels, output_length(height, size, step), output_length(width, size, step))
+        call = {"dout": draw(float_arrays(out)), **call}
+    return call
 
 
 def layer_linear_calls(backward=False):
     """``{"dout"?, "x": (N, D), "w": (D, M), "b": (M,)}``."""
     check_flag(backward, "backward")
+    return _layer_linear_call(backward)
 
-    @st.composite
-    def calls(draw):
-        n, d, m = draw(st.integers(1, 4)), draw(st.integers(1, 6)), draw(st.integers(1, 5))
-        call = {"x": draw(float_arrays((n, d))), "w": draw(float_arrays((d, m))), "b": draw(float_arrays((m,)))}
-        if backward:
-            call = {"dout": draw(float_arrays((n, m))), **call}
-        return call
-    return calls()
+
+@st.composite
+def _layer_linear_call(draw, backward):
+    n, d, m = draw(st.integers(1, 4)), draw(st.integers(1, 6)), draw(st.integers(1, 5))
+    call = {"x": draw(float_arrays((n, d))), "w": draw(float_arrays((d, m))), "b": draw(float_arrays((m,)))}
+    if backward:
+        call = {"dout": draw(float_arrays((n, m))), **call}
+    return call
 
 
 def relu_calls(backward=False, zeros=False):
@@ -282,29 +290,30 @@ def relu_calls(backward=False, zeros=False):
     check_flag(backward, "backward")
     check_flag(zeros, "zeros")
     values = st.sampled_from([0.0, 0.0, -1.5, 2.0]) if zeros else nonzero_entries()
+    return _relu_call(values, backward)
 
-    @st.composite
-    def calls(draw):
-        shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple))
-        call = {"x": draw(float_arrays(shape, values))}
-        if backward:
-            call = {"dout": draw(float_arrays(shape)), **call}
-        return call
-    return calls()
+
+@st.composite
+def _relu_call(draw, values, backward):
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple))
+    call = {"x": draw(float_arrays(shape, values))}
+    if backward:
+        call = {"dout": draw(float_arrays(shape)), **call}
+    return call
 
 
 def softmax_calls(magnitude=10.0):
     """``{"logits": (N, classes), "y": (N,) int labels}`` with logits in [-magnitude, magnitude]."""
     check_positive_number(magnitude, "magnitude")
-    values = st.floats(-magnitude, magnitude, allow_subnormal=False)
+    return _softmax_call(st.floats(-magnitude, magnitude, allow_subnormal=False))
 
-    @st.composite
-    def calls(draw):
-        n, classes = draw(st.integers(1, 5)), draw(st.integers(2, 10))
-        logits = draw(float_arrays((n, classes), values))
-        labels = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
-        return {"logits": logits, "y": labels}
-    return calls()
+
+@st.composite
+def _softmax_call(draw, values):
+    n, classes = draw(st.integers(1, 5)), draw(st.integers(2, 10))
+    logits = draw(float_arrays((n, classes), values))
+    labels = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
+    return {"logits": logits, "y": labels}
 
 
 load_digits = functools.cache(digits.load_digits)  # the checks read the file once per process
@@ -390,19 +399,20 @@ def stack_calls(kinds=("conv",), stride=st.just(1), padding=st.just(0), fc=st.ju
     check_strategy(fc, "fc", "ints >= 0 (how many fc layers end the stack)")
     check_integer(max_layers, "max_layers", at_least=1)
     check_integer(max_side, "max_side", at_least=1)
+    return _stack_call(kinds, stride, padding, fc, max_layers, max_side)
 
-    @st.composite
-    def calls(draw):
-        shape = (draw(st.integers(1, 4)), draw(st.integers(1, max_side)), draw(st.integers(1, max_side)))
-        layers, current = [], shape
-        for _ in range(draw(st.integers(1, max_layers))):
-            layer = draw(spatial_layer(kinds, min(current[1:]), stride, padding))
-            layers.append(layer)
-            current = shape_after(current, layer)
-        fc_layers = drawn_integer(draw(fc), "fc", at_least=0)
-        layers += [{"type": "fc", "units": draw(st.integers(1, 20))} for _ in range(fc_layers)]
-        return {"input_shape": shape, "layers": layers}
-    return calls()
+
+@st.composite
+def _stack_call(draw, kinds, stride, padding, fc, max_layers, max_side):
+    shape = (draw(st.integers(1, 4)), draw(st.integers(1, max_side)), draw(st.integers(1, max_side)))
+    layers, current = [], shape
+    for _ in range(draw(st.integers(1, max_layers))):
+        layer = draw(spatial_layer(kinds, min(current[1:]), stride, padding))
+        layers.append(layer)
+        current = shape_after(current, layer)
+    fc_layers = drawn_integer(draw(fc), "fc", at_least=0)
+    layers += [{"type": "fc", "units": draw(st.integers(1, 20))} for _ in range(fc_layers)]
+    return {"input_shape": shape, "layers": layers}
 
 
 def receptive_field_calls(kinds=("conv",), stride=st.just(1), padding=st.just(0), min_layers=0, max_layers=6):
@@ -410,9 +420,10 @@ def receptive_field_calls(kinds=("conv",), stride=st.just(1), padding=st.just(0)
     _check_layer_options(kinds, stride, padding)
     check_integer(min_layers, "min_layers", at_least=0)
     check_integer(max_layers, "max_layers", at_least=max(min_layers, 1))
+    return _receptive_field_call(kinds, stride, padding, min_layers, max_layers)
 
-    @st.composite
-    def calls(draw):
-        count = draw(st.integers(min_layers, max_layers))
-        return {"layers": [draw(spatial_layer(kinds, 7, stride, padding)) for _ in range(count)]}
-    return calls()
+
+@st.composite
+def _receptive_field_call(draw, kinds, stride, padding, min_layers, max_layers):
+    count = draw(st.integers(min_layers, max_layers))
+    return {"layers": [draw(spatial_layer(kinds, 7, stride, padding)) for _ in range(count)]}

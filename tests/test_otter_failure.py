@@ -10,7 +10,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import otter.run.run_autograder as otter_run
 import pytest
 from conftest import SKELETON
 
@@ -32,6 +31,18 @@ class FakeOtter:
 
 
 @pytest.fixture
+def stand_in(monkeypatch):
+    """``stand_in(failures)`` puts a ``FakeOtter`` in place of Otter's entry point and returns it."""
+    import otter.run.run_autograder as otter_run  # here, not at collection: a second of every test process
+
+    def put(failures):
+        otter = FakeOtter(failures)
+        monkeypatch.setattr(otter_run, "main", otter)
+        return otter
+    return put
+
+
+@pytest.fixture
 def autograder_folder(tmp_path, built_zips):
     """/autograder as Gradescope lays it out, the skeleton uploaded."""
     root = tmp_path / "autograder"
@@ -43,17 +54,15 @@ def autograder_folder(tmp_path, built_zips):
     return root
 
 
-def test_a_kernel_that_died_starting_is_started_once_more(tmp_path, monkeypatch):
-    otter = FakeOtter(failures=1)
-    monkeypatch.setattr(otter_run, "main", otter)
+def test_a_kernel_that_died_starting_is_started_once_more(tmp_path, stand_in):
+    otter = stand_in(failures=1)
     (tmp_path / "results").mkdir()
     assert entry.run_otter(tmp_path) is None
     assert otter.calls == 2
 
 
-def test_a_late_failure_is_not_retried(tmp_path, monkeypatch, capfd):
-    otter = FakeOtter(failures=1)
-    monkeypatch.setattr(otter_run, "main", otter)
+def test_a_late_failure_is_not_retried(tmp_path, stand_in, monkeypatch, capfd):
+    otter = stand_in(failures=1)
     monkeypatch.setattr(entry, "RETRY_WITHIN_SECONDS", -1)  # every failure counts as late
     (tmp_path / "results").mkdir()
     assert entry.run_otter(tmp_path) == "RuntimeError: Kernel died before replying to kernel_info"
@@ -62,9 +71,8 @@ def test_a_late_failure_is_not_retried(tmp_path, monkeypatch, capfd):
 
 
 @pytest.mark.slow(3)
-def test_a_grading_that_broke_down_still_ends_in_results_that_give_nothing(autograder_folder, monkeypatch, capfd):
-    otter = FakeOtter(failures=entry.OTTER_ATTEMPTS)
-    monkeypatch.setattr(otter_run, "main", otter)
+def test_a_grading_that_broke_down_still_ends_in_results_that_give_nothing(autograder_folder, stand_in, capfd):
+    otter = stand_in(failures=entry.OTTER_ATTEMPTS)
     assert entry.main(autograder_folder) == 0
     assert otter.calls == entry.OTTER_ATTEMPTS
     results = json.loads((autograder_folder / "results" / "results.json").read_text())

@@ -62,8 +62,8 @@ def main(autograder_dir=GRADESCOPE_DIR):
     results_json = folder / "results" / "results.json"
     if failure is not None and not results_json.is_file():
         results_json.write_text(json.dumps(unscored_results(  # what broke is in the log, for the instructor
-            "The grader broke down before it could score this upload. Please tell your instructor: "
-            "regrading it should work.", expected), indent=2))
+            "The grader broke down before it could score this upload. Please tell your instructor, "
+            "who can regrade it.", expected), indent=2))
         return 0
     said_first = ""
     if left_out:
@@ -85,18 +85,18 @@ def run_otter(folder):
     """
     from otter.run.run_autograder import main as run_autograder
 
+    failure = None
     for attempt in range(1, OTTER_ATTEMPTS + 1):
         started = time.monotonic()
         try:
             run_autograder(str(folder))
             return None
-        except Exception as error:  # noqa: BLE001 (whatever broke, results.json must be written)
+        except Exception as error:  # noqa: BLE001 - whatever broke, results.json must be written
             traceback.print_exc()
+            print(f"Otter failed (attempt {attempt} of {OTTER_ATTEMPTS})", file=sys.stderr)
             failure = f"{type(error).__name__}: {error}"
             if (folder / "results" / "results.json").is_file() or time.monotonic() - started > RETRY_WITHIN_SECONDS:
                 break
-            print(f"Otter failed (attempt {attempt} of {OTTER_ATTEMPTS}): {failure}", file=sys.stderr)
-    print(f"Otter failed: {failure}", file=sys.stderr)
     return failure
 
 

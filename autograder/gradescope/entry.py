@@ -41,6 +41,7 @@ RETRY_WITHIN_SECONDS = 60  # a kernel that died starting; a later failure is not
 def main(autograder_dir=GRADESCOPE_DIR):
     """Grade ``autograder_dir/submission`` into ``autograder_dir/results/results.json``; exit status."""
     folder = Path(autograder_dir)
+    results_json = results_path(folder)
     expected = Expected.from_json((folder / "source" / MANIFEST).read_text())
     left_out = []
     try:
@@ -48,9 +49,7 @@ def main(autograder_dir=GRADESCOPE_DIR):
         if graded.suffix == ".ipynb":
             graded, left_out = notebook_as_module(graded)
     except UploadProblem as problem:
-        (folder / "results").mkdir(exist_ok=True)
-        (folder / "results" / "results.json").write_text(json.dumps(problem_results(str(problem), expected),
-                                                                    indent=2))
+        write_results(results_json, problem_results(str(problem), expected))
         print(f"Nothing was graded: {problem}")
         return 0
     make_private(folder)  # before any worker starts: the sandbox user reads nothing of the autograder
@@ -59,19 +58,28 @@ def main(autograder_dir=GRADESCOPE_DIR):
         failure = run_otter(folder)
     finally:
         ahead.stop()
-    results_json = folder / "results" / "results.json"
-    if failure is not None and not results_json.is_file():
-        results_json.write_text(json.dumps(unscored_results(  # what broke is in the log, for the instructor
-            "The grader broke down before it could score this upload. Please tell your instructor, "
-            "who can regrade it.", expected), indent=2))
+    if failure is not None and not results_json.is_file():  # what broke is in the log, for the instructor
+        write_results(results_json, unscored_results("The grader broke down before it could score this upload. "
+                                                     "Please tell your instructor, who can regrade it.", expected))
         return 0
     said_first = ""
     if left_out:
         from autograder.core.feedback import render_left_out  # numpy and more: after the child has forked
 
         said_first = render_left_out(left_out)
-    add_to_results(folder / "results" / "results.json", read_notes(graded).functions, said_first)
+    add_to_results(results_json, read_notes(graded).functions, said_first)
     return 0
+
+
+def results_path(autograder_dir):
+    """Where Gradescope reads the results: ``autograder_dir/results/results.json``."""
+    return Path(autograder_dir) / "results" / "results.json"
+
+
+def write_results(results_json, results):
+    """Write ``results`` (Gradescope's format) that entry made itself, Otter having written none."""
+    results_json.parent.mkdir(exist_ok=True)
+    results_json.write_text(json.dumps(results, indent=2))
 
 
 def run_otter(folder):
@@ -95,7 +103,7 @@ def run_otter(folder):
             traceback.print_exc()
             print(f"Otter failed (attempt {attempt} of {OTTER_ATTEMPTS})", file=sys.stderr)
             failure = f"{type(error).__name__}: {error}"
-            if (folder / "results" / "results.json").is_file() or time.monotonic() - started > RETRY_WITHIN_SECONDS:
+            if results_path(folder).is_file() or time.monotonic() - started > RETRY_WITHIN_SECONDS:
                 break
     return failure
 

@@ -123,19 +123,18 @@ def result(submission):
     """``(Notes, graded check keys)`` the head start left for ``submission``, once it has ended;
     None when there is none (no head start, or it crashed). Raises ``HeadStartTooSlow`` after
     ``WAIT_SECONDS``."""
-    wait_seconds = WAIT_SECONDS
     folder = os.environ.get(FOLDER_VARIABLE)
     if not folder or not os.path.isdir(folder):
         return None
     notes = Path(folder) / NOTES
     with open(os.path.join(folder, LOCK)) as lock:
-        deadline = time.monotonic() + wait_seconds
+        deadline = time.monotonic() + WAIT_SECONDS
         while not notes.exists():  # written at once (renamed into place), before the child exits
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:  # still running
                 if time.monotonic() > deadline:
-                    raise HeadStartTooSlow(f"grading did not end within {wait_seconds} s") from None
+                    raise HeadStartTooSlow(f"grading did not end within {WAIT_SECONDS} s") from None
                 time.sleep(_POLL_SECONDS)
                 continue
             if not notes.exists():  # it ended without notes

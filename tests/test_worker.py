@@ -14,7 +14,7 @@ from conftest import REFERENCE, WORKER_PIPES
 
 from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Reason
-from autograder.sandbox import pipes, procfs, wire
+from autograder.sandbox import forkserver, pipes, procfs, wire
 from autograder.sandbox import worker as worker_module
 from autograder.sandbox.oracle import Oracle
 from autograder.sandbox.printable import PLACEHOLDER
@@ -95,7 +95,8 @@ STUDENT = textwrap.dedent('''
 
 def without_proc_select_and_resource(monkeypatch):
     """What the grader sees on macOS and Windows, forced here: no /proc, no select() on pipes
-    (threads read them), no ``resource`` module."""
+    (threads read them), no ``resource`` module, no fork server (each worker started as a script)."""
+    monkeypatch.setattr(forkserver, "usable", lambda: False)
     monkeypatch.setattr(pipes, "SELECT_ON_PIPES", False)
     monkeypatch.setattr(worker_module, "resource", None)
     monkeypatch.setattr(procfs, "available", lambda: False)

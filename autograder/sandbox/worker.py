@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import accounts, pipes, procfs, wire
+from autograder.sandbox import accounts, forkserver, pipes, procfs, wire
 from autograder.sandbox.printable import printable
 from autograder.sandbox.wire import CALL_REPLIES, WORKER_REPLIES, OutcomeStatus
 
@@ -238,7 +238,7 @@ class Worker:
         self.oracle_answers = 0
         self._remove_folder()  # a previous worker's folder, which its student code could write to
         self._folder = Path(tempfile.mkdtemp(prefix="worker-"))
-        for name in WORKER_FILES:
+        for name in WORKER_FILES:  # a fork has them loaded already, but has the same folder as a script
             shutil.copyfile(_HERE / name, self._folder / name)
         submission_copy = self._folder / f"{self.module_name}.py"
         shutil.copyfile(self.submission, submission_copy)
@@ -247,20 +247,37 @@ class Worker:
                 os.chown(path, *self.account)
         # Requests go down the worker's stdin and replies come up its stdout (the worker moves both
         # out of the student's way at once); the student's prints reach us through its stderr.
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", "-B", str(self._folder / "worker_main.py"), self._rlimits_json(),
-             str(submission_copy), self.module_name, ",".join(self.graded)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self._folder, env=self._environment(),
-            start_new_session=True,
-            user=self.account[0] if self.account else None,
-            group=self.account[1] if self.account else None,
-            extra_groups=[] if self.account and accounts.may_set_groups() else None,
-        )
+        argv = [self._rlimits_json(), str(submission_copy), self.module_name, ",".join(self.graded)]
+        self._process = self._forked(argv) or self._started_as_script(argv)
         self._requests = self._process.stdin
         self._stat = _stat_file(self._process.pid)
         self._output = pipes.OutputCollector(self._process.stderr, self.limits.output_bytes)
         self._replies = pipes.ReplyReader(self._process.stdout, self._output)
+
+    def _forked(self, argv):
+        """The worker as a fork of this process's fork server (``forkserver``: Linux), or None."""
+        forks = forkserver.server(sys.executable, _environment, WORKER_FILES) if forkserver.usable() else None
+        try:
+            return forks and forks.start(argv, self._folder, _environment(self._folder), self.account,
+                                         self._drop_groups())
+        except OSError:  # the server is gone, or could not fork: started as a script, then
+            return None
+
+    def _started_as_script(self, argv):
+        """The worker as a process of its own, running ``worker_main.py`` from its folder."""
+        return subprocess.Popen(
+            [sys.executable, "-I", "-B", str(self._folder / "worker_main.py"), *argv],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self._folder, env=_environment(self._folder),
+            start_new_session=True,
+            user=self.account[0] if self.account else None,
+            group=self.account[1] if self.account else None,
+            extra_groups=[] if self._drop_groups() else None,
+        )
+
+    def _drop_groups(self):
+        """Whether the worker is left no supplementary groups (as its own user, where we may set them)."""
+        return bool(self.account) and accounts.may_set_groups()
 
     def _await_ready(self):
         ready = self._await_reply(self.limits.import_seconds, self.limits.import_seconds, 0.0)
@@ -291,16 +308,6 @@ class Worker:
                 wanted = processes + self.limits.processes
                 limits["RLIMIT_NPROC"] = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         return json.dumps(limits)
-
-    def _environment(self):
-        threads = "1"  # one BLAS thread: calls are small, and the CPU budget stays honest
-        return {
-            "PATH": "/usr/bin:/bin", "HOME": str(self._folder), "LANG": "C.UTF-8",
-            "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
-            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._folder),
-            "TEMP": str(self._folder), "TMP": str(self._folder),
-            **{name: os.environ[name] for name in ("SYSTEMROOT", "WINDIR") if name in os.environ},  # Windows needs them
-        }
 
     # -- waiting for replies ------------------------------------------------------------------
 
@@ -488,6 +495,18 @@ class Worker:
         self._output.close()
         self._process, self._starting = None, False
         self._remove_folder()
+
+
+def _environment(folder):
+    """The environment of a worker whose folder is ``folder``."""
+    threads = "1"  # one BLAS thread: calls are small, and the CPU budget stays honest
+    return {
+        "PATH": "/usr/bin:/bin", "HOME": str(folder), "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+        "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(folder),
+        "TEMP": str(folder), "TMP": str(folder),
+        **{name: os.environ[name] for name in ("SYSTEMROOT", "WINDIR") if name in os.environ},  # Windows needs them
+    }
 
 
 def _calls_among(reported, graded):

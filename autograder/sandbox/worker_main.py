@@ -69,10 +69,11 @@ def _load_wire():
 wire = _load_wire()
 
 
-def apply_limits(limits):
+def apply_limits(limits, own_folder):
     """Cap memory, CPU seconds, processes and file size; ask the kernel to kill us with our parent.
 
-    Returns the Landlock ABI version the worker confined itself with (0: none, see ``confine``).
+    Returns the Landlock ABI version the worker confined itself with, writing in ``own_folder``
+    only (0: none, see ``confine``).
     """
     for name, value in limits.items() if resource else ():
         try:
@@ -86,7 +87,7 @@ def apply_limits(limits):
             libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid program gives privileges back
         except (OSError, AttributeError):
             pass
-    return confine(Path(__file__).resolve().parent)
+    return confine(own_folder)
 
 
 # -- Landlock: what the worker may touch at all, whatever its uid ------------------------------------
@@ -306,7 +307,7 @@ def main(limits_json, submission, module_name, graded=""):
     limits = json.loads(limits_json)
     mark_output = limits.pop("mark_output_end", False)
     reply_bytes = limits.pop("reply_bytes", wire.MAX_MESSAGE_BYTES)
-    landlock = apply_limits(limits)
+    landlock = apply_limits(limits, os.getcwd())  # the grader starts us in our own folder
 
     def send(encoded):  # a reply, as ``wire.encode`` made it
         sys.stdout.flush()
@@ -359,5 +360,113 @@ def encode_reply(reply, reply_bytes):
     return encoded
 
 
+# -- the fork server: workers forked from a process that has imported what every worker imports -------
+
+def serve_forks(control):
+    """Start workers on request, each a fork of this process (Linux; ``sandbox.forkserver`` is the
+    grader's side). A worker started as a script spends most of its start importing numpy; this
+    process has imported it once, so a fork starts with it, in a millisecond rather than a fifth of
+    a second of CPU. It holds nothing of any grading: it never imports a submission or the reference.
+
+    ``control`` is a SOCK_SEQPACKET socket to the grader. A request is
+    ``{"argv": [...], "folder": ..., "env": {...}, "uid": ..., "gid": ..., "drop_groups": bool}``
+    with the worker's stdin, stdout and stderr passed along (SCM_RIGHTS); the answer is ``{"started": pid}``
+    (or ``{"error": text}``). A worker that ends is reported as ``{"exited": pid, "code": code}``
+    (``code`` as ``subprocess`` gives it: minus the signal that killed it) but stays a zombie, its pid
+    taken, until the grader's ``{"reap": pid}``, as an unwaited child of the grader would: the grader
+    may signal its session until then. When the grader goes, this process goes.
+    """
+    import select
+    import socket
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG: a grader that dies takes this with it
+    exiting = {}  # pidfd -> pid of a worker that runs
+    while True:
+        for ready in select.select([control, *exiting], [], [])[0]:
+            if ready is not control:
+                pid = exiting.pop(ready)
+                os.close(ready)
+                control.send(json.dumps({"exited": pid, "code": _exit_code(pid)}).encode())
+                continue
+            try:
+                message, fds, _, _ = socket.recv_fds(control, 1 << 20, 3)
+            except OSError:
+                return
+            if not message:  # the grader is gone
+                return
+            request = json.loads(message)
+            if "reap" in request:
+                os.waitpid(request["reap"], 0)
+                continue
+            try:
+                pid = os.fork()
+            except OSError as error:
+                control.send(json.dumps({"error": str(error)}).encode())
+                pid = None
+            if pid == 0:
+                control.close()
+                for pidfd in exiting:
+                    os.close(pidfd)
+                become_worker(request, fds)  # never returns
+            for fd in fds:
+                os.close(fd)
+            if pid:
+                exiting[os.pidfd_open(pid)] = pid
+                control.send(json.dumps({"started": pid}).encode())
+
+
+def _exit_code(pid):
+    """How worker ``pid``, which has ended, ended (as ``subprocess`` says it), leaving it unreaped."""
+    info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+
+
+def become_worker(request, fds):
+    """In a fresh fork: become what ``Worker`` would have started as a script (its session, user,
+    folder, standard streams and environment), run ``main`` and exit as the interpreter would."""
+    code = 1
+    try:
+        os.setsid()
+        if request.get("uid") is not None:
+            if request.get("drop_groups"):
+                os.setgroups([])
+            os.setgid(request["gid"])
+            os.setuid(request["uid"])
+            ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE, as after an exec
+        os.chdir(request["folder"])
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # nothing of the server's (other workers' pipes) stays
+        # Python's streams over them, made as the interpreter makes them at start (the server's were
+        # over the null device).
+        sys.stdin = sys.__stdin__ = open(0, closefd=False)  # noqa: SIM115 - open for the process's life
+        sys.stdout = sys.__stdout__ = open(1, "w", closefd=False)  # noqa: SIM115
+        sys.stderr = sys.__stderr__ = open(2, "w", 1, closefd=False, errors="backslashreplace")  # noqa: SIM115
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = [str(Path(request["folder"]) / "worker_main.py"), *request["argv"]]
+        main(*request["argv"])
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (stop.code is not None)
+    except BaseException:  # noqa: BLE001 - as the interpreter would: the traceback on stderr
+        traceback.print_exc()
+    finally:
+        import atexit
+
+        atexit._run_exitfuncs()  # what the student registered, as at any interpreter's exit
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    if sys.argv[1:2] == ["--fork-server"]:  # started by ``sandbox.forkserver``, with its socket's number
+        import socket
+
+        serve_forks(socket.socket(fileno=int(sys.argv[2])))
+    else:
+        main(*sys.argv[1:])

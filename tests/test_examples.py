@@ -90,6 +90,9 @@ def test_replaying_says_what_hypothesis_alone_says(cnn, tmp_path):
     by_hypothesis = grade(cnn, submission, choose(cnn, functions), feed_drawn=False)
     replayed = grade(cnn, submission, choose(cnn, functions))
     assert said(replayed) == said(by_hypothesis)
+    unshrunk = [grade(cnn, submission, choose(cnn, functions), feed_drawn=feed, shrink=False) for feed in (False, True)]
+    assert said(unshrunk[1]) == said(unshrunk[0])  # the first failure fed is where Hypothesis alone stops
+    assert said(unshrunk[1]) != said(replayed)  # (unshrunk, their examples are larger)
 
     conv1d, conv1d_matrix, conv2d, max_pool2d = replayed.results
     wrong = [v for v in conv1d.verdicts if not v.passed]

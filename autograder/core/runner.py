@@ -12,7 +12,9 @@ keeps them: the autograder zip carries every check's, a process and a checkout k
 passing runs): they are fed first, and a submission that passes them all has passed the check as
 if Hypothesis had run, without the cost of the search. At the first failure Hypothesis runs the
 check from the seed as before: the examples already fed get the answers they had (the submission
-is not called again), the failure comes at the same example and is shrunk as before. Verdicts,
+is not called again), the failure comes at the same example and is shrunk as before (where
+failures are not shrunk, as in the audit, that example is the verdict, and Hypothesis is not run
+again to find it). Verdicts,
 feedback and the calls the submission meets are those of Hypothesis alone
 (``tests/test_examples.py`` proves it).
 """
@@ -211,7 +213,9 @@ def _run_check(check, student, seed, examples, shrink):
     except GivenUp:  # where Hypothesis would have stopped too: the same example, the same words
         return _failure_verdict(check, last_failure), None
     except Exception:  # noqa: BLE001 - a failure: Hypothesis runs the check from the seed, and shrinks it
-        pass
+        verdict = None if shrink else _failed_verdict(check, last_failure, grader_errors)
+        if verdict is not None:  # unshrunk, Hypothesis would stop at this very example: the verdict is known
+            return verdict, None
     # Hypothesis is fed the same examples first, in the same order; they get the answers they had,
     # without calling the submission again, so the submission meets exactly the calls of Hypothesis
     # alone (code that answers differently the second time included).
@@ -239,14 +243,19 @@ def _hypothesis_verdict(run, check, last_failure, note, grader_errors):
     except GivenUp:
         return _failure_verdict(check, last_failure)
     except Exception:  # noqa: BLE001 - sorted out below
-        if grader_errors:  # one broken check must not cost the student every other check
-            return Verdict(check, Reason.GRADER_ERROR, f"the grader could not run this check ({grader_errors[0]!r}); "
-                                                f"please tell your instructor", last_failure.get("example", {}))
-        verdict = _failure_verdict(check, last_failure)
+        verdict = _failed_verdict(check, last_failure, grader_errors)
         if verdict is None:
             raise
         return verdict
     return Verdict(check, None, note.get("text", ""))
+
+
+def _failed_verdict(check, last_failure, grader_errors):
+    """The verdict of a run of ``check`` that failed, from what it recorded; None if it recorded nothing."""
+    if grader_errors:  # one broken check must not cost the student every other check
+        return Verdict(check, Reason.GRADER_ERROR, f"the grader could not run this check ({grader_errors[0]!r}); "
+                                            f"please tell your instructor", last_failure.get("example", {}))
+    return _failure_verdict(check, last_failure)
 
 
 def _failure_verdict(check, last_failure):

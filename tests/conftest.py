@@ -30,6 +30,13 @@ def load_module(path, name):
     return module
 
 
+def student_module(folder, source):
+    """``source`` written as ``student.py`` in ``folder``: what the worker tests import as ``student``."""
+    path = folder / "student.py"
+    path.write_text(source)
+    return path
+
+
 def notebook_json(*cells):
     """A saved notebook's JSON text whose code cells, never run, have these sources."""
     code = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}

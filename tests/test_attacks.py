@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, REFERENCE, ROOT, WORKER_PIPES
+from conftest import CORPUS, REFERENCE, ROOT, WORKER_PIPES, student_module
 from test_packaging import validate_gradescope_results
 
 from autograder.core import assignment as assignments
@@ -417,9 +417,7 @@ def crash(x):
 
 @pytest.fixture
 def student(tmp_path):
-    path = tmp_path / "student.py"
-    path.write_text(STUDENT)
-    return path
+    return student_module(tmp_path, STUDENT)
 
 
 def test_a_function_that_is_slow_on_every_call_runs_out_of_its_total_budget(student):

@@ -9,6 +9,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from conftest import student_module
 
 from autograder.sandbox import forkserver
 from autograder.sandbox.wire import OutcomeStatus
@@ -45,9 +46,13 @@ STUDENT = textwrap.dedent('''
 
 @pytest.fixture
 def student(tmp_path):
-    path = tmp_path / "student.py"
-    path.write_text(STUDENT)
-    return path
+    return student_module(tmp_path, STUDENT)
+
+
+def parent_of(pid):
+    """The pid of process ``pid``'s parent, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
 def described(student):
@@ -55,7 +60,7 @@ def described(student):
     with Worker(student, "student", Limits(), graded=["describe", "double"]) as worker:
         worker.load()
         folder = str(worker._folder)
-        parent = int(open(f"/proc/{worker._process.pid}/stat").read().rsplit(")", 1)[1].split()[1])
+        parent = parent_of(worker._process.pid)
         outcome = worker.call("describe", [folder])
         assert outcome.status is OutcomeStatus.RETURNED, outcome.error
         return outcome.value, worker.landlock, parent
@@ -82,7 +87,7 @@ def test_workers_of_one_grading_share_a_server_and_each_gets_a_fresh_process(stu
         with Worker(student, "student") as worker:
             assert worker.call("double", [np.ones(2)]).value.tolist() == [2.0, 2.0]
             pids.add(worker._process.pid)
-            parents.add(int(open(f"/proc/{worker._process.pid}/stat").read().rsplit(")", 1)[1].split()[1]))
+            parents.add(parent_of(worker._process.pid))
     assert len(pids) == 3 and len(parents) == 1
 
 
@@ -116,3 +121,18 @@ def test_a_forked_grading_process_starts_a_server_of_its_own(student):
         child.join(60)
         assert value == [2.0] and child.exitcode == 0 and pid != os.getpid()
         assert worker.call("double", [np.ones(1)]).value.tolist() == [2.0]  # ours still serves us
+
+
+def test_a_kernel_without_pidfds_gets_workers_started_as_scripts(student, monkeypatch):
+    """Python has ``os.pidfd_open`` on every Linux, but a kernel before 5.3 refuses it."""
+    def refused(pid, flags=0):
+        raise OSError(38, "Function not implemented")
+    monkeypatch.setattr(os, "pidfd_open", refused)
+    forkserver.usable.cache_clear()
+    try:
+        assert not forkserver.usable()
+        with Worker(student, "student") as worker:
+            assert worker.call("double", [np.ones(1)]).value.tolist() == [2.0]
+            assert parent_of(worker._process.pid) == os.getpid()
+    finally:
+        forkserver.usable.cache_clear()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REFERENCE, WORKER_PIPES
+from conftest import REFERENCE, WORKER_PIPES, student_module
 
 from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Reason
@@ -112,9 +112,8 @@ def worker(request, tmp_path, monkeypatch):
     """A worker as on Linux, and as on a system without /proc, select() on pipes or rlimits."""
     if request.param == "portable":
         without_proc_select_and_resource(monkeypatch)
-    path = tmp_path / "student.py"
-    path.write_text(STUDENT)
-    with Worker(path, "student", Limits(call_seconds=1, call_cpu_seconds=1, memory_bytes=2**30)) as worker:
+    limits = Limits(call_seconds=1, call_cpu_seconds=1, memory_bytes=2**30)
+    with Worker(student_module(tmp_path, STUDENT), "student", limits) as worker:
         yield worker
 
 
@@ -201,9 +200,7 @@ def running_uids():
     ("while True:\n    pass\n", " 2 s"),  # CPU or wall-clock limit, whichever the load makes come first
 ])
 def test_import_failures_are_reported_for_every_call(tmp_path, source, words):
-    path = tmp_path / "student.py"
-    path.write_text(source)
-    with Worker(path, "student", Limits(import_seconds=2)) as worker:
+    with Worker(student_module(tmp_path, source), "student", Limits(import_seconds=2)) as worker:
         for _ in range(2):
             outcome = worker.call("f", [])
             assert outcome.status == "import_failed" and words in outcome.error
@@ -249,11 +246,11 @@ ORACLE_REFERENCE = textwrap.dedent('''
 @pytest.fixture
 def oracle_worker(tmp_path):
     """A worker of ``ORACLE_STUDENT`` whose nested calls the reference ``ORACLE_REFERENCE`` may answer."""
-    (tmp_path / "student.py").write_text(ORACLE_STUDENT + "\n\ndef asks_forever(n):\n    return endless(n)\n")
+    student = student_module(tmp_path, ORACLE_STUDENT + "\n\ndef asks_forever(n):\n    return endless(n)\n")
     (tmp_path / "reference.py").write_text(ORACLE_REFERENCE)
     limits = Limits(call_seconds=2, call_cpu_seconds=2)
     with Oracle(tmp_path / "reference.py", "student", limits) as oracle, \
-            Worker(tmp_path / "student.py", "student", limits, oracle=oracle) as worker:
+            Worker(student, "student", limits, oracle=oracle) as worker:
         yield worker
 
 
@@ -366,9 +363,7 @@ def check_reference_and_endless_loop(cnn, tmp_path):
     report = grade(cnn, REFERENCE, choose(cnn, ["conv1d", "max_pool2d", "relu_forward"], hidden=False))
     assert [r.status for r in report.results] == ["passed"] * 3, [v.message for r in report.results
                                                                    for v in r.verdicts]
-    path = tmp_path / "student.py"
-    path.write_text(STUDENT)
-    with Worker(path, "student", Limits(call_seconds=1, call_cpu_seconds=1)) as worker:
+    with Worker(student_module(tmp_path, STUDENT), "student", Limits(call_seconds=1, call_cpu_seconds=1)) as worker:
         start = time.monotonic()
         assert worker.call("spin", [np.zeros(1)]).status == "timeout"
         assert time.monotonic() - start < 3

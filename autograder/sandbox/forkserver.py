@@ -19,6 +19,7 @@ grader may signal the worker's session until then without reaching another proce
 """
 
 import atexit
+import functools
 import json
 import os
 import select
@@ -35,9 +36,16 @@ _HERE = Path(__file__).resolve().parent
 _servers = {}  # (pid of the grading process, python) -> its ForkServer
 
 
+@functools.cache
 def usable():
-    """Whether workers can be forks here: Linux with pidfds (5.3+) and fd passing."""
-    return sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
+    """Whether workers can be forks here: Linux with pidfds (kernel 5.3+) and fd passing."""
+    if not (sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))  # Python has it, but an older kernel may not
+    except OSError:
+        return False
+    return True
 
 
 def server(python, environment, files):

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -148,8 +149,12 @@ def draw_missing_examples():
     """The examples every check of the CNN assignment is fed first, drawn once for the whole run
     where this checkout lacks them (a fresh clone, as CI's), rather than by each test process and
     each `check` the tests start, every one on its own until one of them has kept them."""
+    from hypothesis.errors import HypothesisSideeffectWarning
+
     cnn = assignments.load("cnn")
-    examples.draw_missing(cnn, cnn.public_checks + cnn.hidden_checks)
+    with warnings.catch_warnings():  # drawing while pytest configures is the point here, not a slip
+        warnings.simplefilter("ignore", HypothesisSideeffectWarning)
+        examples.draw_missing(cnn, cnn.public_checks + cnn.hidden_checks)
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import textwrap
@@ -267,6 +268,19 @@ def test_the_oracle_answers_nested_calls_never_the_function_under_test(oracle_wo
     raised = worker.call("outer", ["text"], oracle=("inner",))
     assert raised.status == "raised" and "the reference inner (called in place of yours) raised ValueError" \
         in raised.error
+
+
+def test_a_reference_process_that_ended_between_answers_is_replaced_before_the_next(oracle_worker):
+    """Its process may go between gradings (killed with the fork server it was forked from, say):
+    that must not cost the next student call its answer."""
+    worker = oracle_worker
+    assert worker.call("outer", [np.ones(2)], oracle=("inner",)).value.tolist() == [3.0, 3.0]
+    reference = worker.oracle._worker._process
+    os.kill(reference.pid, signal.SIGKILL)
+    reference.wait(timeout=10)
+    answered = worker.call("outer", [np.ones(2)], oracle=("inner",))
+    assert answered.status == "returned" and answered.value.tolist() == [3.0, 3.0], answered.error
+    assert worker.oracle._worker._process.pid != reference.pid
 
 
 def test_a_worker_started_early_answers_its_first_call_and_closes_cleanly(tmp_path):

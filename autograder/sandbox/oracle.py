@@ -8,7 +8,8 @@ within what is left of the student's call: its wall-clock time and its CPU time 
 CPU seconds count as the call's). So absurd arguments (a padding of 10**5, a filter of 3000 x 3000)
 cost the student's call its time or raise MemoryError there; they can neither hang nor exhaust the
 grader. The reference's process serves every grading of the process that made it (``shared``: it
-holds nothing of a submission's but the answers it computes) and is replaced when it fails.
+holds nothing of a submission's but the answers it computes) and is replaced when it fails, or
+when it has ended since its last answer: that is never the student's doing.
 """
 
 import atexit
@@ -54,6 +55,7 @@ class Oracle:
     def answer(self, name, args, kwargs, seconds, cpu_seconds):
         """The reference's ``name(*args, **kwargs)``, within ``seconds`` of wall-clock and ``cpu_seconds``
         of CPU time, as an ``Answer``."""
+        self._worker.forget_if_ended()  # it went between answers (with its fork server, say): a fresh one answers
         outcome = self._worker.call(name, args, kwargs, seconds=max(seconds, 0.01), cpu_seconds=max(cpu_seconds, 0.01))
         used = outcome.cpu_seconds
         if outcome.status is OutcomeStatus.RETURNED:

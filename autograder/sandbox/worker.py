@@ -2,7 +2,8 @@
 
 The grader never imports a submission. ``Worker`` copies it into a private folder, starts
 ``worker_main.py`` there in a new session (as an unprivileged user of its own when the grader is
-root: ``accounts``), and talks to it over pipes (read by ``pipes``) in the ``wire`` format: plain
+root: ``accounts``; on Linux as a fork of a process that has imported numpy already:
+``forkserver``), and talks to it over pipes (read by ``pipes``) in the ``wire`` format: plain
 arrays and numbers both ways, no pickles. A call may name functions the reference answers for
 (the "oracle") when the student's function calls them: the worker sends each such call back here,
 the reference computes it in a process of its own (``oracle``), within what is left of the call's
@@ -215,6 +216,13 @@ class Worker:
         if self._spent.get(function, 0.0) >= budget:
             return f"did not finish within {budget:g} s over all its calls"
         return f"did not finish: all calls of this file together used up {self.limits.total_seconds:g} s"
+
+    def forget_if_ended(self):
+        """If the worker's process has ended since its last reply, clean up after it: the next call
+        starts a fresh one. For the grader's own code (the oracle), whose process ending is never the
+        student's doing; a student's worker that ended is reported by the next call instead."""
+        if self._process is not None and self._process.poll() is not None:
+            self._kill()
 
     def close(self):
         """Kill the worker and everything it started; remove its folder, and what it left elsewhere:

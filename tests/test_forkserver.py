@@ -4,12 +4,13 @@ started as a script would be, and nothing goes wrong when the server does."""
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
-from conftest import student_module
+from conftest import ROOT, student_module
 
 from autograder.sandbox import forkserver
 from autograder.sandbox.wire import OutcomeStatus
@@ -136,3 +137,16 @@ def test_a_kernel_without_pidfds_gets_workers_started_as_scripts(student, monkey
             assert parent_of(worker._process.pid) == os.getpid()
     finally:
         forkserver.usable.cache_clear()
+
+
+def test_the_sandbox_imports_where_nothing_forks():
+    """Windows has no ``os.fork``, ``os.register_at_fork`` or pidfds: the grader's side of the
+    sandbox imports there all the same, and every worker starts as a script."""
+    code = ("import os, sys\n"
+            "for name in ('fork', 'register_at_fork', 'pidfd_open'):\n"
+            "    delattr(os, name)\n"
+            "sys.platform = 'win32'\n"
+            "from autograder.sandbox import forkserver, worker\n"
+            "print(forkserver.usable())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr

@@ -78,7 +78,8 @@ def _forget_servers_in_child():
 
 
 atexit.register(_close_all)
-os.register_at_fork(after_in_child=_forget_servers_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX only: Windows cannot fork at all
+    os.register_at_fork(after_in_child=_forget_servers_in_child)
 
 
 class ForkServer:

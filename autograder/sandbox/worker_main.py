@@ -3,6 +3,9 @@
 Run only by ``autograder.sandbox.worker.Worker``, as ``python -I -B worker_main.py LIMITS SUBMISSION MODULE``,
 from a private folder holding copies of this file, ``wire.py`` and the
 submission. It is the only process that ever executes student code; the grader never imports it.
+On Linux it is run once per grading process as ``worker_main.py --fork-server FD`` instead
+(``serve_forks``), and each worker is a fork of that process, which becomes what the command above
+would have started and runs the same ``main`` (``become_worker``).
 
 Order matters: the limits are set before the student's module is imported, so its code runs with
 them already in force (an unprivileged process can lower its hard limits but never raise them).

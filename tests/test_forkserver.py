@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, student_module
 
-from autograder.sandbox import forkserver
+from autograder.sandbox import forkserver, procfs
 from autograder.sandbox.wire import OutcomeStatus
 from autograder.sandbox.worker import Limits, Worker
 
@@ -52,8 +52,7 @@ def student(tmp_path):
 
 def parent_of(pid):
     """The pid of process ``pid``'s parent, from /proc."""
-    with open(f"/proc/{pid}/stat") as stat:
-        return int(stat.read().rsplit(")", 1)[1].split()[1])
+    return int(procfs.stat_fields(pid)[1])
 
 
 def described(student):

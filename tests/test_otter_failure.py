@@ -8,7 +8,6 @@ These tests stand in for Otter's entry point, the only way to make it fail on de
 
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from conftest import SKELETON
@@ -27,7 +26,7 @@ class FakeOtter:
         self.calls += 1
         if self.calls <= self.failures:
             raise RuntimeError("Kernel died before replying to kernel_info")
-        (Path(autograder_dir) / "results" / "results.json").write_text('{"score": 1, "tests": []}')
+        entry.results_path(autograder_dir).write_text('{"score": 1, "tests": []}')
 
 
 @pytest.fixture

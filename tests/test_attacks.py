@@ -235,7 +235,7 @@ def fingerprints(checks):
     examples of ``checks`` give."""
     found = set()
     for check in checks:
-        for example in draw_examples(check, CNN.seed):
+        for example in draw_examples(check, CNN.seed).examples:
             if "x" in example:
                 digest = hashlib.sha256(np.ascontiguousarray(np.asarray(example["x"], dtype=float)).tobytes())
                 found.add("x#" + digest.hexdigest()[:12])

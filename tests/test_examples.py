@@ -3,8 +3,9 @@
 A check's examples are those Hypothesis feeds it while every answer passes, whatever the property
 does with them; a grading that replays them gives the verdicts, words and examples of a grading by
 Hypothesis alone (failures are shrunk from the seed; the submission meets the same calls, so even
-code that answers differently the second time is graded alike); the autograder zip carries exactly
-those examples for every check.
+code that answers differently the second time is graded alike; a failure at a first example that
+Hypothesis cannot shrink is the verdict at once); the autograder zip carries exactly those examples
+for every check.
 """
 
 import dataclasses
@@ -36,20 +37,26 @@ def every_check(assignment):
     return assignment.public_checks + assignment.hidden_checks
 
 
+def unpacked(drawn_by_key):
+    """check key -> (examples, first_is_final) of its ``Drawn`` (None stays None): comparable by ``same_value``."""
+    return {key: drawn and (drawn.examples, drawn.first_is_final) for key, drawn in drawn_by_key.items()}
+
+
 @pytest.mark.slow(30)
 def test_a_passing_grading_is_fed_the_examples_drawn_ahead_and_the_zip_carries_them(cnn, built_zips, tmp_path):
     by_hypothesis = grade(cnn, REFERENCE, feed_drawn=False)  # Hypothesis alone; keeps what it fed each check
     assert by_hypothesis.points == by_hypothesis.possible
     checks = every_check(cnn)
-    fed = dict(zip([check.key for check in checks], examples.examples_for(cnn, checks)))
+    fed = {check.key: drawn.examples for check, drawn in zip(checks, examples.examples_for(cnn, checks))}
     assert all(fed.values()), "every check passed, so every check's examples were kept"
 
     # The zip's build drew them ahead, in another process, for a property that always holds (draw_examples).
     with zipfile.ZipFile(built_zips[0]) as archive:
         archive.extractall(tmp_path)
     carried = assignments.load("cnn", root=tmp_path / "files").drawn
-    assert same_value(carried, fed)
-    assert sum(map(len, carried.values())) > 10 * len(carried)  # a few checks have one example: worked examples
+    assert same_value({key: drawn.examples for key, drawn in carried.items()}, fed)
+    assert sum(len(drawn.examples) for drawn in carried.values()) > 10 * len(carried)  # worked examples: one each
+    assert sum(drawn.first_is_final for drawn in carried.values()) > 0.8 * len(carried)  # most: the simplest first
     assert examples.load(tmp_path / "files" / "solutions" / "cnn" / examples.FILE_NAME, cnn.seed + 1) == {}
 
     assert said(grade(cnn, REFERENCE)) == said(by_hypothesis)
@@ -77,24 +84,40 @@ def conv1d_matrix(w, n, stride=1, padding=0):  # wrong on its third call only: a
     _matrix_calls.append(n)
     out = _reference["conv1d_matrix"](w, n, stride, padding)
     return out + 1.0 if len(_matrix_calls) == 3 else out
+
+
+def relu_forward(x):  # wrong everywhere: every check fails at its first example
+    return np.maximum(x, 0.0) + 1.0
 '''
 
 
 @pytest.mark.slow(5)
-def test_replaying_says_what_hypothesis_alone_says(cnn, tmp_path):
+def test_replaying_says_what_hypothesis_alone_says(cnn, tmp_path, monkeypatch):
     submission = tmp_path / "cnn.py"
     submission.write_text(REFERENCE.read_text() + WRONG_NOW_AND_THEN)
-    functions = ["conv1d", "conv1d_matrix", "conv2d", "max_pool2d"]
+    functions = ["conv1d", "conv1d_matrix", "conv2d", "max_pool2d", "relu_forward"]
     examples.remember(cnn, {check: runner.draw_examples(check, cnn.seed) for check in every_check(cnn)
                             if check.function in functions})
     by_hypothesis = grade(cnn, submission, choose(cnn, functions), feed_drawn=False)
+    searched, seeded = [], runner.seeded  # the checks Hypothesis runs: replayed, only failures
+    monkeypatch.setattr(runner, "seeded", lambda check, *args: searched.append(check) or seeded(check, *args))
     replayed = grade(cnn, submission, choose(cnn, functions))
     assert said(replayed) == said(by_hypothesis)
+    # relu_forward fails every check at its first example: Hypothesis runs again only checks whose first
+    # example it could shrink (not all: one gives up at once). conv1d and conv1d_matrix fail later: shrunk.
+    relu_checks = [check for check in every_check(cnn) if check.function == "relu_forward"]
+    final = {check.key: drawn.first_is_final
+             for check, drawn in zip(relu_checks, examples.examples_for(cnn, relu_checks))}
+    assert all(not v.passed for v in replayed.result("relu_forward").verdicts) and set(final.values()) == {True, False}
+    searched_relu = {c.key for c in searched if c.function == "relu_forward"}
+    assert searched_relu and searched_relu <= {key for key, is_final in final.items() if not is_final}
+    assert {"conv1d", "conv1d_matrix"} <= {c.function for c in searched} <= {"conv1d", "conv1d_matrix", "conv2d",
+                                                                             "relu_forward"}
     unshrunk = [grade(cnn, submission, choose(cnn, functions), feed_drawn=feed, shrink=False) for feed in (False, True)]
     assert said(unshrunk[1]) == said(unshrunk[0])  # the first failure fed is where Hypothesis alone stops
     assert said(unshrunk[1]) != said(replayed)  # (unshrunk, their examples are larger)
 
-    conv1d, conv1d_matrix, conv2d, max_pool2d = replayed.results
+    conv1d, conv1d_matrix, conv2d, max_pool2d, _ = replayed.results
     wrong = [v for v in conv1d.verdicts if not v.passed]
     assert wrong and all(len(v.example["x"]) == 7 for v in wrong if "x" in v.example)
     assert 0 < [v.passed for v in conv1d_matrix.verdicts].count(False) < len(conv1d_matrix.verdicts)
@@ -111,17 +134,17 @@ def test_a_checkout_keeps_the_examples_for_other_processes_until_their_files_cha
     relu_checks = [check for check in every_check(cnn) if check.function == "relu_forward"]
     on_disk = examples.load(kept_file, cnn.seed)
     assert set(on_disk) == {check.key for check in relu_checks}
-    assert all(same_value(on_disk[c.key], runner.draw_examples(c, cnn.seed)) for c in relu_checks)
+    assert all(same_value(on_disk[c.key].examples, runner.draw_examples(c, cnn.seed).examples) for c in relu_checks)
 
     def found(assignment):  # as another process finds them: nothing in memory, nothing read yet
         monkeypatch.setattr(examples, "_on_disk", {})
         monkeypatch.setattr(examples, "_in_memory", weakref.WeakKeyDictionary())
         return dict(zip([c.key for c in relu_checks], examples.examples_for(assignment, relu_checks)))
 
-    assert same_value(found(cnn), on_disk)
+    assert same_value(unpacked(found(cnn)), unpacked(on_disk))
     copied = [shutil.copytree(folder, tmp_path / "copy" / str(number)) for number, folder in enumerate(cnn.folders)]
     edited = dataclasses.replace(cnn, folders=tuple(copied))
-    assert same_value(found(edited), on_disk)
+    assert same_value(unpacked(found(edited)), unpacked(on_disk))
     (copied[0] / "strategies.py").write_text((copied[0] / "strategies.py").read_text() + "\n# edited\n")
     assert set(found(edited).values()) == {None}
 
@@ -134,7 +157,7 @@ def test_examples_that_cannot_be_pickled_are_left_to_the_grading_process(cnn, tm
     unpicklable = Check.on_inputs("f", "draws a function", st.fixed_dictionaries({"g": st.just(lambda: 1)}), verify)
     assignment = assignments.Assignment(name="f", functions=["f"], public_checks=[plain, unpicklable], seed=cnn.seed)
     saved = examples.load(examples.save(assignment, tmp_path / examples.FILE_NAME), cnn.seed)
-    assert set(saved) == {plain.key} and saved[plain.key] == runner.draw_examples(plain, cnn.seed)
+    assert set(saved) == {plain.key} and saved[plain.key] == runner.draw_examples(plain, cnn.seed)  # ints: == compares
 
 
 def test_a_checkout_keeps_the_examples_of_the_last_few_versions(cnn, tmp_path, monkeypatch):

@@ -12,9 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import REFERENCE, WORKER_PIPES, student_module
+from hypothesis import strategies as st
 
+from autograder.core.checks import Check
 from autograder.core.grading import choose, grade
 from autograder.core.outcomes import Reason
+from autograder.core.runner import CheckRun, run_checks
 from autograder.sandbox import forkserver, pipes, procfs, wire
 from autograder.sandbox import worker as worker_module
 from autograder.sandbox.oracle import Oracle
@@ -439,3 +442,35 @@ def test_a_reply_out_of_protocol_gives_the_function_up_at_once(cnn, tmp_path, mo
     assert len(starts) == 1  # loading the file: the garbled reply killed it, and nothing asked for another
     assert verdicts[0].reason is Reason.GARBLED and verdicts[0].again == ""
     assert all(v.reason is Reason.GARBLED and v.again == verdicts[0].check.key for v in verdicts[1:])
+
+
+LEAVES_A_PROCESS = textwrap.dedent('''
+    import os
+    import time
+
+    def leave(x):  # a child that outlives the call: a pool not closed, say
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+        return os.getpid()
+
+    def pid(x):
+        return os.getpid()
+''')
+
+
+@pytest.mark.parametrize("first, replaced", [("leave", True), ("pid", False)])
+def test_what_a_function_left_running_ends_before_the_next_function_is_graded(tmp_path, first, replaced):
+    """Every call is charged the CPU time and memory of all the worker's processes: a process that
+    one function's call left running is ended (with its worker: see the test above) before another
+    function's checks, never charged to them; a worker whose functions leave nothing running grades them all."""
+    answered = []
+
+    def verify(student, example):
+        answered.append(student.call(example["function"], 0))
+
+    runs = [CheckRun(Check.on_inputs(function, "answers", st.fixed_dictionaries({"function": st.just(function)}),
+                                     verify, max_examples=1)) for function in (first, "pid")]
+    verdicts, _, load_failure, _ = run_checks(runs, student_module(tmp_path, LEAVES_A_PROCESS), "student", 0)
+    assert load_failure is None and all(v.passed for v in verdicts)
+    assert (answered[0] != answered[-1]) is replaced  # another worker process answered the second function

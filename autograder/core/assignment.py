@@ -54,7 +54,7 @@ class Assignment:
     call_seconds: dict = field(default_factory=dict)
     oracle: dict = field(default_factory=dict)  # function -> names the reference answers in its hidden checks
     reference: object = None  # the module whose functions answer them
-    drawn: dict = field(default_factory=dict)  # check key -> its examples, as the autograder zip carries them
+    drawn: dict = field(default_factory=dict)  # check key -> its Drawn examples, as the autograder zip carries them
     folders: tuple = ()  # assignments/NAME and (where present) solutions/NAME
     beside_skeleton: tuple = ()  # file names of assignments/NAME the handout also puts beside NAME.py
 

@@ -19,11 +19,15 @@ in three layers, most trusted first:
   identities are kept, so going back to an earlier version does not draw again.
 
 Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
-draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers.
+draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers. Each check's are
+a ``runner.Drawn``: the examples, and whether Hypothesis would stop at the first if it failed
+(known for those drawn ahead, by ``runner.draw_examples``; not for those of passing runs).
 """
 
+import multiprocessing
 import os
 import pickle
+import threading
 import weakref
 from pathlib import Path
 
@@ -35,13 +39,13 @@ from autograder.core.runner import draw_examples
 FILE_NAME = "drawn_examples.pickle"
 KEPT = BUILD / "drawn-examples"
 KEPT_VERSIONS = 5  # files kept per assignment: the most recently written
-_in_memory = weakref.WeakKeyDictionary()  # check -> {seed: the examples of a passing run}
-_on_disk = {}  # path -> what this process read from or wrote to a kept file (check key -> examples)
+_in_memory = weakref.WeakKeyDictionary()  # check -> {seed: its Drawn examples}
+_on_disk = {}  # path -> what this process read from or wrote to a kept file (check key -> Drawn)
 
 
 def examples_for(assignment, checks):
-    """The examples to feed each of ``checks`` first, from the zip, this process or this checkout
-    (None for a check that has none yet), in the order of ``checks``."""
+    """The ``Drawn`` examples to feed each of ``checks`` first, from the zip, this process or this
+    checkout (None for a check that has none yet), in the order of ``checks``."""
     kept = _kept(assignment) or {}
     found = []
     for check in checks:
@@ -51,8 +55,8 @@ def examples_for(assignment, checks):
 
 
 def remember(assignment, fed):
-    """Keep what Hypothesis fed each check of ``fed`` (check -> examples) in a passing run, for later
-    gradings: in this process, and on disk for this checkout's other processes."""
+    """Keep the examples of ``fed`` (check -> ``Drawn``: drawn ahead, or fed in a passing run) for
+    later gradings: in this process, and on disk for this checkout's other processes."""
     for check, examples in fed.items():
         _in_memory.setdefault(check, {})[assignment.seed] = examples
     kept = _kept(assignment)
@@ -67,9 +71,37 @@ def draw_missing(assignment, checks):
     kept = _kept(assignment)
     missing = [check for check, found in zip(checks, examples_for(assignment, checks)) if found is None]
     if kept is not None and missing:
-        remember(assignment, {check: draw_examples(check, assignment.seed) for check in missing})
+        remember(assignment, dict(zip(missing, _draw_all(missing, assignment.seed))))
         return len(missing)
     return 0
+
+
+_drawing = None  # (checks, seed) while _draw_all's forked processes draw them
+
+
+def _draw_all(checks, seed):
+    """``draw_examples`` of each of ``checks``, in order: in one forked process per core where this
+    process may fork (a platform that forks, no other thread running), else one after the other."""
+    global _drawing
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if cores < 2 or len(checks) < 2 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [draw_examples(check, seed) for check in checks]
+    _drawing = (checks, seed)  # the forked processes find the checks here: strategies cannot be pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(min(cores, len(checks))) as pool:
+            drawn = pool.map(_draw_one, range(len(checks)), chunksize=1)
+    finally:
+        _drawing = None
+    return [found if found is not None else draw_examples(check, seed) for check, found in zip(checks, drawn)]
+
+
+def _draw_one(index):
+    """In a forked process: the ``Drawn`` examples of check ``index``, or None where they cannot be
+    pickled to send back (then the caller draws them)."""
+    checks, seed = _drawing
+    found = draw_examples(checks[index], seed)
+    return found if _picklable(found) else None
 
 
 def save(assignment, path):
@@ -84,8 +116,8 @@ def save(assignment, path):
 
 
 def load(path, seed):
-    """The examples saved at ``path``, by check key; none when there is no such file or it was drawn
-    by another Hypothesis version or from another seed."""
+    """The ``Drawn`` examples saved at ``path``, by check key; none when there is no such file or
+    they were drawn by another Hypothesis version or from another seed."""
     try:
         with open(path, "rb") as file:
             saved = pickle.load(file)
@@ -97,7 +129,7 @@ def load(path, seed):
 
 
 def _write(path, seed, drawn):
-    """Write ``drawn`` (check key -> examples), but for checks whose examples cannot be pickled (a
+    """Write ``drawn`` (check key -> ``Drawn``), but for checks whose examples cannot be pickled (a
     strategy may draw functions, say): those are drawn by the grading process itself."""
     try:
         data = pickle.dumps({"hypothesis": hypothesis.__version__, "seed": seed, "examples": drawn})
@@ -130,7 +162,7 @@ def _kept(assignment):
 
 
 def _keep(assignment, drawn):
-    """Add ``drawn`` (check key -> examples) to the examples kept on disk for ``assignment``."""
+    """Add ``drawn`` (check key -> ``Drawn``) to the examples kept on disk for ``assignment``."""
     path = _kept_path(assignment)
     merged = {**load(path, assignment.seed), **_on_disk.get(path, {}), **drawn}
     _on_disk[path] = merged

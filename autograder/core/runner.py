@@ -7,16 +7,21 @@ call that ends its function's grading, ``GivenUp``, is shown as it happened: see
 
 Seeded, Hypothesis feeds a check the same examples in the same order whatever the submission
 answers, until an answer fails: what it draws depends on the seed, the strategy and
-``max_examples`` only. So a check can be given the examples it was fed before (``examples``
-keeps them: the autograder zip carries every check's, a process and a checkout keep those of
-passing runs): they are fed first, and a submission that passes them all has passed the check as
-if Hypothesis had run, without the cost of the search. At the first failure Hypothesis runs the
-check from the seed as before: the examples already fed get the answers they had (the submission
-is not called again), the failure comes at the same example and is shrunk as before (where
-failures are not shrunk, as in the audit, that example is the verdict, and Hypothesis is not run
-again to find it). Verdicts,
-feedback and the calls the submission meets are those of Hypothesis alone
-(``tests/test_examples.py`` proves it).
+``max_examples`` only. So a check can be given the examples it was fed before (``Drawn``;
+``examples`` keeps them: the autograder zip carries every check's, a process and a checkout keep
+those of passing runs): they are fed first, and a submission that passes them all has passed the
+check as if Hypothesis had run, without the cost of the search. At the first failure Hypothesis
+runs the check from the seed as before: the examples already fed get the answers they had (the
+submission is not called again), the failure comes at the same example and is shrunk as before.
+Verdicts, feedback and the calls the submission meets are those of Hypothesis alone
+(``tests/test_examples.py`` proves it), but where Hypothesis is known to stop at the failing
+example, which is then the verdict without running Hypothesis again:
+
+- where failures are not shrunk (the audit);
+- at the first example of a check whose first example Hypothesis cannot shrink
+  (``Drawn.first_is_final``: most checks, whose first example is the simplest their strategy
+  draws). Hypothesis would call the submission twice more on that example (to confirm the failure,
+  then to report it); code that answers the same every time gets the same words either way.
 """
 
 import contextlib
@@ -102,33 +107,44 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Drawn:
+    """What Hypothesis feeds a check from one seed while every answer passes: ``examples``, in order
+    (dicts of argument values, as the check's strategy draws them); and ``first_is_final``, whether
+    a failure at the first of them is where Hypothesis would stop: it shrinks that example no
+    further (False where not known)."""
+
+    examples: list
+    first_is_final: bool = False
+
+
+@dataclass(frozen=True)
 class CheckRun:
     """One check to run: the functions the reference answers for when the check's function calls them
-    (``oracle``), the examples to feed first (None: Hypothesis alone), and whether it needs a worker
-    no other check has used."""
+    (``oracle``), its ``Drawn`` examples to feed first (None: Hypothesis alone), and whether it needs
+    a worker no other check has used."""
 
     check: object
     oracle: tuple = ()
-    examples: list = None
+    drawn: Drawn = None
     fresh_worker: bool = False
 
 
-def run_check(check, student, seed, oracle=None, examples=None, shrink=True):
+def run_check(check, student, seed, oracle=None, drawn=None, shrink=True):
     """Run one ``Check`` against ``student``; return ``(verdict, fed)``.
 
     ``oracle`` names the functions the reference answers for when ``check.function`` calls them.
-    ``examples``, the check's examples for ``seed``, are fed first (None: Hypothesis
-    alone). ``fed`` is the examples Hypothesis fed a passing run by itself (for ``examples`` to keep),
-    else None. With ``shrink=False`` a failure is not shrunk: the verdict is the same (Hypothesis
-    settles it before shrinking), its example the first that failed.
+    ``drawn``, the check's ``Drawn`` examples for ``seed``, are fed first (None: Hypothesis
+    alone). ``fed`` is the ``Drawn`` examples Hypothesis fed a passing run by itself (for
+    ``examples`` to keep), else None. With ``shrink=False`` a failure is not shrunk: the verdict is
+    the same (Hypothesis settles it before shrinking), its example the first that failed.
     """
     started, grader_started = time.perf_counter(), time.process_time()
     student.grade_with(check.key, check.function, oracle or ())
-    verdict, fed = _run_check(check, student, seed, examples, shrink)
+    verdict, fed = _run_check(check, student, seed, drawn, shrink)
     verdict.stood_in = tuple(sorted(student.stood_in))
     verdict.involved = _involved(student, check, oracle or (), verdict)
     verdict.cost = CheckCost(time.perf_counter() - started, time.process_time() - grader_started,
-                             student.cpu_seconds, student.oracle_seconds, examples is not None)
+                             student.cpu_seconds, student.oracle_seconds, drawn is not None)
     return verdict, fed
 
 
@@ -161,14 +177,26 @@ def seeded(check, seed, shrink=True):
 
 
 def draw_examples(check, seed):
-    """Run Hypothesis on a property of ``check`` that always holds; return the examples it was fed."""
-    fed = []
+    """The ``Drawn`` examples of ``check`` for ``seed``: those Hypothesis feeds a property that always
+    holds, and whether it stops at the first when the property always fails (``first_is_final``)."""
+    fed, failing = [], []
+
+    def fails(example):
+        failing.append(copy.deepcopy(example))
+        raise AssertionError("fails everywhere")
+
     with _hypothesis_as_graded():
         seeded(check, seed)(lambda example: fed.append(copy.deepcopy(example)))()
-    return fed
+        with contextlib.suppress(AssertionError):
+            seeded(check, seed)(fails)()
+    # Every call with the first example (found failing, confirmed, reported): the shrinker tried no
+    # other. What it tries depends on the strategy and the seed alone, never on the answers, as
+    # long as none of its candidates is run: so Hypothesis stops there whatever fails that example.
+    first_is_final = bool(fed) and all(same_value(example, fed[0]) for example in failing)
+    return Drawn(fed, first_is_final)
 
 
-def _run_check(check, student, seed, examples, shrink):
+def _run_check(check, student, seed, drawn, shrink):
     last_failure, note, grader_errors = {}, {}, []
 
     def property_holds(example, verify=check.verify):
@@ -187,14 +215,14 @@ def _run_check(check, student, seed, examples, shrink):
             grader_errors.append(error)
             raise
 
-    if examples is None:  # Hypothesis alone, keeping what it fed for the next grading if they all pass
+    if drawn is None:  # Hypothesis alone, keeping what it fed for the next grading if they all pass
         fed = []
 
         def recorded(example):
             fed.append(copy.deepcopy(example))
             property_holds(example)
         verdict = _hypothesis_verdict(seeded(check, seed, shrink)(recorded), check, last_failure, note, grader_errors)
-        return verdict, (fed if verdict.passed else None)
+        return verdict, (Drawn(fed) if verdict.passed else None)
     answered = []  # (example, a stand-in for verify that does again what it did) for each example fed first
 
     def remembering(student, example):
@@ -207,14 +235,15 @@ def _run_check(check, student, seed, examples, shrink):
         return said
 
     try:
-        for example in examples:
+        for example in drawn.examples:
             property_holds(copy.deepcopy(example), remembering)
         return Verdict(check, None, note.get("text", "")), None
     except GivenUp:  # where Hypothesis would have stopped too: the same example, the same words
         return _failure_verdict(check, last_failure), None
     except Exception:  # noqa: BLE001 - a failure: Hypothesis runs the check from the seed, and shrinks it
-        verdict = None if shrink else _failed_verdict(check, last_failure, grader_errors)
-        if verdict is not None:  # unshrunk, Hypothesis would stop at this very example: the verdict is known
+        final = not shrink or (len(answered) == 1 and drawn.first_is_final)
+        verdict = _failed_verdict(check, last_failure, grader_errors) if final else None
+        if verdict is not None:  # Hypothesis would stop at this very example: the verdict is known
             return verdict, None
     # Hypothesis is fed the same examples first, in the same order; they get the answers they had,
     # without calling the submission again, so the submission meets exactly the calls of Hypothesis
@@ -275,12 +304,13 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
     which is read among them); ``reference`` is the file of the module answering for the functions
     the runs' ``oracle`` names (see ``sandbox.oracle``); ``shrink=False`` leaves failures unshrunk
     (see ``run_check``).
-    Whatever a worker was told by the oracle stays with the function it graded: the worker is
-    replaced before the next function's checks when the oracle answered it anything, and before
-    every run that asks for a fresh one.
+    Whatever a worker was told by the oracle, and whatever a function's calls left running (every
+    call is charged the CPU time and memory of all the worker's processes), stays with the function
+    it graded: the worker is replaced before the next function's checks when the oracle answered it
+    anything or a process it started still runs, and before every run that asks for a fresh one.
 
-    Returns ``(verdicts, fed, load_failure, cpu_peaks)``: ``fed[i]`` is what Hypothesis fed
-    ``runs[i]`` in a passing run by itself (else None); when the file cannot be loaded
+    Returns ``(verdicts, fed, load_failure, cpu_peaks)``: ``fed[i]`` is the ``Drawn``
+    examples Hypothesis fed ``runs[i]`` in a passing run by itself (else None); when the file cannot be loaded
     (``load_failure``, the worker's ``Outcome``), no check runs and every verdict's reason is
     NOT_LOADED (explained once, from ``load_failure``); ``cpu_peaks`` maps each function called to
     the most CPU seconds one call used.
@@ -296,9 +326,9 @@ def run_checks(runs, submission, module_name, seed, call_seconds=None, limits=Li
         student, verdicts, fed, previous = Student(worker, call_seconds, graded), [], [], None
         for run in runs:
             next_function = previous is not None and run.check.function != previous.function
-            if run.fresh_worker or (next_function and worker.oracle_answers):
+            if run.fresh_worker or (next_function and (worker.oracle_answers or worker.left_others_running())):
                 worker.close()  # a fresh process (and folder): nothing it was told or shown stays
-            verdict, drawn = run_check(run.check, student, seed, run.oracle, run.examples, shrink)
+            verdict, drawn = run_check(run.check, student, seed, run.oracle, run.drawn, shrink)
             verdicts.append(verdict)
             fed.append(drawn)
             previous = run.check

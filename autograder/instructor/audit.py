@@ -171,9 +171,9 @@ def public_callers(name):
     checks = assignment.public_checks
     found = {}
     for check, drawn in zip(checks, examples.examples_for(assignment, checks)):
-        first = (drawn or [None])[0]
-        if first is None:
+        if drawn is None or not drawn.examples:
             continue
+        first = drawn.examples[0]
         student = _Recorder(assignment.reference)
         try:
             check.verify(student, copy.deepcopy(first))

@@ -457,29 +457,44 @@ class Worker:
         except (OSError, IndexError, ValueError, AttributeError):
             return 0.0
 
+    def left_others_running(self):
+        """Whether a process the worker started still runs beside it. Every call is charged the CPU
+        time and memory of all the sandbox's processes, so what one function's calls leave running
+        must end before another function's calls (``runner.run_checks`` replaces the worker then)."""
+        if self._process is None:
+            return False
+        return any(pid != self._process.pid and fields[0] != "Z" for pid, fields in self._sandbox_processes())
+
     def _scan_sandbox(self):
         """CPU seconds the worker's other processes used since the call's first scan, and the memory
-        resident in all its processes. Processes of the sandbox uid (as root; this catches those that
-        left the session), or of the worker's session."""
+        resident in all its processes."""
         self._last_scan = time.monotonic()
-        main = self._process.pid
         cpu, memory = {}, 0
+        for pid, fields in self._sandbox_processes():
+            try:
+                seconds, resident = procfs.cpu_and_memory(fields)
+            except (IndexError, ValueError):
+                continue
+            memory += resident
+            if pid != self._process.pid:
+                cpu[pid] = seconds
+        if self._others_at_start is None:
+            self._others_at_start = cpu
+        return sum(seconds - self._others_at_start.get(pid, 0.0) for pid, seconds in cpu.items()), memory
+
+    def _sandbox_processes(self):
+        """``(pid, procfs.stat_fields)`` of every process of the sandbox, the worker's among them: of
+        the sandbox uid (as root; this catches those that left the session), or of the worker's session."""
+        main = self._process.pid
         for pid in procfs.pids():
             try:
                 if self.account and os.stat(f"/proc/{pid}").st_uid != self.account[0]:
                     continue
                 fields = procfs.stat_fields(pid)
-                if not self.account and int(fields[3]) != main:
-                    continue
-                seconds, resident = procfs.cpu_and_memory(fields)
+                if self.account or int(fields[3]) == main:
+                    yield pid, fields
             except (OSError, IndexError, ValueError):
                 continue
-            memory += resident
-            if pid != main:
-                cpu[pid] = seconds
-        if self._others_at_start is None:
-            self._others_at_start = cpu
-        return sum(seconds - self._others_at_start.get(pid, 0.0) for pid, seconds in cpu.items()), memory
 
     def _kill(self):
         """SIGKILL the worker's session, and as root every process of the sandbox user."""

@@ -7,6 +7,7 @@ function names which (``sandbox.worker_main.calls_among``), under its limits.
 """
 
 import ast
+import functools
 
 
 def calls(source):
@@ -49,6 +50,7 @@ def _calling(uses, functions):
     return found
 
 
+@functools.lru_cache(maxsize=4)  # the audit compares every entry with the same reference
 def _top_level(source):
     """({function name: its syntax tree, dumped}, {dump: statement} for every other statement)."""
     functions, others = {}, {}

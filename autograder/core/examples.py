@@ -19,9 +19,10 @@ in three layers, most trusted first:
   identities are kept, so going back to an earlier version does not draw again.
 
 Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
-draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers. Each check's are
-a ``runner.Drawn``: the examples, and whether Hypothesis would stop at the first if it failed
-(known for those drawn ahead, by ``runner.draw_examples``; not for those of passing runs).
+draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers.
+Each check's are a ``runner.Drawn``: the examples, and whether Hypothesis would stop at the first
+if it failed (known for those drawn ahead, by ``runner.draw_examples``; not for those of passing
+runs).
 """
 
 import multiprocessing

@@ -134,7 +134,13 @@ def test_a_checkout_keeps_the_examples_for_other_processes_until_their_files_cha
     relu_checks = [check for check in every_check(cnn) if check.function == "relu_forward"]
     on_disk = examples.load(kept_file, cnn.seed)
     assert set(on_disk) == {check.key for check in relu_checks}
-    assert all(same_value(on_disk[c.key].examples, runner.draw_examples(c, cnn.seed).examples) for c in relu_checks)
+    drawn = {c.key: runner.draw_examples(c, cnn.seed) for c in relu_checks}
+    assert all(same_value(on_disk[key].examples, drawn[key].examples) for key in drawn)
+    # A passing run does not tell whether a failure at its first example is final: draw_missing finds it.
+    assert {found.first_is_final for found in on_disk.values()} == {None}
+    assert examples.draw_missing(cnn, relu_checks) == len(relu_checks)
+    on_disk = examples.load(kept_file, cnn.seed)
+    assert same_value(unpacked(on_disk), unpacked(drawn)) and examples.draw_missing(cnn, relu_checks) == 0
 
     def found(assignment):  # as another process finds them: nothing in memory, nothing read yet
         monkeypatch.setattr(examples, "_on_disk", {})

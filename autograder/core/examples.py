@@ -21,8 +21,9 @@ in three layers, most trusted first:
 Examples stand only for the Hypothesis version and seed that drew them; under any other, grading
 draws its own. One lookup, ``examples_for(assignment, checks)``, finds them in the three layers.
 Each check's are a ``runner.Drawn``: the examples, and whether Hypothesis would stop at the first
-if it failed (known for those drawn ahead, by ``runner.draw_examples``; not for those of passing
-runs).
+if it failed. That is known for examples drawn ahead (``runner.draw_examples``), not for those of a
+passing run, until ``draw_missing`` finds it; the layers keep the examples that know it, so the
+autograder zip always does.
 """
 
 import multiprocessing
@@ -50,59 +51,81 @@ def examples_for(assignment, checks):
     kept = _kept(assignment) or {}
     found = []
     for check in checks:
-        layers = (assignment.drawn.get(check.key), _in_memory.get(check, {}).get(assignment.seed), kept.get(check.key))
-        found.append(next((examples for examples in layers if examples is not None), None))
+        best = None
+        for drawn in (assignment.drawn.get(check.key), _in_memory.get(check, {}).get(assignment.seed),
+                      kept.get(check.key)):
+            if drawn is not None and _adds_to(drawn, best):
+                best = drawn
+        found.append(best)
     return found
+
+
+def _adds_to(drawn, known):
+    """Whether ``drawn`` tells more than ``known`` (a check's ``Drawn`` examples, or None). Examples
+    of one check and identity are the same whatever drew them: only ``first_is_final`` may be known
+    by one and not the other."""
+    return known is None or (known.first_is_final is None and drawn.first_is_final is not None)
 
 
 def remember(assignment, fed):
     """Keep the examples of ``fed`` (check -> ``Drawn``: drawn ahead, or fed in a passing run) for
     later gradings: in this process, and on disk for this checkout's other processes."""
-    for check, examples in fed.items():
-        _in_memory.setdefault(check, {})[assignment.seed] = examples
+    for check, drawn in fed.items():
+        by_seed = _in_memory.setdefault(check, {})
+        if _adds_to(drawn, by_seed.get(assignment.seed)):
+            by_seed[assignment.seed] = drawn
     kept = _kept(assignment)
-    new = {check.key: examples for check, examples in fed.items() if kept is not None and check.key not in kept}
+    new = {check.key: drawn for check, drawn in fed.items()
+           if kept is not None and _adds_to(drawn, kept.get(check.key))}
     if new:
         _keep(assignment, new)
 
 
 def draw_missing(assignment, checks):
-    """Draw, and keep in this checkout, the examples of those of ``checks`` that have none yet; return
-    how many were drawn (none where nothing is kept: the autograder zip)."""
+    """Draw, and keep in this checkout, the examples of those of ``checks`` that have none yet, and
+    find whether a failure at the first is final where that is not known yet; return for how many
+    checks (none where nothing is kept: the autograder zip)."""
     kept = _kept(assignment)
-    missing = [check for check, found in zip(checks, examples_for(assignment, checks)) if found is None]
-    if kept is not None and missing:
-        remember(assignment, dict(zip(missing, _draw_all(missing, assignment.seed))))
-        return len(missing)
+    unknown = [(check, found) for check, found in zip(checks, examples_for(assignment, checks))
+               if found is None or found.first_is_final is None]
+    if kept is not None and unknown:
+        remember(assignment, dict(zip([check for check, _ in unknown], _draw_all(unknown, assignment.seed))))
+        return len(unknown)
     return 0
 
 
-_drawing = None  # (checks, seed) while _draw_all's forked processes draw them
+_drawing = None  # (the arguments of _draw_all) while its forked processes draw them
 
 
-def _draw_all(checks, seed):
-    """``draw_examples`` of each of ``checks``, in order: in one forked process per core where this
-    process may fork (a platform that forks, no other thread running), else one after the other."""
+def _draw_all(unknown, seed):
+    """``draw_examples`` of each ``(check, examples fed so far or None)`` of ``unknown``, in order: in one
+    forked process per core where this process may fork (a platform that forks, no other thread
+    running), else one after the other."""
     global _drawing
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if cores < 2 or len(checks) < 2 or threading.active_count() > 1 \
+    if cores < 2 or len(unknown) < 2 or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():
-        return [draw_examples(check, seed) for check in checks]
-    _drawing = (checks, seed)  # the forked processes find the checks here: strategies cannot be pickled
+        return [_drawn(check, seed, found) for check, found in unknown]
+    _drawing = (unknown, seed)  # the forked processes find the checks here: strategies cannot be pickled
     try:
-        with multiprocessing.get_context("fork").Pool(min(cores, len(checks))) as pool:
-            drawn = pool.map(_draw_one, range(len(checks)), chunksize=1)
+        with multiprocessing.get_context("fork").Pool(min(cores, len(unknown))) as pool:
+            drawn = pool.map(_draw_one, range(len(unknown)), chunksize=1)
     finally:
         _drawing = None
-    return [found if found is not None else draw_examples(check, seed) for check, found in zip(checks, drawn)]
+    return [sent if sent is not None else _drawn(check, seed, found) for (check, found), sent in zip(unknown, drawn)]
 
 
 def _draw_one(index):
-    """In a forked process: the ``Drawn`` examples of check ``index``, or None where they cannot be
-    pickled to send back (then the caller draws them)."""
-    checks, seed = _drawing
-    found = draw_examples(checks[index], seed)
-    return found if _picklable(found) else None
+    """In a forked process: the ``Drawn`` examples of ``_drawing``'s check ``index``, or None where
+    they cannot be pickled to send back (then the caller draws them)."""
+    unknown, seed = _drawing
+    check, found = unknown[index]
+    drawn = _drawn(check, seed, found)
+    return drawn if _picklable(drawn) else None
+
+
+def _drawn(check, seed, found):
+    return draw_examples(check, seed, found.examples if found is not None else None)
 
 
 def save(assignment, path):
@@ -111,8 +134,8 @@ def save(assignment, path):
     checks = assignment.public_checks + assignment.hidden_checks
     draw_missing(assignment, checks)
     kept = dict(zip(checks, examples_for(assignment, checks)))  # all of them, but where nothing is kept
-    _write(path, assignment.seed, {check.key: fed if fed is not None else draw_examples(check, assignment.seed)
-                                   for check, fed in kept.items()})
+    _write(path, assignment.seed, {check.key: found if found is not None and found.first_is_final is not None
+                                   else _drawn(check, assignment.seed, found) for check, found in kept.items()})
     return path
 
 
@@ -165,7 +188,9 @@ def _kept(assignment):
 def _keep(assignment, drawn):
     """Add ``drawn`` (check key -> ``Drawn``) to the examples kept on disk for ``assignment``."""
     path = _kept_path(assignment)
-    merged = {**load(path, assignment.seed), **_on_disk.get(path, {}), **drawn}
+    merged = {}
+    for layer in (drawn, _on_disk.get(path, {}), load(path, assignment.seed)):  # the newest first
+        merged.update({key: found for key, found in layer.items() if _adds_to(found, merged.get(key))})
     _on_disk[path] = merged
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

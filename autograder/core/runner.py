@@ -111,10 +111,10 @@ class Drawn:
     """What Hypothesis feeds a check from one seed while every answer passes: ``examples``, in order
     (dicts of argument values, as the check's strategy draws them); and ``first_is_final``, whether
     a failure at the first of them is where Hypothesis would stop: it shrinks that example no
-    further (False where not known)."""
+    further (None where not known: the examples of a passing run)."""
 
     examples: list
-    first_is_final: bool = False
+    first_is_final: bool = None
 
 
 @dataclass(frozen=True)
@@ -176,17 +176,20 @@ def seeded(check, seed, shrink=True):
     return decorate
 
 
-def draw_examples(check, seed):
+def draw_examples(check, seed, fed=None):
     """The ``Drawn`` examples of ``check`` for ``seed``: those Hypothesis feeds a property that always
-    holds, and whether it stops at the first when the property always fails (``first_is_final``)."""
-    fed, failing = [], []
+    holds (unless ``fed`` gives them: a passing run's), and whether it stops at the first when the
+    property always fails (``first_is_final``)."""
+    failing = []
 
     def fails(example):
         failing.append(copy.deepcopy(example))
         raise AssertionError("fails everywhere")
 
     with _hypothesis_as_graded():
-        seeded(check, seed)(lambda example: fed.append(copy.deepcopy(example)))()
+        if fed is None:
+            fed = []
+            seeded(check, seed)(lambda example: fed.append(copy.deepcopy(example)))()
         with contextlib.suppress(AssertionError):
             seeded(check, seed)(fails)()
     # Every call with the first example (found failing, confirmed, reported): the shrinker tried no

@@ -125,6 +125,7 @@ def _draw_one(index):
 
 
 def _drawn(check, seed, found):
+    """``draw_examples`` of ``check``, given the examples of ``found`` (a ``Drawn``, or None) if any."""
     return draw_examples(check, seed, found.examples if found is not None else None)
 
 

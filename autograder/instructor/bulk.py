@@ -368,8 +368,9 @@ def run_parallel(assignment, submissions, functions, on_result, jobs=None, timeo
 
 def draw_examples_once(assignment, functions, progress):
     """Draw here, before any grading process starts, the examples of the checks of ``functions``
-    that this checkout does not keep yet (``examples.draw_missing``): the grading processes, forked
-    from this one, feed them first instead of each searching on its own (a minute each)."""
+    that this checkout does not keep yet, or not knowing whether a failure at the first is final
+    (``examples.draw_missing``): the grading processes, forked from this one, feed them first
+    instead of each searching on its own (a minute each)."""
     plans = plan(assignment)
     checks = [p.check for f in functions for p in plans[f].checks]
     missing = sum(found is None or found.first_is_final is None for found in examples.examples_for(assignment, checks))

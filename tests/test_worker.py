@@ -462,8 +462,10 @@ LEAVES_A_PROCESS = textwrap.dedent('''
 @pytest.mark.parametrize("first, replaced", [("leave", True), ("pid", False)])
 def test_what_a_function_left_running_ends_before_the_next_function_is_graded(tmp_path, first, replaced):
     """Every call is charged the CPU time and memory of all the worker's processes: a process that
-    one function's call left running is ended (with its worker: see the test above) before another
-    function's checks, never charged to them; a worker whose functions leave nothing running grades them all."""
+    one function's call left running is ended, with its worker (which takes every process it
+    started along: test_processes_that_escape_the_session_die_with_the_worker), before another
+    function's checks, never charged to them; a worker whose functions leave nothing running
+    grades them all."""
     answered = []
 
     def verify(student, example):

@@ -86,12 +86,22 @@ def draw_missing(assignment, checks):
     find whether a failure at the first is final where that is not known yet; return for how many
     checks (none where nothing is kept: the autograder zip)."""
     kept = _kept(assignment)
-    unknown = [(check, found) for check, found in zip(checks, examples_for(assignment, checks))
-               if found is None or found.first_is_final is None]
+    unknown = to_draw(assignment, checks)
     if kept is not None and unknown:
         remember(assignment, dict(zip([check for check, _ in unknown], _draw_all(unknown, assignment.seed))))
         return len(unknown)
     return 0
+
+
+def to_draw(assignment, checks):
+    """``(check, its Drawn examples or None)`` for those of ``checks`` whose examples are missing, or
+    do not know whether a failure at the first is final: what ``draw_missing`` draws."""
+    return [(check, found) for check, found in zip(checks, examples_for(assignment, checks)) if not _complete(found)]
+
+
+def _complete(found):
+    """Whether ``found`` (a check's ``Drawn`` examples, or None) holds examples that know ``first_is_final``."""
+    return found is not None and found.first_is_final is not None
 
 
 _drawing = None  # (the arguments of _draw_all) while its forked processes draw them
@@ -135,8 +145,8 @@ def save(assignment, path):
     checks = assignment.public_checks + assignment.hidden_checks
     draw_missing(assignment, checks)
     kept = dict(zip(checks, examples_for(assignment, checks)))  # all of them, but where nothing is kept
-    _write(path, assignment.seed, {check.key: found if found is not None and found.first_is_final is not None
-                                   else _drawn(check, assignment.seed, found) for check, found in kept.items()})
+    _write(path, assignment.seed, {check.key: found if _complete(found) else _drawn(check, assignment.seed, found)
+                                   for check, found in kept.items()})
     return path
 
 

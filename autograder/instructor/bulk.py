@@ -373,7 +373,7 @@ def draw_examples_once(assignment, functions, progress):
     instead of each searching on its own (a minute each)."""
     plans = plan(assignment)
     checks = [p.check for f in functions for p in plans[f].checks]
-    missing = sum(found is None or found.first_is_final is None for found in examples.examples_for(assignment, checks))
+    missing = len(examples.to_draw(assignment, checks))
     if missing:
         print(f"drawing the examples of {missing} checks once, for every submission (and kept for the next runs)",
               file=progress, flush=True)

@@ -228,6 +228,21 @@ def test_a_huge_source_file_is_read_under_a_cap(autograder_zip, tmp_path):
     assert max(watch.peak_bytes.values()) < PROCESS_BYTES
 
 
+def test_what_an_earlier_grading_left_is_not_blamed_on_this_one(tmp_path):
+    """A folder an earlier run's grading left with a uid this grading happens to have too (pids come
+    round again) is not this grading's; the same folder changed while this one runs is."""
+    uid = SANDBOX_UID_BASE + 2**22 + 1  # above any pid (Linux allows 2**22): no grading has it
+    stale = tmp_path / "worker-stale"
+    stale.mkdir()
+    os.chown(stale, uid, uid)
+    time.sleep(FILE_CLOCK_SLACK + 0.1)
+    with SandboxWatch() as watch:
+        watch.uids.add(uid)
+        assert watch.files_left(tmp_path) == []
+        os.chown(stale, uid, uid)  # as a worker of this grading would
+        assert watch.files_left(tmp_path) == [str(stale)]
+
+
 # -- what the checks above look for ----------------------------------------------------------------
 
 def fingerprints(checks):
@@ -252,6 +267,7 @@ def public_fingerprints(function):
 
 MARKERS = ["/autograder", "/tmp/results", "/tmp/ATTACK-MARKER", "/tmp/results.json"]
 SCANNED = ["/tmp", "/var/tmp", "/dev/shm"]
+FILE_CLOCK_SLACK = 1.0  # seconds: file times come from a coarser clock than time.time()
 
 
 def unprintable(found):
@@ -286,11 +302,13 @@ class SandboxWatch:
 
     def __init__(self):
         self.uids = set()
+        self.started = None  # time.time() at the start: what a grading leaves is changed after it
         self.peak_bytes = {}  # pid -> the most memory (resident) seen in use by a process of this grading
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def __enter__(self):
+        self.started = time.time()
         self._thread.start()
         return self
 
@@ -333,10 +351,14 @@ class SandboxWatch:
             time.sleep(0.05)
 
     def files_left(self, *extra_folders):
-        """Files and folders owned by a sandbox uid of this grading, in the world-writable places."""
+        """Files and folders owned by a sandbox uid of this grading, in the world-writable places, and
+        created or changed while it ran (their ctime, which no user can set back): a sandbox uid is
+        1,000,000 plus a pid, and pids come round again, so what an earlier run's grading left
+        behind (killed before it could clean up) may carry this grading's uid."""
         found = []
         for top in [*SCANNED, *map(str, extra_folders)]:
-            found += [path for path, uid in _walk(top, depth=4) if uid in self.uids]
+            found += [path for path, uid, changed in _walk(top, depth=4)
+                      if uid in self.uids and changed >= self.started - FILE_CLOCK_SLACK]
         return found
 
 
@@ -362,7 +384,7 @@ def _walk(top, depth):
             info = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        yield entry.path, info.st_uid
+        yield entry.path, info.st_uid, info.st_ctime
         if depth > 1 and entry.is_dir(follow_symlinks=False):
             yield from _walk(entry.path, depth - 1)
 

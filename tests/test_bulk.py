@@ -1,19 +1,23 @@
 """Bulk grading of a class (folder and Gradescope export), resume, summary, histogram and replay;
 what a run draws before it starts, and the time left it announces; bad exports."""
 
+import contextlib
 import csv
 import io
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import weakref
 import zipfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,10 +109,28 @@ def klass(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def graded(cnn, klass, tmp_path_factory):
+    """The class graded, two at a time; and what the grading left in its temporary folder."""
     out = tmp_path_factory.mktemp("out") / "grades.csv"
     progress = io.StringIO()
-    result = bulk.grade_all(cnn, klass, out, FUNCTIONS, jobs=2, timeout=300, progress=progress)
-    return out, result, progress.getvalue()
+    with temporary_folder() as scratch:
+        result = bulk.grade_all(cnn, klass, out, FUNCTIONS, jobs=2, timeout=300, progress=progress)
+        left = sorted(path.name for path in scratch.iterdir())
+    return out, result, progress.getvalue(), left
+
+
+@contextlib.contextmanager
+def temporary_folder():
+    """A fresh folder that is ``tempfile``'s meanwhile, for this process and the processes it forks;
+    beside pytest's (in the system's), which the sandbox user cannot reach."""
+    before = tempfile.tempdir
+    folder = Path(tempfile.mkdtemp(prefix="test-bulk-"))
+    folder.chmod(0o711)  # a worker's folder in it is the sandbox user's: it must be able to pass through
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def rows_by_id(out):
@@ -117,7 +139,7 @@ def rows_by_id(out):
 
 @pytest.mark.slow(12)  # grades the class (the ``graded`` fixture)
 def test_folder_rows_points_and_errors(graded, points):
-    out, result, progress = graded
+    out, result, progress, left_in_tmp = graded
     assert not result.interrupted and result.skipped == []
     assert sorted(result.graded) == sorted([*CLASS, "gil"])
     with open(out, newline="") as file:
@@ -140,10 +162,11 @@ def test_folder_rows_points_and_errors(graded, points):
     assert "has no file named cnn.py" in rows["gil"]["error"] and rows["gil"]["total"] == ""
     lines = [line for line in progress.splitlines() if line.startswith("[")]
     assert len(lines) == len(rows) and lines[-1].startswith("[7/7] 100% ")
+    assert left_in_tmp == []  # each grading process closed its workers, the reference's among them
 
 
 def test_summary_pass_rates_and_common_failures(cnn, graded):
-    out, _, _ = graded
+    out, *_ = graded
     summary = class_summary.summarize(cnn, out)
     assert len(summary.rows) == len(CLASS) and summary.errors[0][0] == "gil"
     # full marks: the reference, and the bug of the other function
@@ -165,7 +188,7 @@ def test_summary_pass_rates_and_common_failures(cnn, graded):
 
 
 def test_histogram_is_a_valid_png(cnn, graded):
-    out, _, _ = graded
+    out, *_ = graded
     summary = class_summary.summarize(cnn, out)
     path = class_summary.write_histogram(summary, bulk.histogram_path(out))
     assert path.name == "grades.png" and path.parent == out.parent
@@ -235,7 +258,7 @@ def test_metadata_is_read_with_pyyaml():
 
 
 def test_replay_reproduces_the_bulk_example(cnn, klass, graded):
-    out, _, _ = graded
+    out, *_ = graded
     details = [json.loads(line) for line in bulk.results_path(out).read_text().splitlines()]
     eve = [f for d in details if d["submission"] == "eve" for f in d["failures"] if f["function"] == "conv1d"]
     submission = klass / "eve" / "cnn.py"

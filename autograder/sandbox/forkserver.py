@@ -18,7 +18,6 @@ leaves it unreaped, its pid taken, until ``wait`` has seen it: as with a child o
 grader may signal the worker's session until then without reaching another process.
 """
 
-import atexit
 import functools
 import json
 import os
@@ -61,12 +60,12 @@ def server(python, environment, files):
             found = _servers[key] = ForkServer(python, environment, files)
         except OSError:
             return None
+        # Stopped as this process ends: run at exit, and at the end of a forked multiprocessing
+        # process too (which skips atexit's handlers), never by another process (a fork of this one).
+        import multiprocessing.util  # only where workers are forks (``usable``)
+
+        multiprocessing.util.Finalize(found, found.close, exitpriority=0)
     return found
-
-
-def _close_all():
-    for found in _servers.values():
-        found.close()
 
 
 def _forget_servers_in_child():
@@ -77,7 +76,6 @@ def _forget_servers_in_child():
     _servers.clear()
 
 
-atexit.register(_close_all)
 if hasattr(os, "register_at_fork"):  # POSIX only: Windows cannot fork at all
     os.register_at_fork(after_in_child=_forget_servers_in_child)
 

@@ -12,10 +12,11 @@ holds nothing of a submission's but the answers it computes) and is replaced whe
 when it has ended since its last answer: that is never the student's doing.
 """
 
-import atexit
 import dataclasses
 import functools
 import math
+import multiprocessing.util
+import os
 
 from autograder.sandbox.wire import OutcomeStatus
 from autograder.sandbox.worker import Limits, Worker
@@ -32,11 +33,19 @@ class Answer:
     cpu_seconds: float = 0.0
 
 
-@functools.cache
 def shared(reference, module_name, limits=Limits()):
-    """The ``Oracle`` of ``reference`` for every grading of this process, stopped when the process ends."""
+    """The ``Oracle`` of ``reference`` for every grading of this process, closed when the process ends.
+
+    A forked process (``instructor.bulk`` grades each upload in one) makes its own rather than
+    write to the pipes of its parent's, and closes it as it ends (as ``forkserver.server`` does).
+    """
+    return _shared(os.getpid(), reference, module_name, limits)
+
+
+@functools.cache
+def _shared(pid, reference, module_name, limits):
     oracle = Oracle(reference, module_name, limits)
-    atexit.register(oracle.close)
+    multiprocessing.util.Finalize(oracle, oracle.close, exitpriority=0)  # run by process ``pid`` alone
     return oracle
 
 

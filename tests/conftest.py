@@ -1,11 +1,14 @@
 """Shared fixtures: the repository root, the CNN assignment, and submissions built from patches."""
 
+import contextlib
 import fcntl
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -59,6 +62,18 @@ def worker_pipes():
             continue
     return ends.get(os.O_RDONLY), ends.get(os.O_WRONLY)
 """
+
+
+@contextlib.contextmanager
+def scratch_folder():
+    """A fresh folder for a grading's temporary files, to see what it leaves there: in the system's
+    temporary folder (the sandbox user cannot pass through pytest's), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="scratch-"))
+    folder.chmod(0o711)  # a worker's folder in it is the sandbox user's: it must be able to pass through
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

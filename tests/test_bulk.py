@@ -1,14 +1,12 @@
 """Bulk grading of a class (folder and Gradescope export), resume, summary, histogram and replay;
 what a run draws before it starts, and the time left it announces; bad exports."""
 
-import contextlib
 import csv
 import io
 import json
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,11 +15,10 @@ import time
 import weakref
 import zipfile
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, scratch_folder
 from synthetic_class import CLASS_OF_30, source, write_export
 
 from autograder.core import examples
@@ -112,25 +109,14 @@ def graded(cnn, klass, tmp_path_factory):
     """The class graded, two at a time; and what the grading left in its temporary folder."""
     out = tmp_path_factory.mktemp("out") / "grades.csv"
     progress = io.StringIO()
-    with temporary_folder() as scratch:
-        result = bulk.grade_all(cnn, klass, out, FUNCTIONS, jobs=2, timeout=300, progress=progress)
+    with scratch_folder() as scratch:
+        before, tempfile.tempdir = tempfile.tempdir, str(scratch)  # for this process and those it forks
+        try:
+            result = bulk.grade_all(cnn, klass, out, FUNCTIONS, jobs=2, timeout=300, progress=progress)
+        finally:
+            tempfile.tempdir = before
         left = sorted(path.name for path in scratch.iterdir())
     return out, result, progress.getvalue(), left
-
-
-@contextlib.contextmanager
-def temporary_folder():
-    """A fresh folder that is ``tempfile``'s meanwhile, for this process and the processes it forks;
-    beside pytest's (in the system's), which the sandbox user cannot reach."""
-    before = tempfile.tempdir
-    folder = Path(tempfile.mkdtemp(prefix="test-bulk-"))
-    folder.chmod(0o711)  # a worker's folder in it is the sandbox user's: it must be able to pass through
-    tempfile.tempdir = str(folder)
-    try:
-        yield folder
-    finally:
-        tempfile.tempdir = before
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def rows_by_id(out):

@@ -7,9 +7,11 @@ test_attacks.py."""
 
 import dataclasses
 import os
+import signal
+import time
 
 import pytest
-from conftest import ROOT, SKELETON
+from conftest import ROOT, SKELETON, scratch_folder
 
 from autograder.gradescope import head_start, session
 
@@ -34,13 +36,17 @@ def submission(tmp_path):
 
 
 @pytest.mark.slow(4)
-def test_the_kernel_reads_the_notes_it_would_have_made(own_environment, submission):
-    ahead = head_start.start("cnn", submission, ROOT)
-    try:
-        notes, graded = head_start.result(submission)
-    finally:
-        ahead.stop()
-    assert not os.path.exists(ahead.folder)
+def test_the_kernel_reads_the_notes_it_would_have_made(own_environment, submission, monkeypatch):
+    """... and stopping the head start once they are read (as ``entry`` does) leaves nothing of it:
+    it is never cut short as it ends (closing the reference's worker and its fork server)."""
+    with scratch_folder() as scratch:
+        monkeypatch.setenv("TMPDIR", str(scratch))  # the child's temporary files go there
+        ahead = head_start.start("cnn", submission, ROOT)
+        try:
+            notes, graded = head_start.result(submission)
+        finally:
+            ahead.stop()
+        assert list(scratch.iterdir()) == [] and not os.path.exists(ahead.folder)
     here_notes, here_graded = session.graded_notes("cnn", submission)
     assert graded == here_graded and len(graded) > 100
     assert dataclasses.asdict(notes) == dataclasses.asdict(here_notes)
@@ -56,14 +62,25 @@ def test_a_head_start_that_crashed_leaves_the_grading_to_the_kernel(own_environm
 
 
 @pytest.mark.slow(2)
-def test_a_head_start_past_the_deadline_fails_every_check(own_environment, submission, monkeypatch):
+def test_a_head_start_past_the_deadline_fails_every_check_and_is_stopped_cleanly(own_environment, submission,
+                                                                                   monkeypatch):
+    """Stopped while it grades, the head start closes its workers first: their folders (and the
+    processes they started) do not outlive it."""
     monkeypatch.setattr(head_start, "WAIT_SECONDS", 0.05)
-    ahead = head_start.start("cnn", submission, ROOT)
-    try:
-        with pytest.raises(AssertionError, match="could not check this: grading did not end within .*instructor"):
-            session.verdict("cnn", str(submission), "relu_forward: any key")
-    finally:
-        ahead.stop()
+    with scratch_folder() as scratch:
+        monkeypatch.setenv("TMPDIR", str(scratch))  # the child's temporary files go there
+        ahead = head_start.start("cnn", submission, ROOT)
+        try:
+            with pytest.raises(AssertionError, match="could not check this: grading did not end within .*instructor"):
+                session.verdict("cnn", str(submission), "relu_forward: any key")
+            deadline = time.monotonic() + 30
+            while not any(path.name.startswith("worker-") for path in scratch.iterdir()):  # it grades now
+                assert time.monotonic() < deadline and ahead.process.poll() is None, "it never started a worker"
+                time.sleep(0.01)
+        finally:
+            ahead.stop()
+        assert ahead.process.returncode == 128 + signal.SIGTERM  # it ended when asked, not killed
+        assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.slow(2)

@@ -25,6 +25,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ FOLDER_VARIABLE = "AUTOGRADER_HEAD_START"  # where the notes are: set by ``start
 NOTES = "notes.json"
 LOCK = "running.lock"
 WAIT_SECONDS = 480  # the longest grading measured is about 200 s; Gradescope stops at 600 s by default
+STOP_SECONDS = 10  # a child asked to end closes its workers within this, or is killed
 _POLL_SECONDS = 0.02
 
 
@@ -47,10 +49,18 @@ class HeadStart:
         self.process, self.folder = process, folder
 
     def stop(self):
-        """End the child if it still runs (Otter gave up on it), say why if it failed, remove its folder."""
+        """End the child if it still runs (Otter ended without its notes: it gave up waiting, or
+        failed), or say why it failed; remove its folder. A child still running is asked to end
+        first (SIGTERM: it closes its workers, which removes their folders and ends what they
+        started), and killed after ``STOP_SECONDS``."""
         if self.process.poll() is None:
-            self.process.kill()
-        if self.process.wait() != 0:  # for the instructor, in Gradescope's log of the run
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        elif self.process.returncode != 0:  # for the instructor, in Gradescope's log of the run
             errors = Path(self.folder, "stderr.txt").read_text(errors="replace")[-2000:]
             print(f"grading ahead of Otter failed (exit code {self.process.returncode}); Otter's kernel graded "
                   f"instead:\n{errors}", file=sys.stderr)
@@ -105,14 +115,22 @@ def _current_core(cores):
 
 
 def main(assignment_name, submission, folder):
-    """In the child: grade ``submission`` and write its notes, and the checks graded, to ``folder``."""
+    """In the child: grade ``submission`` and write its notes, and the checks graded, to ``folder``.
+    Asked to end (SIGTERM, by ``HeadStart.stop``), it ends as at any exit: its workers closed."""
+    signal.signal(signal.SIGTERM, _end_when_asked)
     from autograder.gradescope.session import graded_notes
 
     notes, graded = graded_notes(assignment_name, submission)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # graded: what is left (the notes, the clean-up) is not cut short
     found = {"submission": os.path.realpath(submission), "notes": dataclasses.asdict(notes), "graded": sorted(graded)}
     written = Path(folder) / (NOTES + ".part")
     written.write_text(json.dumps(found), encoding="utf-8")
     written.replace(Path(folder) / NOTES)
+
+
+def _end_when_asked(*_):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the clean-up is not cut short
+    raise SystemExit(128 + signal.SIGTERM)  # the status a shell gives a process SIGTERM ended
 
 
 class HeadStartTooSlow(RuntimeError):

@@ -20,6 +20,7 @@ Student code still runs only in sandboxed workers, which the child starts as the
 child is the grader's own code, run as root like Otter's kernel, from the zip's files.
 """
 
+import atexit
 import dataclasses
 import fcntl
 import json
@@ -118,6 +119,7 @@ def main(assignment_name, submission, folder):
     """In the child: grade ``submission`` and write its notes, and the checks graded, to ``folder``.
     Asked to end (SIGTERM, by ``HeadStart.stop``), it ends as at any exit: its workers closed."""
     signal.signal(signal.SIGTERM, _end_when_asked)
+    _temporary_files_in_a_folder_of_their_own()
     from autograder.gradescope.session import graded_notes
 
     notes, graded = graded_notes(assignment_name, submission)
@@ -126,6 +128,17 @@ def main(assignment_name, submission, folder):
     written = Path(folder) / (NOTES + ".part")
     written.write_text(json.dumps(found), encoding="utf-8")
     written.replace(Path(folder) / NOTES)
+
+
+def _temporary_files_in_a_folder_of_their_own():
+    """What this process and its workers make in the temporary folder goes into one of its own,
+    removed when the process ends, after its workers (atexit's handlers run last to first, and
+    multiprocessing's, which close them, are registered later): also what a SIGTERM landing
+    between making a folder and noting it down would otherwise leave behind."""
+    own = tempfile.mkdtemp(prefix="grading-")
+    os.chmod(own, 0o711)  # a worker's folder in it is the sandbox user's: it must be able to pass through
+    tempfile.tempdir = own
+    atexit.register(shutil.rmtree, own, ignore_errors=True)
 
 
 def _end_when_asked(*_):

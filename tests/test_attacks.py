@@ -93,7 +93,10 @@ EXPECTED = {
     "raise_at_import": {"words": {"conv1d": "RuntimeError: the grader should print all of this"}},
     "read_reference_known_paths": {"words": {"conv1d": WRONG}, "landlock": True},
     "read_reference_via_checkout": {"words": {"conv1d": WRONG}, "landlock": True},
-    "reply_pipe_tampering": {"words": {"conv1d": "the worker answered out of turn", "conv2d": DIED}},
+    # conv2d's closed reply pipe stops the worker; or, under load, the fresh worker's first answer is
+    # one of the replies forged at import (no arguments given back): nothing from the worker is trusted.
+    "reply_pipe_tampering": {"words": {"conv1d": "the worker answered out of turn",
+                                       "conv2d": (DIED, "conv2d changed its argument x")}},
     "rewrite_worker_files": {"words": {"conv1d": DIED, "conv2d": WRONG}},
     "signal_the_grader": {"words": {"conv1d": WRONG}},
     "slow_import_garbled_replies": {"words": {"conv1d": "more than", "conv2d": "could not be checked"}},
@@ -204,8 +207,9 @@ def test_attack_gains_nothing(attack, autograder_zip, landlock, tmp_path):
         hidden = hidden_fingerprints(expected["hidden_inputs_of"]) - public_fingerprints(expected["hidden_inputs_of"])
         visible = "\n".join(t.get("output", "") for t in results["tests"] if t.get("visibility") != "hidden")
         assert hidden and not any(print_ in visible for print_ in hidden)
-    for function, words in expected.get("words", {}).items():
-        assert words in graded[function]["output"], f"{function}: {graded[function]['output'][:3000]}"
+    for function, words in expected.get("words", {}).items():  # the words, or one of the words
+        assert any(said in graded[function]["output"] for said in ((words,) if isinstance(words, str) else words)), \
+            f"{function}: {graded[function]['output'][:3000]}"
     for words in expected.get("anywhere", []):
         assert words in text
 

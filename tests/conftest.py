@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from autograder.core import assignment as assignments  # noqa: E402
 from autograder.core import examples  # noqa: E402
 from autograder.instructor.patching import apply_patch  # noqa: E402
+from autograder.sandbox.accounts import folder_for_workers  # noqa: E402
 
 REFERENCE = ROOT / "solutions" / "cnn" / "cnn.py"
 SKELETON = ROOT / "assignments" / "cnn" / "cnn.py"
@@ -68,8 +68,7 @@ def worker_pipes():
 def scratch_folder():
     """A fresh folder for a grading's temporary files, to see what it leaves there: in the system's
     temporary folder (the sandbox user cannot pass through pytest's), removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="scratch-"))
-    folder.chmod(0o711)  # a worker's folder in it is the sandbox user's: it must be able to pass through
+    folder = folder_for_workers("scratch-")
     try:
         yield folder
     finally:

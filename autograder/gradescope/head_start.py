@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from autograder.gradescope.notes import Notes
+from autograder.sandbox.accounts import folder_for_workers
 
 FOLDER_VARIABLE = "AUTOGRADER_HEAD_START"  # where the notes are: set by ``start``, inherited by Otter's kernel
 NOTES = "notes.json"
@@ -135,8 +136,7 @@ def _temporary_files_in_a_folder_of_their_own():
     removed when the process ends, after its workers (atexit's handlers run last to first, and
     multiprocessing's, which close them, are registered later): also what a SIGTERM landing
     between making a folder and noting it down would otherwise leave behind."""
-    own = tempfile.mkdtemp(prefix="grading-")
-    os.chmod(own, 0o711)  # a worker's folder in it is the sandbox user's: it must be able to pass through
+    own = str(folder_for_workers("grading-"))
     tempfile.tempdir = own
     atexit.register(shutil.rmtree, own, ignore_errors=True)
 

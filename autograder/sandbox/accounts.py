@@ -122,6 +122,14 @@ def _let_others_reach_python():
                 folder.chmod(mode | stat.S_IXOTH)
 
 
+def folder_for_workers(prefix):
+    """A new folder in the temporary folder, for workers' folders to be made in: the sandbox user
+    may pass through it (search, not list), as it must to reach its own folder inside."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o711)
+    return folder
+
+
 # -- using an account --------------------------------------------------------------------------------
 
 def may_set_groups():
